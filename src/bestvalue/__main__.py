@@ -1,0 +1,3 @@
+from bestvalue.cli import main
+
+main()

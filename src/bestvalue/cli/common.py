@@ -1,0 +1,85 @@
+"""Options every command shares, and output in the formats people ask for."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+import click
+import pyarrow as pa
+from rich.console import Console
+from rich.table import Table
+
+from .. import settings
+from ..warehouse import ENGINES, Warehouse, open_warehouse
+
+__all__ = ["console", "err_console", "open_from", "render", "warehouse_options"]
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def warehouse_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--warehouse``, ``--engine`` and ``--spark-master``, defaulting to the settings."""
+    func = click.option(
+        "--spark-master", default=lambda: settings.get("spark_master"), show_default="local[*]",
+        help="Spark master URL (spark engine).",
+    )(func)
+    func = click.option(
+        "--engine", type=click.Choice(ENGINES), default=lambda: settings.get("engine"),
+        show_default="duckdb", help="Warehouse engine.",
+    )(func)
+    return click.option(
+        "--warehouse", "warehouse_path", default=lambda: settings.get("warehouse"),
+        show_default="bestvalue.duckdb",
+        help="Warehouse location: a DuckDB file, or a directory for the spark engine.",
+    )(func)
+
+
+def open_from(options: dict[str, Any], read_only: bool = False) -> Warehouse:
+    return open_warehouse(
+        options["warehouse_path"], options["engine"], read_only=read_only,
+        spark_master=options["spark_master"],
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def render(table: pa.Table, fmt: str, out: Any = None) -> None:
+    """Write an Arrow table as a rich table, CSV or JSON (a list of objects, one per row)."""
+    rows = [_plain(r) for r in table.to_pylist()]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2), file=out)
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(table.column_names)
+        for row in rows:
+            writer.writerow([_cell(row[c]) for c in table.column_names])
+        click.echo(buffer.getvalue(), nl=False, file=out)
+    else:
+        shown = Table(*table.column_names, show_lines=False)
+        for row in rows:
+            shown.add_row(*[_cell(row[c]) for c in table.column_names])
+        Console(file=out or sys.stdout).print(shown)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

@@ -1,0 +1,88 @@
+"""``bestvalue ingest``: load OCDS files into the warehouse."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress as Bar,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
+
+from ..warehouse.ingest import IngestReport, Progress, ingest
+from .common import console, err_console, open_from, warehouse_options
+
+
+class RichProgress(Progress):
+    """Bytes read with MB/s, documents per second, then the compile step."""
+
+    def __init__(self, bar: Bar) -> None:
+        self.bar, self.documents = bar, 0
+        self.read: TaskID | None = None
+        self.compile: TaskID | None = None
+
+    def start(self, total_bytes: int, files: int) -> None:
+        self.read = self.bar.add_task(f"Reading {files} file(s)", total=total_bytes or None,
+                                      docs="0 docs")
+
+    def advance(self, nbytes: int, documents: int) -> None:
+        self.documents += documents
+        elapsed = self.bar.tasks[self.read].elapsed or 0.0 if self.read is not None else 0.0
+        rate = f"{self.documents / elapsed:,.0f} docs/s" if elapsed else ""
+        if self.read is not None:
+            self.bar.update(self.read, advance=nbytes, docs=f"{self.documents:,} docs {rate}")
+
+    def phase(self, name: str, total: int | None = None) -> None:
+        self.compile = self.bar.add_task("Compiling processes", total=total, docs="")
+
+    def step(self, n: int = 1) -> None:
+        if self.compile is not None:
+            self.bar.update(self.compile, advance=n)
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--country", metavar="ISO2", help="Country of the data (ISO 3166-1 alpha-2).")
+@click.option("--skip-bad", is_flag=True,
+              help="Load the good data and record each bad document in the rejects table.")
+@warehouse_options
+def command(paths: tuple[str, ...], country: str | None, skip_bad: bool, **options: Any) -> None:
+    """Load OCDS files, directories, .gz or .zip archives into the warehouse.
+
+    Any shape: release or record packages, bare releases or records, JSON arrays, JSON lines,
+    concatenated JSON; OCDS 1.0 or 1.1; UTF-8 or ISO-8859-1. All or nothing: without --skip-bad
+    the first bad document stops the ingest and the warehouse stays as it was.
+    """
+    if country and (len(country) != 2 or not country.isalpha()):
+        raise click.BadParameter("use a two-letter ISO 3166-1 code, e.g. PY", param_hint="--country")
+    with open_from(options) as warehouse:
+        columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                   TransferSpeedColumn(), TextColumn("{task.fields[docs]}"), TimeElapsedColumn())
+        with Bar(*columns, console=err_console, transient=False) as bar:
+            report = ingest(paths, warehouse, country=country, skip_bad=skip_bad,
+                            progress=RichProgress(bar))
+        _summary(report, warehouse.location)
+
+
+def _summary(report: IngestReport, location: Any) -> None:
+    mb = report.bytes / 1e6
+    speed = f"{mb / report.seconds:.1f} MB/s" if report.seconds else ""
+    console.print(
+        f"Loaded {report.files} file(s), {mb:.1f} MB in {report.seconds:.1f} s ({speed}): "
+        f"{report.releases:,} releases and {report.compiled_releases:,} compiled releases "
+        f"into {report.processes:,} processes, in {location}."
+    )
+    if report.skipped:
+        console.print(f"Skipped {len(report.skipped)} file(s) already loaded (same content).")
+    if report.rejects:
+        console.print(f"[yellow]Rejected {len(report.rejects)} document(s)[/yellow]; "
+                      "see them with: bestvalue sql \"SELECT * FROM rejects\"")
+        for reject in report.rejects[:5]:
+            where = f" ({reject['location']})" if reject["location"] else ""
+            console.print(f"  {reject['path']}{where}: {reject['reason']}", markup=False)

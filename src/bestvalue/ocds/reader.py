@@ -1,0 +1,358 @@
+"""Streaming OCDS reader: every shape publishers use, in bounded memory.
+
+It yields one :class:`Document` per release or record, whatever wraps it: release and record
+packages, bare releases and records, JSON arrays, JSON lines and concatenated JSON. Package arrays
+(``releases``, ``records``) are streamed item by item, so memory depends on the largest single
+document, not on the file. Problems that spoil one document only are yielded as :class:`Problem`
+so the caller decides (``--skip-bad`` or stop); a syntax error ends the file with an
+:class:`~bestvalue.errors.InputError` that names the byte offset and line.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, Literal
+
+import ijson
+import orjson
+
+from ..errors import InputError, Location
+from .compile import compiled_from_versioned
+from .sources import Source
+
+__all__ = ["Document", "Problem", "read"]
+
+Kind = Literal["release", "compiled"]
+RECORD_KEYS = ("compiledRelease", "versionedRelease")
+JSONL_PROBE = 16 << 20  # a first line longer than this is not JSON lines
+
+
+@dataclass
+class Document:
+    kind: Kind
+    data: dict[str, Any]
+    pointer: str
+    package: dict[str, Any] = field(default_factory=dict)
+    line: int | None = None
+
+
+@dataclass
+class Problem:
+    pointer: str
+    reason: str
+    line: int | None = None
+    snippet: str = ""
+
+
+Item = Document | Problem
+
+
+def read(source: Source, encoding: str = "utf-8") -> Iterator[Item]:
+    """Yield the documents of one source (see the module docstring)."""
+    with source.open() as raw:
+        stream: BinaryIO = raw if encoding == "utf-8" else _Transcoder(raw, encoding)
+        if _looks_like_json_lines(stream):
+            yield from _read_lines(source, stream)
+        else:
+            yield from _read_stream(source, stream)
+
+
+class _Transcoder:
+    """Re-encode a non-UTF-8 byte stream as UTF-8 for the parser."""
+
+    def __init__(self, raw: BinaryIO, encoding: str) -> None:
+        self._text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self._pending) < size:
+            text = self._text.read(1 << 16)
+            if not text:
+                break
+            self._pending += text.encode("utf-8")
+        if size < 0:
+            size = len(self._pending)
+        out, self._pending = self._pending[:size], self._pending[size:]
+        return out
+
+    def close(self) -> None:
+        self._text.close()
+
+
+def _looks_like_json_lines(stream: BinaryIO) -> bool:
+    """True when the first line is a whole JSON value and more lines follow.
+
+    The probe is put back in front of the stream, so nothing is read twice from disk.
+    """
+    head = stream.read(1 << 16)
+    while b"\n" not in head.strip(b"\r\n \t") and len(head) < JSONL_PROBE:
+        more = stream.read(1 << 20)
+        if not more:
+            break
+        head += more
+    _unread(stream, head)
+    first, sep, rest = head.lstrip().partition(b"\n")
+    if not sep or not rest.strip():
+        return False
+    try:
+        value = orjson.loads(first)
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(value, dict)
+
+
+def _unread(stream: BinaryIO, data: bytes) -> None:
+    original = stream.read
+
+    def read(size: int = -1) -> bytes:
+        nonlocal data
+        if data:
+            if size < 0:
+                out, data = data + original(), b""
+                return out
+            out, data = data[:size], data[size:]
+            return out
+        return original(size)
+
+    stream.read = read  # type: ignore[method-assign]
+
+
+def _read_lines(source: Source, stream: BinaryIO) -> Iterator[Item]:
+    for number, line in enumerate(_lines(stream), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            yield Problem("", f"invalid JSON: {exc}", number, line[:200].decode("utf-8", "replace"))
+            continue
+        for item in _classify(value, ""):
+            if isinstance(item, Document | Problem):
+                item.line = number
+            yield item
+
+
+def _lines(stream: BinaryIO) -> Iterator[bytes]:
+    pending = b""
+    while chunk := stream.read(1 << 20):
+        pending += chunk
+        *complete, pending = pending.split(b"\n")
+        yield from complete
+    if pending:
+        yield pending
+
+
+def _read_stream(source: Source, stream: BinaryIO) -> Iterator[Item]:
+    counter = _Counter(stream)
+    events = ijson.parse(counter, multiple_values=True, use_float=True)
+    index = 0
+    try:
+        for _prefix, event, value in events:
+            base = f"/{index}" if index else ""
+            if event == "start_map":
+                yield from _top_object(events, base)
+            elif event == "start_array":
+                yield from _top_array(events, base)
+            else:
+                yield Problem(base or "/", f"expected a JSON object or array, got {value!r}")
+            index += 1
+    except ijson.common.IncompleteJSONError as exc:
+        raise _syntax_error(source, exc, counter.consumed) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(source.name, f"text is not valid UTF-8 ({exc.reason})") from exc
+    if index == 0:
+        raise InputError(source.name, "the file is empty: no OCDS data in it")
+
+
+class _Counter:
+    """Count bytes handed to the parser, to say where a syntax error is."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw, self.consumed = raw, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self.consumed += len(data)
+        return data
+
+
+def _syntax_error(source: Source, exc: Exception, consumed: int) -> InputError:
+    """Locate a syntax error exactly by re-scanning the file in small blocks."""
+    offset, line = _locate(source)
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else "incomplete JSON"
+    if "premature EOF" in message or "Incomplete JSON" in message:
+        message = "the JSON ends before it is complete (a truncated or cut file?)"
+    return InputError(source.name, f"invalid JSON: {message}", Location(offset=offset, line=line))
+
+
+def _locate(source: Source) -> tuple[int | None, int | None]:
+    block, offset, lines = 256, 0, 1
+    try:
+        with source.open() as raw:
+            stream = _BlockReader(raw, block)
+            try:
+                for _ in ijson.parse(stream, multiple_values=True, buf_size=block):
+                    pass
+            except ijson.common.IncompleteJSONError:
+                offset, lines = stream.start, stream.lines_before + 1
+                return offset, lines
+    except Exception:  # noqa: BLE001 - locating is best effort
+        return None, None
+    return offset, lines
+
+
+class _BlockReader:
+    def __init__(self, raw: BinaryIO, block: int) -> None:
+        self._raw, self._block = raw, block
+        self.start = self.end = self.lines_before = 0
+        self._last = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        self.lines_before += self._last.count(b"\n")
+        data = self._raw.read(self._block)
+        self.start, self.end, self._last = self.end, self.end + len(data), data
+        return data
+
+
+# --- building documents from parser events ------------------------------------------------
+
+
+def _value(first: tuple[str, str, Any], events: Iterator[tuple[str, str, Any]]) -> Any:
+    """Build the whole JSON value that starts with event ``first``."""
+    _, event, value = first
+    if event not in ("start_map", "start_array"):
+        return value
+    builder = ijson.common.ObjectBuilder()
+    builder.event(event, value)
+    depth = 1
+    for _, event, value in events:
+        builder.event(event, value)
+        if event in ("start_map", "start_array"):
+            depth += 1
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+            if depth == 0:
+                break
+    return builder.value
+
+
+def _top_array(events: Iterator[tuple[str, str, Any]], base: str) -> Iterator[Item]:
+    for position, first in enumerate(events):
+        if first[1] == "end_array":
+            return
+        yield from _classify(_value(first, events), f"{base}/{position}")
+
+
+def _top_object(events: Iterator[tuple[str, str, Any]], base: str) -> Iterator[Item]:
+    """Stream a top-level object: a package, a bare record or a bare release."""
+    top: dict[str, Any] = {}
+    linked: list[tuple[str, Any]] = []
+    streamed = False
+    for _, event, key in events:
+        if event == "end_map":
+            break
+        first = next(events)
+        if key in ("releases", "records") and first[1] == "start_array":
+            streamed = True
+            for position, item_first in enumerate(events):
+                if item_first[1] == "end_array":
+                    break
+                item = _value(item_first, events)
+                pointer = f"{base}/{key}/{position}"
+                if key == "releases" and not (isinstance(item, dict) and "ocid" in item):
+                    linked.append((pointer, item))  # a linked release, or a broken one
+                else:
+                    yield from _classify(item, pointer, top if key == "records" else None)
+        else:
+            top[key] = _value(first, events)
+    yield from _finish_object(top, linked, streamed, base)
+
+
+def _finish_object(
+    top: dict[str, Any], linked: list[tuple[str, Any]], streamed: bool, base: str
+) -> Iterator[Item]:
+    if any(k in top for k in RECORD_KEYS) or ("ocid" in top and streamed):
+        yield from _record(top, base or "/", {})
+    elif "ocid" in top:
+        yield _release(top, base or "/", {})
+    elif streamed:
+        for pointer, item in linked:
+            yield _problem(pointer, item, "a release in a release package must have an ocid")
+    else:
+        yield Problem(base or "/", _not_ocds(top), snippet=_snippet(top))
+
+
+def _classify(value: Any, pointer: str, package: dict[str, Any] | None = None) -> Iterator[Item]:
+    if not isinstance(value, dict):
+        yield _problem(pointer, value, f"expected an OCDS release or record, got {_kind(value)}")
+    elif any(k in value for k in RECORD_KEYS) or ("releases" in value and "ocid" in value):
+        yield from _record(value, pointer, package or {})
+    elif "ocid" in value:
+        yield _release(value, pointer, package or {})
+    elif "releases" in value or "records" in value:
+        for key in ("releases", "records"):
+            for position, item in enumerate(value.get(key) or []):
+                yield from _classify(item, f"{pointer}/{key}/{position}", value)
+    else:
+        yield _problem(pointer, value, _not_ocds(value))
+
+
+def _record(record: dict[str, Any], pointer: str, package: dict[str, Any]) -> Iterator[Item]:
+    """A record contributes its embedded releases and its compiled (or versioned) release.
+
+    Linked releases (only a url) carry no data and are passed over.
+    """
+    ocid = record.get("ocid")
+    for position, release in enumerate(record.get("releases") or []):
+        if isinstance(release, dict) and "ocid" in release and "id" in release:
+            yield _release(release, f"{pointer}/releases/{position}", package)
+    for key in ("compiledRelease", "versionedRelease"):
+        value = record.get(key)
+        if isinstance(value, dict):
+            if key == "versionedRelease":  # no compiled release given: take the latest values
+                value = compiled_from_versioned(value)
+            value.setdefault("ocid", ocid)
+            yield Document("compiled", value, f"{pointer.rstrip('/')}/{key}", package)
+            return
+    if ocid is None:
+        yield _problem(pointer, record, "a record must have an ocid")
+
+
+def _release(release: dict[str, Any], pointer: str, package: dict[str, Any]) -> Document:
+    """A release tagged ``compiled`` (as some records embed) is a compiled release."""
+    tag = release.get("tag")
+    compiled = tag == "compiled" or (isinstance(tag, list) and "compiled" in tag)
+    return Document("compiled" if compiled else "release", release, pointer, package)
+
+
+def _not_ocds(value: dict[str, Any]) -> str:
+    keys = ", ".join(sorted(value)[:8]) or "none"
+    return f"not OCDS: no ocid, releases or records (keys: {keys})"
+
+
+def _kind(value: Any) -> str:
+    return {list: "an array", str: "a string", type(None): "null", bool: "a boolean"}.get(
+        type(value), "a number"
+    )
+
+
+def _problem(pointer: str, value: Any, reason: str) -> Problem:
+    return Problem(pointer or "/", reason, snippet=_snippet(value))
+
+
+def _snippet(value: Any) -> str:
+    try:
+        return orjson.dumps(value, default=str)[:300].decode("utf-8", "replace")
+    except TypeError:
+        return repr(value)[:300]

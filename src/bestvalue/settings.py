@@ -1,0 +1,58 @@
+"""Settings declared as data.
+
+Every setting has a name, an environment variable, a default that works on a laptop, and a line of
+documentation; ``tests/test_settings.py`` checks that each one is documented in the README. The CLI
+options default to these values, so an agency can configure a server once through the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+__all__ = ["SETTINGS", "Setting", "get"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "warehouse",
+        "BESTVALUE_WAREHOUSE",
+        "bestvalue.duckdb",
+        "Where the warehouse lives: a DuckDB file (duckdb engine) or a directory (spark engine).",
+    ),
+    Setting("engine", "BESTVALUE_ENGINE", "duckdb", "The warehouse engine: duckdb or spark."),
+    Setting(
+        "spark_master",
+        "BESTVALUE_SPARK_MASTER",
+        "local[*]",
+        "The Spark master URL used by the spark engine (local mode by default).",
+    ),
+    Setting(
+        "batch_rows",
+        "BESTVALUE_BATCH_ROWS",
+        "2000",
+        "Documents staged per batch while ingesting; bounds memory use.",
+    ),
+    Setting(
+        "duckdb_memory_limit",
+        "BESTVALUE_DUCKDB_MEMORY_LIMIT",
+        "2GB",
+        "DuckDB memory limit; beyond it DuckDB spills to disk instead of growing.",
+    ),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> str:
+    """Return a setting's value: its environment variable if set, otherwise its default."""
+    setting = _BY_NAME[name]
+    return os.environ.get(setting.env, setting.default)

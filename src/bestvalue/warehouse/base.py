@@ -1,0 +1,70 @@
+"""What every warehouse engine offers; the core and the CLI use nothing else."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from .staging import Stage
+
+__all__ = ["Commit", "Warehouse"]
+
+
+@dataclass
+class Commit:
+    """What one ingest adds: the compiled releases of the touched ocids, and its bookkeeping."""
+
+    compiled_path: Path
+    sources: pa.Table
+    rejects: pa.Table
+    ingest_id: str
+
+
+class Warehouse(abc.ABC):
+    """A warehouse: the tables of ``schema.TABLES`` plus the stored raw documents."""
+
+    engine: str
+    location: Path
+
+    @abc.abstractmethod
+    def table(self, name: str) -> ir.Table:
+        """An Ibis table, for the Python API and notebooks."""
+
+    @abc.abstractmethod
+    def table_names(self) -> list[str]: ...
+
+    @abc.abstractmethod
+    def row_count(self, name: str) -> int: ...
+
+    @abc.abstractmethod
+    def sql(self, query: str) -> pa.Table:
+        """Run a read-only SQL query in the engine's own dialect."""
+
+    @abc.abstractmethod
+    def known_hashes(self) -> set[str]:
+        """Content hashes of files already loaded (a re-ingest adds nothing)."""
+
+    @abc.abstractmethod
+    def begin(self, scratch: Path) -> Stage:
+        """Open an ingest: a staging area that sees the stored raw documents."""
+
+    @abc.abstractmethod
+    def commit(self, stage: Stage, commit: Commit) -> None:
+        """Make the whole ingest visible at once, or nothing of it."""
+
+    @abc.abstractmethod
+    def rollback(self, stage: Stage) -> None: ...
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections."""
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()

@@ -1,0 +1,121 @@
+"""The embedded default: the whole warehouse in one DuckDB file, each ingest one transaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from .. import settings
+from ..errors import WarehouseError
+from .base import Commit, Warehouse
+from .schema import COMPILED, TABLES
+from .staging import RAW_SCHEMA, Stage
+from .transform import compiled_table, derive
+
+__all__ = ["DuckDBWarehouse"]
+
+STORED = {"raw_documents": RAW_SCHEMA, "compiled": COMPILED.arrow} | {
+    name: table.arrow for name, table in TABLES.items()
+}
+
+
+def sql_string(value: object) -> str:
+    """A SQL string literal (DuckDB cannot take parameters in DDL)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+class DuckDBWarehouse(Warehouse):
+    engine = "duckdb"
+
+    def __init__(self, location: str | Path, *, read_only: bool = False) -> None:
+        self.location = Path(location)
+        if read_only and not self.location.exists():
+            raise WarehouseError(
+                f"{self.location}: no warehouse here yet; load data with `bestvalue ingest`"
+            )
+        try:
+            self.con = duckdb.connect(str(self.location), read_only=read_only)
+        except duckdb.Error as exc:
+            raise WarehouseError(f"{self.location}: cannot open as a DuckDB warehouse ({exc})")
+        self.con.execute(f"SET memory_limit = '{settings.get('duckdb_memory_limit')}'")
+        self.con.execute("SET preserve_insertion_order = false")
+        if not read_only:
+            self._create_missing()
+        self._ibis = ibis.duckdb.from_connection(self.con)
+
+    def _create_missing(self) -> None:
+        existing = set(self.table_names(internal=True))
+        for name, schema in STORED.items():
+            if name not in existing:
+                self.con.register("_empty", schema.empty_table())
+                self.con.execute(f"CREATE TABLE {name} AS SELECT * FROM _empty")
+                self.con.unregister("_empty")
+
+    def table_names(self, internal: bool = False) -> list[str]:
+        rows = self.con.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'main' AND table_type = 'BASE TABLE'"
+        ).fetchall()
+        names = {r[0] for r in rows}
+        order = [*TABLES, "compiled", "raw_documents"]
+        listed = [n for n in order if n in names] + sorted(names - set(order))
+        return listed if internal else [n for n in listed if n in TABLES]
+
+    def table(self, name: str) -> ir.Table:
+        if name not in self.table_names(internal=True):
+            raise WarehouseError(f"no table {name!r}; tables: {', '.join(self.table_names())}")
+        return self._ibis.table(name)
+
+    def row_count(self, name: str) -> int:
+        return int(self.con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0])
+
+    def sql(self, query: str) -> pa.Table:
+        try:
+            return self.con.sql(query).to_arrow_table()
+        except duckdb.Error as exc:
+            raise WarehouseError(f"the query failed: {exc}") from exc
+
+    def known_hashes(self) -> set[str]:
+        return {r[0] for r in self.con.execute("SELECT sha256 FROM sources").fetchall()}
+
+    def begin(self, scratch: Path) -> Stage:
+        self.con.execute("BEGIN TRANSACTION")
+        return Stage(self.con)
+
+    def commit(self, stage: Stage, commit: Commit) -> None:
+        con = self.con
+        con.execute(f"INSERT INTO raw_documents {stage.new_documents()}")
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW compiled_new AS "
+            f"SELECT * FROM read_parquet({sql_string(commit.compiled_path)})"
+        )
+        touched = "ocid IN (SELECT ocid FROM compiled_new)"
+        con.execute(f"DELETE FROM compiled WHERE {touched}")
+        con.execute("INSERT INTO compiled SELECT * FROM compiled_new")
+        for name, expr in derive(compiled_table("compiled_new")).items():
+            con.execute(f"DELETE FROM {name} WHERE {touched}")
+            con.execute(f"INSERT INTO {name} {ibis.to_sql(expr, dialect='duckdb')}")
+        con.register("_rows", commit.sources)
+        con.execute("INSERT INTO sources SELECT * FROM _rows")
+        con.register("_rows", commit.rejects)
+        con.execute(  # the same refusal of the same file is recorded once
+            "INSERT INTO rejects SELECT * FROM _rows n WHERE NOT EXISTS (SELECT 1 FROM rejects r"
+            " WHERE r.path = n.path AND r.location = n.location AND r.reason = n.reason)"
+        )
+        con.unregister("_rows")
+        con.execute("COMMIT")
+        con.execute("DROP VIEW IF EXISTS compiled_new")
+        con.execute("CHECKPOINT")
+
+    def rollback(self, stage: Stage) -> None:
+        try:
+            self.con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+
+    def close(self) -> None:
+        self.con.close()

@@ -1,0 +1,292 @@
+"""Ingest: OCDS files in, compiled tables out, all or nothing.
+
+The run reads every source (streaming), stages its documents, compiles every ocid it touches
+together with what earlier ingests stored, and commits it all at once. Any error without
+``skip_bad`` rolls everything back; with ``skip_bad`` each bad document goes to ``rejects``.
+Re-ingesting a file whose content was already loaded adds nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .. import settings
+from ..errors import InputError, Location
+from ..ocds.compile import CompileError, compile_documents, date_key
+from ..ocds.reader import Document, Problem, read
+from ..ocds.sources import Fingerprint, Source, discover
+from ..ocds.validate import check_release
+from .base import Commit, Warehouse
+from .normalise import normalise
+from .schema import COMPILED, TABLES
+from .staging import RAW_SCHEMA, Stage
+
+__all__ = ["IngestReport", "Progress", "ingest"]
+
+SKIP_HINT = " (use --skip-bad to load the rest)"
+
+
+class Progress:
+    """Hooks the CLI (or the web app) implements to show progress; the default shows nothing."""
+
+    def start(self, total_bytes: int, files: int) -> None: ...
+    def advance(self, nbytes: int, documents: int) -> None: ...
+    def phase(self, name: str, total: int | None = None) -> None: ...
+    def step(self, n: int = 1) -> None: ...
+
+
+@dataclass
+class IngestReport:
+    ingest_id: str
+    files: int = 0
+    skipped: list[str] = field(default_factory=list)
+    bytes: int = 0
+    releases: int = 0
+    compiled_releases: int = 0
+    processes: int = 0
+    rejects: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def documents(self) -> int:
+        return self.releases + self.compiled_releases
+
+
+@dataclass
+class _Run:
+    warehouse: Warehouse
+    stage: Stage
+    report: IngestReport
+    country: str | None
+    skip_bad: bool
+    progress: Progress
+    seq: int = 0
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+    def reject(self, path: str, location: Location, reason: str, ocid: Any, snippet: str) -> None:
+        if not self.skip_bad:
+            raise InputError(path, reason + SKIP_HINT, location)
+        self.report.rejects.append(
+            {"ingest_id": self.report.ingest_id, "path": path, "location": str(location),
+             "ocid": ocid if isinstance(ocid, str) else None, "reason": reason,
+             "snippet": snippet}
+        )
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    warehouse: Warehouse,
+    *,
+    country: str | None = None,
+    skip_bad: bool = False,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Load OCDS files into the warehouse (see the module docstring)."""
+    started = time.perf_counter()
+    report = IngestReport(datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ"))
+    progress = progress or Progress()
+    sources = list(discover(paths))
+    progress.start(sum(s.size_on_disk for s in sources), len(sources))
+    with tempfile.TemporaryDirectory(prefix="bestvalue-") as tmp:
+        scratch = Path(tmp)
+        stage = warehouse.begin(scratch)
+        run = _Run(warehouse, stage, report, country.upper() if country else None, skip_bad,
+                   progress)
+        try:
+            _stage_all(run, sources)
+            _resolve_conflicts(run)
+            compiled = scratch / "compiled.parquet"
+            report.processes = _compile(run, compiled)
+            warehouse.commit(stage, Commit(compiled, _table("sources", run.sources),
+                                           _table("rejects", report.rejects), report.ingest_id))
+        except BaseException:
+            warehouse.rollback(stage)
+            raise
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=TABLES[name].arrow)
+
+
+def _stage_all(run: _Run, sources: list[Source]) -> None:
+    known = run.warehouse.known_hashes()
+    for source in sources:
+        fingerprint = _fingerprint(run, source)
+        if fingerprint is None:
+            continue
+        if fingerprint.sha256 in known:
+            run.report.skipped.append(source.name)
+            run.progress.advance(source.size_on_disk, 0)
+            continue
+        known.add(fingerprint.sha256)
+        run.report.files += 1
+        run.report.bytes += fingerprint.size
+        _stage_source(run, source, fingerprint)
+
+
+def _fingerprint(run: _Run, source: Source) -> Fingerprint | None:
+    try:
+        fingerprint = source.fingerprint()
+    except InputError as exc:
+        run.reject(source.name, exc.location, exc.reason, None, "")
+        return None
+    if fingerprint.size == 0:
+        run.reject(source.name, Location(offset=0), "the file is empty: no OCDS data in it",
+                   None, "")
+        return None
+    return fingerprint
+
+
+def _stage_source(run: _Run, source: Source, fingerprint: Fingerprint) -> None:
+    counts = {"release": 0, "compiled": 0, "rejected": len(run.report.rejects)}
+    batch: list[dict[str, Any]] = []
+    limit = int(settings.get("batch_rows"))
+    try:
+        for item in read(source, fingerprint.encoding):
+            row = _row(run, source, item)
+            if row is None:
+                continue
+            counts["release" if row["kind"] == "release" else "compiled"] += 1
+            batch.append(row)
+            if len(batch) >= limit:
+                _flush(run, batch)
+    except InputError as exc:  # a syntax error ends the file; what parsed before it is kept
+        if not run.skip_bad and exc.reason.endswith(SKIP_HINT):
+            raise  # already a refusal of one document
+        run.reject(source.name, exc.location, exc.reason, None, "")
+    _flush(run, batch)
+    run.progress.advance(source.size_on_disk, 0)
+    run.report.releases += counts["release"]
+    run.report.compiled_releases += counts["compiled"]
+    run.sources.append(
+        {"ingest_id": run.report.ingest_id, "path": source.name, "sha256": fingerprint.sha256,
+         "bytes": fingerprint.size, "encoding": fingerprint.encoding, "country": run.country,
+         "releases": counts["release"], "compiled_releases": counts["compiled"],
+         "rejected": len(run.report.rejects) - counts["rejected"],
+         "loaded_at": datetime.now(UTC)}
+    )
+
+
+def _row(run: _Run, source: Source, item: Document | Problem) -> dict[str, Any] | None:
+    if isinstance(item, Problem):
+        run.reject(source.name, Location(line=item.line, pointer=item.pointer), item.reason,
+                   None, item.snippet)
+        return None
+    doc = item.data
+    for pointer, reason in check_release(doc, item.kind):
+        run.reject(source.name, Location(line=item.line, pointer=item.pointer.rstrip("/")
+                                         + pointer), reason, doc.get("ocid"),
+                   orjson.dumps(doc)[:300].decode("utf-8", "replace"))
+        return None
+    text = orjson.dumps(doc)
+    run.seq += 1
+    release_id = doc.get("id")
+    return {
+        "ocid": doc["ocid"], "kind": item.kind,
+        "release_id": None if release_id is None else str(release_id),
+        "date_key": date_key(doc.get("date")), "source": source.name,
+        "pointer": item.pointer if item.line is None else f"line {item.line}",
+        "version": _version(item), "doc_hash": hashlib.blake2b(text, digest_size=16).hexdigest(),
+        "doc": text.decode(), "country": run.country, "ingest_id": run.report.ingest_id,
+        "seq": run.seq,
+    }
+
+
+def _version(item: Document) -> str | None:
+    declared = item.package.get("version") or item.data.get("version")
+    return declared if isinstance(declared, str) else None
+
+
+def _flush(run: _Run, batch: list[dict[str, Any]]) -> None:
+    if batch:
+        run.stage.append(pa.Table.from_pylist(batch, schema=RAW_SCHEMA))
+        run.progress.advance(0, len(batch))
+        batch.clear()
+
+
+def _resolve_conflicts(run: _Run) -> None:
+    """Two different releases with one id in one file are bad input; across files, see docs."""
+    conflicts = run.stage.conflicts()
+    for c in conflicts:
+        run.reject(c.source, Location(pointer=c.pointer),
+                   f"duplicate release id {c.release_id!r} for {c.ocid}, with different content"
+                   f" from the release at {c.first_pointer}", c.ocid, "")
+    if conflicts:
+        run.stage.drop_seq([c.seq for c in conflicts])
+
+
+def _groups(batches: Iterable[pa.RecordBatch]) -> Iterator[list[dict[str, Any]]]:
+    group: list[dict[str, Any]] = []
+    for batch in batches:
+        for row in batch.to_pylist():
+            if group and row["ocid"] != group[0]["ocid"]:
+                yield group
+                group = []
+            group.append(row)
+    if group:
+        yield group
+
+
+def _latest_per_id(group: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A release republished with the same id: the newer date wins, then the later ingest."""
+    chosen: dict[tuple[str, str | None], dict[str, Any]] = {}
+    for row in group:  # ordered by ingest, then position
+        key = (row["kind"], row["release_id"] if row["kind"] == "release" else row["doc"])
+        if key not in chosen or row["date_key"] >= chosen[key]["date_key"]:
+            chosen[key] = row
+    return list(chosen.values())
+
+
+def _compile(run: _Run, path: Path) -> int:
+    run.progress.phase("compile", run.stage.affected_count())
+    writer = pq.ParquetWriter(str(path), COMPILED.arrow)
+    rows: list[dict[str, Any]] = []
+    count = 0
+    try:
+        for group in _groups(run.stage.documents_by_ocid(int(settings.get("batch_rows")))):
+            row = _compile_group(run, _latest_per_id(group))
+            run.progress.step()
+            if row is None:
+                continue
+            rows.append(row)
+            count += 1
+            if len(rows) >= 1000:
+                writer.write_table(pa.Table.from_pylist(rows, schema=COMPILED.arrow))
+                rows.clear()
+        writer.write_table(pa.Table.from_pylist(rows, schema=COMPILED.arrow))
+    finally:
+        writer.close()
+    return count
+
+
+def _compile_group(run: _Run, group: list[dict[str, Any]]) -> dict[str, Any] | None:
+    ocid = group[0]["ocid"]
+    try:
+        release, method = compile_documents([(r["kind"], orjson.loads(r["doc"])) for r in group])
+    except CompileError as exc:
+        files = ", ".join(sorted({r["source"] for r in group}))
+        run.reject(files, Location(), f"cannot compile {ocid}: {exc}", ocid, "")
+        return None
+    latest = max(group, key=lambda r: (r["ingest_id"], r["seq"]))
+    meta = {
+        "ocid": ocid,
+        "source": latest["source"],
+        "country": next((r["country"] for r in reversed(group) if r["country"]), None),
+        "compiled_by": method,
+        "release_count": sum(1 for r in group if r["kind"] == "release"),
+        "ocds_version": next((r["version"] for r in reversed(group) if r["version"]), None),
+    }
+    return normalise(release, meta)

@@ -1,0 +1,251 @@
+"""The warehouse's tables, declared as data: every column with its type and meaning.
+
+``docs/warehouse.md`` is generated from this module (``python -m bestvalue.warehouse.schema``) and a
+test checks that it is current, so the documentation cannot drift from the tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+__all__ = ["COMPILED", "TABLES", "Column", "Table", "render_markdown"]
+
+TS = pa.timestamp("us", tz="UTC")
+STRINGS = pa.list_(pa.string())
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    doc: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    doc: str
+    columns: tuple[Column, ...]
+
+    @property
+    def arrow(self) -> pa.Schema:
+        return pa.schema([pa.field(c.name, c.type) for c in self.columns])
+
+
+def _cols(*specs: tuple[str, pa.DataType, str]) -> tuple[Column, ...]:
+    return tuple(Column(*spec) for spec in specs)
+
+
+ITEM_COLUMNS = _cols(
+    ("item_id", pa.string(), "The item's id (as a string, whatever the publisher's JSON type)."),
+    ("position", pa.int32(), "Position of the item in its array (0-based), to keep order."),
+    ("description", pa.string(), "Item description."),
+    ("classification_scheme", pa.string(), "`classification.scheme` as published (or `schema`)."),
+    ("classification_id", pa.string(), "`classification.id` as published."),
+    ("classification_description", pa.string(), "`classification.description`."),
+    ("additional_classifications", pa.string(), "`additionalClassifications` as JSON text."),
+    ("quantity", pa.float64(), "Quantity."),
+    ("unit_name", pa.string(), "Unit of measure name."),
+    ("unit_value_amount", pa.float64(), "Unit price amount."),
+    ("unit_value_currency", pa.string(), "Unit price currency (ISO 4217)."),
+)
+ITEM = pa.struct([pa.field(c.name, c.type) for c in ITEM_COLUMNS])
+ITEMS = pa.list_(ITEM)
+
+AWARD = pa.struct(
+    [
+        ("award_id", pa.string()),
+        ("status", pa.string()),
+        ("date", TS),
+        ("value_amount", pa.float64()),
+        ("value_currency", pa.string()),
+        ("supplier_ids", STRINGS),
+        ("supplier_names", STRINGS),
+        ("items", ITEMS),
+    ]
+)
+CONTRACT = pa.struct(
+    [
+        ("contract_id", pa.string()),
+        ("award_id", pa.string()),
+        ("status", pa.string()),
+        ("date_signed", TS),
+        ("period_start", TS),
+        ("period_end", TS),
+        ("value_amount", pa.float64()),
+        ("value_currency", pa.string()),
+        ("items", ITEMS),
+    ]
+)
+PARTY_COLUMNS = _cols(
+    ("party_id", pa.string(), "The party's id (OCDS 1.0 data: built from its identifier)."),
+    ("name", pa.string(), "Name."),
+    ("roles", STRINGS, "Roles (buyer, procuringEntity, supplier, tenderer, payer …)."),
+    ("identifier_scheme", pa.string(), "Main identifier scheme (e.g. PY-RUC, CO-NIT)."),
+    ("identifier_id", pa.string(), "Main identifier id."),
+    ("country_name", pa.string(), "`address.countryName` as published."),
+    ("locality", pa.string(), "`address.locality`."),
+    ("region", pa.string(), "`address.region`."),
+)
+PARTY = pa.struct([pa.field(c.name, c.type) for c in PARTY_COLUMNS])
+
+PROCESS_COLUMNS = _cols(
+    ("ocid", pa.string(), "Open Contracting ID: one row per process."),
+    ("source", pa.string(), "The newest input file that contributed to this process."),
+    ("country", pa.string(), "ISO 3166-1 alpha-2 country given at ingest (`--country`)."),
+    ("compiled_by", pa.string(), "How the compiled release was made: publisher, merge, both."),
+    ("release_count", pa.int32(), "Number of distinct releases stored for this ocid."),
+    ("ocds_version", pa.string(), "OCDS version the package declared (null: not declared, 1.0)."),
+    ("date", TS, "Date of the compiled release (the latest release)."),
+    ("language", pa.string(), "Default language of the text fields."),
+    ("buyer_id", pa.string(), "Buyer's party id."),
+    ("buyer_name", pa.string(), "Buyer's name."),
+    ("procuring_entity_id", pa.string(), "Procuring entity's party id."),
+    ("procuring_entity_name", pa.string(), "Procuring entity's name."),
+    ("tender_id", pa.string(), "Tender id."),
+    ("title", pa.string(), "Tender title."),
+    ("description", pa.string(), "Tender description."),
+    ("status", pa.string(), "Tender status."),
+    ("procurement_method", pa.string(), "open, selective, limited, direct."),
+    ("procurement_method_details", pa.string(), "The method in the publisher's own words."),
+    ("main_procurement_category", pa.string(), "goods, works, services."),
+    ("additional_procurement_categories", STRINGS, "Additional procurement categories."),
+    ("tender_value_amount", pa.float64(), "Tender estimated value (planned spend)."),
+    ("tender_value_currency", pa.string(), "Currency of the tender value."),
+    ("budget_amount", pa.float64(), "`planning.budget.amount.amount`."),
+    ("budget_currency", pa.string(), "`planning.budget.amount.currency`."),
+    ("tender_start", TS, "Tender period start."),
+    ("tender_end", TS, "Tender period end."),
+    ("number_of_tenderers", pa.int32(), "`tender.numberOfTenderers`."),
+    ("award_criteria", pa.string(), "`tender.awardCriteria` (e.g. priceOnly, ratedCriteria)."),
+    ("award_criteria_details", pa.string(), "`tender.awardCriteriaDetails`."),
+    ("eligibility_criteria", pa.string(), "`tender.eligibilityCriteria`."),
+    ("selection_criteria", pa.string(), "Selection criteria extension, as JSON text."),
+    ("award_criteria_extension", pa.string(), "Award criteria extension (`tender.awardCriteria*`"
+     " objects, per lot), as JSON text."),
+    ("other_requirements", pa.string(), "Other requirements extension, as JSON text."),
+    ("has_sustainability", pa.bool_(), "True when the sustainability extension is used anywhere."),
+    ("sustainability", pa.string(), "Sustainability extension fields (tender and lots), JSON."),
+    ("award_count", pa.int32(), "Number of awards."),
+    ("contract_count", pa.int32(), "Number of contracts."),
+)
+
+COMPILED = Table(
+    "compiled",
+    "One compiled release per ocid, typed and nested; the other tables are views of it.",
+    PROCESS_COLUMNS
+    + _cols(
+        ("tender_items", ITEMS, "Tender items."),
+        ("awards", pa.list_(AWARD), "Awards, with their items and suppliers."),
+        ("contracts", pa.list_(CONTRACT), "Contracts, with their items."),
+        ("parties", pa.list_(PARTY), "Parties (OCDS 1.0: built from buyer and suppliers)."),
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    "processes": Table(
+        "processes", "One row per contracting process (ocid): its compiled release.",
+        PROCESS_COLUMNS,
+    ),
+    "items": Table(
+        "items",
+        "Every item at every stage: tender items, award items, contract items.",
+        _cols(
+            ("ocid", pa.string(), "Process."),
+            ("stage", pa.string(), "tender, award or contract."),
+            ("award_id", pa.string(), "The award the item belongs to (award and contract stage)."),
+            ("contract_id", pa.string(), "The contract the item belongs to (contract stage)."),
+        )
+        + ITEM_COLUMNS,
+    ),
+    "awards": Table(
+        "awards",
+        "One row per award.",
+        _cols(
+            ("ocid", pa.string(), "Process."),
+            ("award_id", pa.string(), "Award id."),
+            ("status", pa.string(), "pending, active, cancelled, unsuccessful."),
+            ("date", TS, "Award date."),
+            ("value_amount", pa.float64(), "Awarded value."),
+            ("value_currency", pa.string(), "Currency of the awarded value."),
+            ("supplier_ids", STRINGS, "Party ids of the suppliers."),
+            ("supplier_names", STRINGS, "Names of the suppliers."),
+        ),
+    ),
+    "contracts": Table(
+        "contracts",
+        "One row per contract.",
+        _cols(
+            ("ocid", pa.string(), "Process."),
+            ("contract_id", pa.string(), "Contract id."),
+            ("award_id", pa.string(), "The award this contract implements."),
+            ("status", pa.string(), "pending, active, cancelled, terminated."),
+            ("date_signed", TS, "Date signed."),
+            ("period_start", TS, "Contract period start."),
+            ("period_end", TS, "Contract period end."),
+            ("value_amount", pa.float64(), "Contract value."),
+            ("value_currency", pa.string(), "Currency of the contract value."),
+        ),
+    ),
+    "parties": Table(
+        "parties",
+        "One row per party of each process.",
+        (Column("ocid", pa.string(), "Process."),) + PARTY_COLUMNS,
+    ),
+    "sources": Table(
+        "sources",
+        "Every ingested file: its content hash, what it held and what was refused.",
+        _cols(
+            ("ingest_id", pa.string(), "The ingest run (UTC timestamp) that loaded the file."),
+            ("path", pa.string(), "The file (and zip member) as given."),
+            ("sha256", pa.string(), "SHA-256 of the (decompressed) content: a re-ingest is a no-op."),
+            ("bytes", pa.int64(), "Size of the (decompressed) content."),
+            ("encoding", pa.string(), "Detected text encoding (utf-8 or iso-8859-1)."),
+            ("country", pa.string(), "Country given at ingest."),
+            ("releases", pa.int64(), "Releases read."),
+            ("compiled_releases", pa.int64(), "Compiled (or versioned) releases of records read."),
+            ("rejected", pa.int64(), "Documents refused (see rejects)."),
+            ("loaded_at", TS, "When it was loaded."),
+        ),
+    ),
+    "rejects": Table(
+        "rejects",
+        "What was refused with --skip-bad, where, and why.",
+        _cols(
+            ("ingest_id", pa.string(), "The ingest run."),
+            ("path", pa.string(), "The file."),
+            ("location", pa.string(), "Line, byte offset and/or JSON pointer in the file."),
+            ("ocid", pa.string(), "The document's ocid, when it had one."),
+            ("reason", pa.string(), "What is wrong."),
+            ("snippet", pa.string(), "The start of the refused document."),
+        ),
+    ),
+}
+
+
+def render_markdown() -> str:
+    lines = [
+        "# The warehouse",
+        "",
+        "Generated from `src/bestvalue/warehouse/schema.py` by "
+        "`python -m bestvalue.warehouse.schema`; a test keeps it current.",
+        "",
+        "The same tables exist in both engines: a DuckDB file (default) or, with "
+        "`--engine spark`, a directory of Parquet tables. Amounts are in their original "
+        "currency; dates are UTC. `compiled` holds one typed, nested compiled release per "
+        "ocid, and the other data tables are derived from it by one set of Ibis expressions "
+        "(`bestvalue.warehouse.transform`) that run unchanged on both engines.",
+        "",
+    ]
+    for table in (*TABLES.values(), COMPILED):
+        lines += [f"## `{table.name}`", "", table.doc, "", "| column | type | meaning |",
+                  "|---|---|---|"]
+        lines += [f"| `{c.name}` | `{c.type}` | {c.doc} |" for c in table.columns]
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(render_markdown(), end="")

@@ -1,0 +1,207 @@
+"""The distributed engine: a directory of Parquet tables written by PySpark.
+
+Layout: ``manifest.json`` names the committed version directory (``v000N/<table>/``) and the
+append-only raw document files (``raw/<ingest>.parquet``). An ingest writes a complete new version
+beside the old one and then replaces the manifest atomically, so a failed ingest leaves the
+warehouse exactly as it was; readers never see a half-written version.
+
+The derived tables are computed by Spark from the same Ibis expressions the DuckDB engine uses.
+Staging and compiling run in this process (DuckDB scratch + ocdsmerge-rs): see docs/warehouse.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .. import settings
+from ..errors import WarehouseError
+from .base import Commit, Warehouse
+from .duckdb_engine import sql_string
+from .schema import COMPILED, TABLES
+from .staging import RAW_SCHEMA, Stage
+from .transform import compiled_table, derive
+
+__all__ = ["SparkWarehouse", "spark_session"]
+
+_SESSIONS: dict[str, Any] = {}
+
+
+def spark_session(master: str | None = None) -> Any:
+    """One Spark session per master URL for the process (starting one takes seconds)."""
+    master = master or settings.get("spark_master")
+    if master not in _SESSIONS:
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise WarehouseError(
+                "the spark engine needs PySpark: pip install 'bestvalue[spark]'"
+            ) from exc
+        builder = (
+            SparkSession.builder.master(master)
+            .appName("bestvalue")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+            .config("spark.sql.shuffle.partitions", "8")
+            .config("spark.driver.memory", "2g")
+        )
+        session = builder.getOrCreate()
+        session.sparkContext.setLogLevel("ERROR")
+        _SESSIONS[master] = session
+    return _SESSIONS[master]
+
+
+class SparkWarehouse(Warehouse):
+    engine = "spark"
+
+    def __init__(self, location: str | Path, *, master: str | None = None,
+                 read_only: bool = False) -> None:
+        self.location = Path(location)
+        if self.location.exists() and not self.location.is_dir():
+            raise WarehouseError(f"{self.location}: the spark engine needs a directory")
+        if read_only and not (self.location / "manifest.json").exists():
+            raise WarehouseError(
+                f"{self.location}: no warehouse here yet; load data with `bestvalue ingest`"
+            )
+        self.master = master
+        self._session: Any = None
+        self._ibis: Any = None
+
+    # --- manifest ---------------------------------------------------------------------------
+    def _manifest(self) -> dict[str, Any]:
+        path = self.location / "manifest.json"
+        if not path.exists():
+            return {"version": 0, "raw": [], "tables": {}}
+        return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+    def _path(self, name: str) -> Path | None:
+        rel = self._manifest()["tables"].get(name)
+        return self.location / rel if rel else None
+
+    @property
+    def session(self) -> Any:
+        if self._session is None:
+            self._session = spark_session(self.master)
+        return self._session
+
+    def _view(self, name: str) -> None:
+        path = self._path(name)
+        if path is None:
+            empty = TABLES[name].arrow if name in TABLES else COMPILED.arrow
+            self.session.createDataFrame(empty.empty_table().to_pandas()).createOrReplaceTempView(
+                name
+            )
+        else:
+            self.session.read.parquet(str(path)).createOrReplaceTempView(name)
+
+    # --- reading ----------------------------------------------------------------------------
+    def table_names(self, internal: bool = False) -> list[str]:
+        names = list(TABLES)
+        return [*names, "compiled"] if internal else names
+
+    def table(self, name: str) -> ir.Table:
+        if name not in self.table_names(internal=True):
+            raise WarehouseError(f"no table {name!r}; tables: {', '.join(self.table_names())}")
+        if self._ibis is None:
+            self._ibis = ibis.pyspark.connect(self.session)
+        self._view(name)
+        return self._ibis.table(name)
+
+    def row_count(self, name: str) -> int:
+        path = self._path(name)
+        return 0 if path is None else int(pq.ParquetDataset(str(path)).read([]).num_rows)
+
+    def sql(self, query: str) -> pa.Table:
+        for name in self.table_names(internal=True):
+            self._view(name)
+        try:
+            return self.session.sql(query).toArrow()
+        except Exception as exc:  # pyspark's AnalysisException and friends
+            raise WarehouseError(f"the query failed: {str(exc).splitlines()[0]}") from exc
+
+    def known_hashes(self) -> set[str]:
+        path = self._path("sources")
+        if path is None:
+            return set()
+        return set(pq.read_table(str(path), columns=["sha256"]).column(0).to_pylist())
+
+    # --- writing ----------------------------------------------------------------------------
+    def begin(self, scratch: Path) -> Stage:
+        con = duckdb.connect(str(scratch / "staging.duckdb"))
+        con.execute(f"SET memory_limit = '{settings.get('duckdb_memory_limit')}'")
+        raw = [str(self.location / p) for p in self._manifest()["raw"]]
+        if raw:
+            files = ", ".join(sql_string(p) for p in raw)
+            con.execute(f"CREATE VIEW raw_documents AS SELECT * FROM read_parquet([{files}])")
+        else:
+            con.register("_raw0", RAW_SCHEMA.empty_table())
+            con.execute("CREATE TABLE raw_documents AS SELECT * FROM _raw0")
+        return Stage(con)
+
+    def commit(self, stage: Stage, commit: Commit) -> None:
+        manifest = self._manifest()
+        version = f"v{manifest['version'] + 1:06d}"
+        target = self.location / version
+        shutil.rmtree(target, ignore_errors=True)  # debris of an earlier failed ingest
+        target.mkdir(parents=True)
+        raw_rel = f"raw/{commit.ingest_id}.parquet"
+        (self.location / "raw").mkdir(exist_ok=True)
+        stage.con.execute(
+            f"COPY ({stage.new_documents()}) TO {sql_string(self.location / raw_rel)} "
+            "(FORMAT parquet)"
+        )
+        stage.con.close()
+        tables = self._write_tables(target, commit)
+        new = {"version": manifest["version"] + 1, "raw": [*manifest["raw"], raw_rel],
+               "tables": {name: f"{version}/{name}" for name in tables}}
+        tmp = self.location / "manifest.json.tmp"
+        tmp.write_text(json.dumps(new, indent=2), encoding="utf-8")
+        os.replace(tmp, self.location / "manifest.json")
+        self._collect_garbage(version)
+
+    def _write_tables(self, target: Path, commit: Commit) -> list[str]:
+        spark = self.session
+        self._view("compiled")
+        spark.read.parquet(str(commit.compiled_path)).createOrReplaceTempView("compiled_new")
+        spark.sql(
+            "SELECT * FROM compiled WHERE ocid NOT IN (SELECT ocid FROM compiled_new) "
+            "UNION ALL SELECT * FROM compiled_new"
+        ).write.parquet(str(target / "compiled"))
+        spark.read.parquet(str(target / "compiled")).createOrReplaceTempView("compiled_all")
+        for name, expr in derive(compiled_table("compiled_all")).items():
+            spark.sql(ibis.to_sql(expr, dialect="pyspark")).write.parquet(str(target / name))
+        for name in ("sources", "rejects"):
+            old = self._path(name)
+            rows = getattr(commit, name)
+            if old is not None:
+                rows = pa.concat_tables([pq.read_table(str(old)).cast(rows.schema), rows])
+            if name == "rejects":  # the same refusal of the same file is recorded once
+                frame = rows.to_pandas().drop_duplicates(["path", "location", "reason"])
+                rows = pa.Table.from_pandas(frame, schema=rows.schema, preserve_index=False)
+            (target / name).mkdir()
+            pq.write_table(rows, str(target / name / "part-0.parquet"))
+        return ["compiled", *derive(compiled_table()).keys(), "sources", "rejects"]
+
+    def _collect_garbage(self, keep: str) -> None:
+        for child in self.location.iterdir():
+            if child.is_dir() and child.name.startswith("v") and child.name != keep:
+                shutil.rmtree(child, ignore_errors=True)
+
+    def rollback(self, stage: Stage) -> None:
+        try:
+            stage.con.close()
+        except duckdb.Error:
+            pass
+        manifest = self._manifest()
+        version = f"v{manifest['version'] + 1:06d}"
+        shutil.rmtree(self.location / version, ignore_errors=True)

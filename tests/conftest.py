@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bestvalue import open_warehouse
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ocds"
+PUBLISHERS = ["paraguay-dncp", "colombia-cce", "mexico-jalisco", "canada-buyandsell"]
+
+
+@pytest.fixture
+def duck(tmp_path: Path):
+    with open_warehouse(tmp_path / "w.duckdb", "duckdb") as warehouse:
+        yield warehouse
+
+
+def load_json_files(folder: Path) -> list[tuple[Path, Any]]:
+    """Every non-empty JSON file under folder, parsed with the standard library."""
+    out = []
+    for path in sorted(folder.rglob("*.json")):
+        if path.stat().st_size:
+            out.append((path, json.loads(path.read_bytes())))
+    return out
+
+
+def documents(data: Any) -> tuple[list[dict], list[dict]]:
+    """(releases, compiled releases) of one parsed file, found independently of the reader."""
+    releases: list[dict] = []
+    compiled: list[dict] = []
+    records = data.get("records") if isinstance(data, dict) else None
+    if records is not None or (isinstance(data, dict) and "compiledRelease" in data):
+        for record in records or [data]:
+            releases += [r for r in record.get("releases", []) if "ocid" in r]
+            if "compiledRelease" in record:
+                compiled.append(record["compiledRelease"])
+    elif isinstance(data, dict) and "releases" in data:
+        releases += data["releases"]
+    else:
+        releases.append(data)
+    return releases, compiled
+
+
+def distinct_ocids(folder: Path) -> set[str]:
+    ocids: set[str] = set()
+    for _, data in load_json_files(folder):
+        releases, compiled = documents(data)
+        ocids |= {r["ocid"] for r in releases + compiled}
+    return ocids
+
+
+def releases_by_ocid(folder: Path) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = defaultdict(list)
+    for _, data in load_json_files(folder):
+        for release in documents(data)[0]:
+            found[release["ocid"]].append(release)
+    return found

@@ -1,0 +1,113 @@
+"""Bad input: a clear message naming the file and place, and the warehouse left untouched."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bestvalue import InputError, ingest, open_warehouse
+from conftest import FIXTURES
+
+GOOD = FIXTURES / "mexico-jalisco" / "sample" / "releases"
+GOOD_FILE = sorted(GOOD.glob("*.json"))[0]
+
+
+def _snapshot(warehouse) -> dict[str, list]:
+    return {t: warehouse.sql(f"SELECT * FROM {t} ORDER BY ALL").to_pylist()
+            for t in warehouse.table_names()}
+
+
+@pytest.fixture
+def loaded(tmp_path):
+    with open_warehouse(tmp_path / "w.duckdb") as warehouse:
+        ingest([FIXTURES / "canada-buyandsell"], warehouse)
+        yield warehouse
+
+
+def _bad(tmp_path: Path, name: str, content: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+def _half(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+def _release(**changes) -> dict:
+    release = json.loads(GOOD_FILE.read_text())["releases"][0]
+    release.update(changes)
+    return release
+
+
+CASES = {
+    "malformed": (b'{"releases": [{"ocid": "a", "id": "1",, }]}', "invalid JSON", "byte"),
+    "truncated": (GOOD_FILE.read_bytes()[:5000], "ends before it is complete", "byte"),
+    "truncated gzip": (_half(gzip.compress(GOOD_FILE.read_bytes())), "truncated", "byte"),
+    "empty": (b"", "empty", "byte 0"),
+    "not ocds": (b'{"name": "a spreadsheet", "rows": [1, 2]}', "not OCDS", "/"),
+    "missing ocid": (json.dumps({"releases": [{"id": "1", "date": "2020-01-01"}]}).encode(),
+                     "must have an ocid", "/releases/0"),
+    "wrong type": (json.dumps(_release(awards={"id": "1"})).encode(), "expected an array",
+                   "/awards"),
+    "amount not a number": (
+        json.dumps(_release(tender={"id": "t", "value": {"amount": "lots", "currency": "MXN"}}))
+        .encode(), "expected a number", "/tender/value/amount"),
+    "duplicate id": (json.dumps({"releases": [
+        _release(), _release(tag=["tenderUpdate"])]}).encode(), "duplicate release id",
+        "/releases/1"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_is_refused_with_its_place(loaded, tmp_path, case):
+    content, reason, where = CASES[case]
+    path = _bad(tmp_path, f"bad-{case.replace(' ', '-')}.json", content)
+    before = _snapshot(loaded)
+    with pytest.raises(InputError) as error:
+        ingest([GOOD, path], loaded)
+    message = str(error.value)
+    assert str(path) in message and reason in message and where in message, message
+    assert _snapshot(loaded) == before
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_skip_bad_loads_the_rest_and_records_why(loaded, tmp_path, case):
+    content, reason, _ = CASES[case]
+    path = _bad(tmp_path, f"bad-{case.replace(' ', '-')}.json", content)
+    report = ingest([GOOD, path], loaded, skip_bad=True)
+    assert any(reason in r["reason"] for r in report.rejects)
+    stored = loaded.sql(f"SELECT path, reason FROM rejects WHERE path = '{path}'").to_pylist()
+    assert stored and all(reason in r["reason"] or "duplicate" in r["reason"] for r in stored)
+    assert loaded.sql("SELECT count(*) AS n FROM processes WHERE ocid LIKE 'ocds-xs1qbl%'"
+                      ).to_pylist()[0]["n"] >= 3
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(cut=st.integers(0, len(GOOD_FILE.read_bytes())), junk=st.binary(max_size=8),
+       keep=st.booleans())
+def test_corrupted_real_files_never_half_load(tmp_path_factory, cut, junk, keep):
+    """Any corruption of a real file is loaded whole or refused with an InputError."""
+    tmp = tmp_path_factory.mktemp("fuzz")
+    data = GOOD_FILE.read_bytes()
+    corrupted = data[:cut] + junk + (data[cut:] if keep else b"")
+    path = _bad(tmp, "fuzz.json", corrupted)
+    with open_warehouse(tmp / "w.duckdb") as warehouse:
+        try:
+            ingest([path], warehouse)
+        except InputError as error:
+            assert str(path) in str(error)
+            assert warehouse.row_count("processes") == 0
+            assert warehouse.row_count("sources") == 0
+        else:
+            assert warehouse.row_count("sources") == 1
+
+
+def test_missing_path_is_named(duck, tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        ingest([tmp_path / "nope.json"], duck)

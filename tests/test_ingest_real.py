@@ -1,0 +1,117 @@
+"""Ingest of the real samples: counts, compile, idempotence, publisher quirks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import ocdsmerge
+import pytest
+
+from bestvalue import InputError, ingest
+from conftest import FIXTURES, PUBLISHERS, distinct_ocids, releases_by_ocid
+
+SCHEMA = Path(__file__).parents[1] / "src/bestvalue/data/ocds-schema/release-schema.json"
+
+
+@pytest.mark.parametrize("publisher", PUBLISHERS)
+def test_one_process_per_distinct_ocid(duck, publisher):
+    report = ingest([FIXTURES / publisher], duck, skip_bad=True)
+    expected = distinct_ocids(FIXTURES / publisher)
+    got = {r["ocid"] for r in duck.sql("SELECT ocid FROM processes").to_pylist()}
+    assert got == expected
+    assert report.processes == len(expected)
+    assert duck.row_count("processes") == len(expected)
+
+
+def _latest_per_id(releases: list[dict]) -> list[dict]:
+    """The documented policy for a release id republished with new content: newer date wins."""
+    chosen: dict[str, dict] = {}
+    for release in releases:
+        key = str(release["id"])
+        if key not in chosen or release["date"] >= chosen[key]["date"]:
+            chosen[key] = release
+    return sorted(chosen.values(), key=lambda r: r["date"])
+
+
+@pytest.mark.parametrize("publisher", PUBLISHERS)
+def test_awards_match_an_independent_compile(duck, publisher):
+    """Compile the releases with the Python ocdsmerge and compare every award."""
+    folder = FIXTURES / publisher / "sample" / "releases"
+    ingest([folder], duck)
+    merger = ocdsmerge.Merger(schema=json.loads(SCHEMA.read_text()))
+    expected = set()
+    for ocid, releases in releases_by_ocid(folder).items():
+        compiled = merger.create_compiled_release(_latest_per_id(releases))
+        for award in compiled.get("awards", []):
+            amount = (award.get("value") or {}).get("amount")
+            expected.add((ocid, str(award["id"]), award.get("status"),
+                          None if amount is None else float(amount)))
+    got = {(r["ocid"], r["award_id"], r["status"], r["value_amount"])
+           for r in duck.sql("SELECT * FROM awards").to_pylist()}
+    assert got == expected
+
+
+def test_empty_paraguay_files_are_named(duck):
+    folder = FIXTURES / "paraguay-dncp" / "sample" / "records"
+    with pytest.raises(InputError) as error:
+        ingest([folder], duck)
+    assert error.value.path.endswith("283826.json")
+    assert "empty" in error.value.reason
+    assert duck.row_count("processes") == 0 and duck.row_count("sources") == 0
+    report = ingest([folder], duck, skip_bad=True)
+    rejected = sorted(Path(r["path"]).name for r in report.rejects)
+    assert rejected == ["283826.json", "283906.json", "284456.json"]
+    assert duck.row_count("rejects") == 3
+
+
+def test_colombia_codes_in_item_id_are_kept_as_text(duck):
+    ingest([FIXTURES / "colombia-cce" / "sample" / "releases"], duck)
+    rows = duck.sql(
+        "SELECT item_id, classification_scheme, classification_id FROM items "
+        "WHERE ocid = 'ocds-k50g02-11-11-452228' AND stage = 'tender'"
+    ).to_pylist()
+    assert rows == [{"item_id": "78000000", "classification_scheme": "UNSPSC",
+                     "classification_id": None}]
+
+
+def test_reingesting_adds_nothing(duck):
+    first = ingest([FIXTURES], duck, skip_bad=True)
+    counts = {t: duck.row_count(t) for t in duck.table_names()}
+    second = ingest([FIXTURES], duck, skip_bad=True)
+    assert second.files == 0 and len(second.skipped) == first.files
+    assert {t: duck.row_count(t) for t in duck.table_names()} == counts
+
+
+def test_releases_of_one_process_across_ingests_compile_together(duck, tmp_path):
+    """Mexico's planning, tender, award and contract releases loaded in two separate runs."""
+    folder = FIXTURES / "mexico-jalisco" / "sample" / "releases"
+    files = sorted(folder.glob("ocds-xs1qbl-SFIN-03-0001-00-2017-*"))
+    ingest(files[:2], duck)  # planning, tender
+    assert duck.sql("SELECT award_count FROM processes").to_pylist() == [{"award_count": 0}]
+    ingest(files[2:], duck)  # award, contract
+    row = duck.sql("SELECT release_count, award_count, contract_count, compiled_by "
+                   "FROM processes").to_pylist()
+    assert row == [{"release_count": 4, "award_count": 1, "contract_count": 1,
+                    "compiled_by": "merge"}]
+
+
+def test_ocds_10_suppliers_become_parties(duck):
+    """Paraguay's OCDS 1.0 contract releases name suppliers by identifier, without parties."""
+    ingest([FIXTURES / "paraguay-dncp" / "sample" / "releases"], duck)
+    suppliers = duck.sql(
+        "SELECT count(*) AS n FROM parties WHERE list_contains(roles, 'supplier')"
+    ).to_pylist()[0]["n"]
+    awarded = duck.sql(
+        "SELECT count(DISTINCT (ocid, s)) AS n FROM (SELECT ocid, unnest(supplier_ids) AS s "
+        "FROM awards)"
+    ).to_pylist()[0]["n"]
+    assert suppliers >= awarded > 0
+
+
+def test_country_and_sources_are_recorded(duck):
+    ingest([FIXTURES / "mexico-jalisco"], duck, country="mx")
+    assert duck.sql("SELECT DISTINCT country FROM processes").to_pylist() == [{"country": "MX"}]
+    sources = duck.sql("SELECT * FROM sources").to_pylist()
+    assert len(sources) == 20
+    assert all(len(s["sha256"]) == 64 and s["encoding"] == "utf-8" for s in sources)

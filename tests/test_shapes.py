@@ -1,0 +1,109 @@
+"""Every shape publishers use, built from real documents, reads to the same releases."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from bestvalue import ingest
+from bestvalue.ocds.reader import Document, read
+from bestvalue.ocds.sources import Source
+from conftest import FIXTURES
+
+MEXICO = FIXTURES / "mexico-jalisco" / "sample" / "releases"
+
+
+def _mexico_releases() -> list[dict]:
+    out = []
+    for path in sorted(MEXICO.glob("*.json")):
+        out += json.loads(path.read_text())["releases"]
+    return out
+
+
+def _write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    return path
+
+
+def _shapes(tmp_path: Path) -> dict[str, Path]:
+    releases = _mexico_releases()
+    package = {"uri": "x", "version": "1.1", "publishedDate": "2018-01-01T00:00:00Z",
+               "releases": releases}
+    lines = "\n".join(json.dumps(r) for r in releases) + "\n"
+    concatenated = "".join(json.dumps(r, indent=1) for r in releases)
+    shapes = {
+        "release package": _write(tmp_path, "package.json", json.dumps(package)),
+        "json array": _write(tmp_path, "array.json", json.dumps(releases)),
+        "json lines": _write(tmp_path, "lines.jsonl", lines),
+        "concatenated": _write(tmp_path, "concat.json", concatenated),
+        "gzip": _write(tmp_path, "package.json.gz", gzip.compress(json.dumps(package).encode())),
+        "array of packages": _write(tmp_path, "packages.json", json.dumps([package])),
+    }
+    archive = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for i, release in enumerate(releases):
+            z.writestr(f"r{i}.json", json.dumps(release))
+    shapes["zip of bare releases"] = archive
+    return shapes
+
+
+def test_every_shape_reads_the_same_releases(tmp_path):
+    expected = sorted((r["ocid"], r["id"]) for r in _mexico_releases())
+    for shape, path in _shapes(tmp_path).items():
+        sources = [Source(path, m) for m in sorted(zipfile.ZipFile(path).namelist())] \
+            if shape.startswith("zip") else [Source(path)]
+        got = sorted(
+            (d.data["ocid"], d.data["id"])
+            for s in sources for d in read(s) if isinstance(d, Document)
+        )
+        assert got == expected, shape
+
+
+@pytest.mark.parametrize("folder", ["paraguay-dncp", "canada-buyandsell", "colombia-cce"])
+def test_record_shapes_give_compiled_releases(folder):
+    """Record packages (Paraguay), bare records without a top-level ocid (Canada, Colombia)."""
+    path = sorted((FIXTURES / folder / "sample" / "records").glob("*.json"))[0]
+    kinds = {d.kind for d in read(Source(path)) if isinstance(d, Document)}
+    assert "compiled" in kinds
+
+
+def test_all_shapes_ingest_to_identical_tables(tmp_path, duck):
+    from bestvalue import open_warehouse
+
+    baseline = None
+    for shape, path in _shapes(tmp_path).items():
+        with open_warehouse(tmp_path / f"{len(shape)}-{shape[:3]}.duckdb") as warehouse:
+            ingest([path], warehouse)
+            rows = warehouse.sql("SELECT * EXCLUDE (source, ocds_version) FROM processes "
+                                 "ORDER BY ocid").to_pylist()
+        baseline = baseline or rows
+        assert rows == baseline, shape
+    assert len(baseline) == 3
+
+
+def test_iso_8859_1_is_detected_and_read(tmp_path, duck):
+    release = _mexico_releases()[1]
+    release["tender"]["title"] = "Adquisición de señalética"
+    path = _write(tmp_path, "latin1.json", json.dumps(release, ensure_ascii=False)
+                  .encode("iso-8859-1"))
+    ingest([path], duck)
+    assert duck.sql("SELECT title, FROM processes").to_pylist() == [
+        {"title": "Adquisición de señalética"}]
+    assert duck.sql("SELECT encoding FROM sources").to_pylist() == [{"encoding": "iso-8859-1"}]
+
+
+def test_versioned_release_alone_is_compiled(tmp_path, duck):
+    record = json.loads(next((FIXTURES / "colombia-cce/sample/records").glob("*.json"))
+                        .read_text())
+    only_versioned = {"ocid": record["compiledRelease"]["ocid"],
+                      "versionedRelease": record["versionedRelease"]}
+    ingest([_write(tmp_path, "v.json", json.dumps(only_versioned))], duck)
+    got = duck.sql("SELECT ocid, award_count, buyer_name FROM processes").to_pylist()[0]
+    compiled = record["compiledRelease"]
+    assert got == {"ocid": compiled["ocid"], "award_count": len(compiled.get("awards", [])),
+                   "buyer_name": compiled["buyer"]["name"]}
