@@ -96,11 +96,12 @@ class SparkWarehouse(Warehouse):
 
     def _view(self, name: str) -> None:
         path = self._path(name)
-        if path is None:
-            empty = TABLES[name].arrow if name in TABLES else COMPILED.arrow
-            self.session.createDataFrame(empty.empty_table().to_pandas()).createOrReplaceTempView(
-                name
-            )
+        if path is None:  # not written yet: an empty table with the declared schema
+            schema = TABLES[name].arrow if name in TABLES else COMPILED.arrow
+            path = self.location / "empty" / f"{name}.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pq.write_table(schema.empty_table(), str(path))
+            self.session.read.parquet(str(path)).createOrReplaceTempView(name)
         else:
             self.session.read.parquet(str(path)).createOrReplaceTempView(name)
 
@@ -112,10 +113,14 @@ class SparkWarehouse(Warehouse):
     def table(self, name: str) -> ir.Table:
         if name not in self.table_names(internal=True):
             raise WarehouseError(f"no table {name!r}; tables: {', '.join(self.table_names())}")
+        self._connect_ibis()
+        self._view(name)
+        return self._connect_ibis().table(name)
+
+    def _connect_ibis(self) -> Any:
         if self._ibis is None:
             self._ibis = ibis.pyspark.connect(self.session)
-        self._view(name)
-        return self._ibis.table(name)
+        return self._ibis
 
     def row_count(self, name: str) -> int:
         path = self._path(name)
@@ -170,6 +175,7 @@ class SparkWarehouse(Warehouse):
         self._collect_garbage(version)
 
     def _write_tables(self, target: Path, commit: Commit) -> list[str]:
+        self._connect_ibis()  # registers the options Ibis's pyspark SQL compiler reads
         spark = self.session
         self._view("compiled")
         spark.read.parquet(str(commit.compiled_path)).createOrReplaceTempView("compiled_new")

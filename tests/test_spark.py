@@ -1,0 +1,70 @@
+"""DuckDB and Spark give identical tables on the real samples (one Spark session for all)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from bestvalue import ingest, open_warehouse
+from bestvalue.warehouse import TABLES
+from conftest import FIXTURES
+
+pytestmark = pytest.mark.spark
+
+
+def _normal(value):
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, list):
+        return tuple(_normal(v) for v in value)
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return (value.tz_convert("UTC").tz_localize(None) if value.tzinfo else value).isoformat()
+    return value
+
+
+def _rows(warehouse, name: str) -> list[tuple]:
+    columns = [c for c in TABLES[name].arrow.names if c not in ("ingest_id", "loaded_at")]
+    frame = warehouse.table(name).to_pyarrow().to_pandas()[columns]
+    rows = [tuple(_normal(v) for v in row) for row in frame.itertuples(index=False)]
+    return sorted(rows, key=repr)
+
+
+@pytest.fixture(scope="module")
+def engines(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("engines")
+    duck = open_warehouse(tmp / "w.duckdb", "duckdb")
+    spark = open_warehouse(tmp / "spark", "spark", spark_master="local[2]")
+    # Two ingests, so the Spark engine's incremental commit is exercised too.
+    for warehouse in (duck, spark):
+        ingest([FIXTURES / "paraguay-dncp", FIXTURES / "colombia-cce"], warehouse,
+               country="PY", skip_bad=True)
+        ingest([FIXTURES], warehouse, skip_bad=True)
+    yield duck, spark
+    duck.close()
+
+
+@pytest.mark.parametrize("name", list(TABLES))
+def test_engines_agree(engines, name):
+    duck, spark = engines
+    expected = _rows(duck, name)
+    assert expected, f"{name} is empty: the comparison would prove nothing"
+    assert _rows(spark, name) == expected
+
+
+def test_spark_sql_and_failed_ingest_leaves_it_unchanged(engines, tmp_path):
+    _, spark = engines
+    before = spark.sql("SELECT count(*) AS n FROM processes").to_pylist()
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"releases": [')
+    from bestvalue import InputError
+
+    with pytest.raises(InputError):
+        ingest([bad], spark)
+    assert spark.sql("SELECT count(*) AS n FROM processes").to_pylist() == before
+    assert before[0]["n"] == 54
