@@ -7,19 +7,21 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bestvalue import InputError, ingest, open_warehouse
-from conftest import FIXTURES
 
 GOOD = FIXTURES / "mexico-jalisco" / "sample" / "releases"
 GOOD_FILE = sorted(GOOD.glob("*.json"))[0]
 
 
 def _snapshot(warehouse) -> dict[str, list]:
-    return {t: warehouse.sql(f"SELECT * FROM {t} ORDER BY ALL").to_pylist()
-            for t in warehouse.table_names()}
+    return {
+        t: warehouse.sql(f"SELECT * FROM {t} ORDER BY ALL").to_pylist()
+        for t in warehouse.table_names()
+    }
 
 
 @pytest.fixture
@@ -51,16 +53,28 @@ CASES = {
     "truncated gzip": (_half(gzip.compress(GOOD_FILE.read_bytes())), "truncated", "byte"),
     "empty": (b"", "empty", "byte 0"),
     "not ocds": (b'{"name": "a spreadsheet", "rows": [1, 2]}', "not OCDS", "/"),
-    "missing ocid": (json.dumps({"releases": [{"id": "1", "date": "2020-01-01"}]}).encode(),
-                     "must have an ocid", "/releases/0"),
-    "wrong type": (json.dumps(_release(awards={"id": "1"})).encode(), "expected an array",
-                   "/awards"),
+    "missing ocid": (
+        json.dumps({"releases": [{"id": "1", "date": "2020-01-01"}]}).encode(),
+        "must have an ocid",
+        "/releases/0",
+    ),
+    "wrong type": (
+        json.dumps(_release(awards={"id": "1"})).encode(),
+        "expected an array",
+        "/awards",
+    ),
     "amount not a number": (
-        json.dumps(_release(tender={"id": "t", "value": {"amount": "lots", "currency": "MXN"}}))
-        .encode(), "expected a number", "/tender/value/amount"),
-    "duplicate id": (json.dumps({"releases": [
-        _release(), _release(tag=["tenderUpdate"])]}).encode(), "duplicate release id",
-        "/releases/1"),
+        json.dumps(
+            _release(tender={"id": "t", "value": {"amount": "lots", "currency": "MXN"}})
+        ).encode(),
+        "expected a number",
+        "/tender/value/amount",
+    ),
+    "duplicate id": (
+        json.dumps({"releases": [_release(), _release(tag=["tenderUpdate"])]}).encode(),
+        "duplicate release id",
+        "/releases/1",
+    ),
 }
 
 
@@ -84,13 +98,18 @@ def test_skip_bad_loads_the_rest_and_records_why(loaded, tmp_path, case):
     assert any(reason in r["reason"] for r in report.rejects)
     stored = loaded.sql(f"SELECT path, reason FROM rejects WHERE path = '{path}'").to_pylist()
     assert stored and all(reason in r["reason"] or "duplicate" in r["reason"] for r in stored)
-    assert loaded.sql("SELECT count(*) AS n FROM processes WHERE ocid LIKE 'ocds-xs1qbl%'"
-                      ).to_pylist()[0]["n"] >= 3
+    assert (
+        loaded.sql(
+            "SELECT count(*) AS n FROM processes WHERE ocid LIKE 'ocds-xs1qbl%'"
+        ).to_pylist()[0]["n"]
+        >= 3
+    )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-@given(cut=st.integers(0, len(GOOD_FILE.read_bytes())), junk=st.binary(max_size=8),
-       keep=st.booleans())
+@given(
+    cut=st.integers(0, len(GOOD_FILE.read_bytes())), junk=st.binary(max_size=8), keep=st.booleans()
+)
 def test_corrupted_real_files_never_half_load(tmp_path_factory, cut, junk, keep):
     """Any corruption of a real file is loaded whole or refused with an InputError."""
     tmp = tmp_path_factory.mktemp("fuzz")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import ocdsmerge
 import pytest
+from conftest import FIXTURES, PUBLISHERS, distinct_ocids, releases_by_ocid
 
 from bestvalue import InputError, ingest
-from conftest import FIXTURES, PUBLISHERS, distinct_ocids, releases_by_ocid
 
 SCHEMA = Path(__file__).parents[1] / "src/bestvalue/data/ocds-schema/release-schema.json"
 
@@ -45,10 +45,18 @@ def test_awards_match_an_independent_compile(duck, publisher):
         compiled = merger.create_compiled_release(_latest_per_id(releases))
         for award in compiled.get("awards", []):
             amount = (award.get("value") or {}).get("amount")
-            expected.add((ocid, str(award["id"]), award.get("status"),
-                          None if amount is None else float(amount)))
-    got = {(r["ocid"], r["award_id"], r["status"], r["value_amount"])
-           for r in duck.sql("SELECT * FROM awards").to_pylist()}
+            expected.add(
+                (
+                    ocid,
+                    str(award["id"]),
+                    award.get("status"),
+                    None if amount is None else float(amount),
+                )
+            )
+    got = {
+        (r["ocid"], r["award_id"], r["status"], r["value_amount"])
+        for r in duck.sql("SELECT * FROM awards").to_pylist()
+    }
     assert got == expected
 
 
@@ -71,8 +79,9 @@ def test_colombia_codes_in_item_id_are_kept_as_text(duck):
         "SELECT item_id, classification_scheme, classification_id FROM items "
         "WHERE ocid = 'ocds-k50g02-11-11-452228' AND stage = 'tender'"
     ).to_pylist()
-    assert rows == [{"item_id": "78000000", "classification_scheme": "UNSPSC",
-                     "classification_id": None}]
+    assert rows == [
+        {"item_id": "78000000", "classification_scheme": "UNSPSC", "classification_id": None}
+    ]
 
 
 def test_reingesting_adds_nothing(duck):
@@ -90,10 +99,12 @@ def test_releases_of_one_process_across_ingests_compile_together(duck, tmp_path)
     ingest(files[:2], duck)  # planning, tender
     assert duck.sql("SELECT award_count FROM processes").to_pylist() == [{"award_count": 0}]
     ingest(files[2:], duck)  # award, contract
-    row = duck.sql("SELECT release_count, award_count, contract_count, compiled_by "
-                   "FROM processes").to_pylist()
-    assert row == [{"release_count": 4, "award_count": 1, "contract_count": 1,
-                    "compiled_by": "merge"}]
+    row = duck.sql(
+        "SELECT release_count, award_count, contract_count, compiled_by FROM processes"
+    ).to_pylist()
+    assert row == [
+        {"release_count": 4, "award_count": 1, "contract_count": 1, "compiled_by": "merge"}
+    ]
 
 
 def test_ocds_10_suppliers_become_parties(duck):

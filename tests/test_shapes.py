@@ -8,11 +8,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 
 from bestvalue import ingest
 from bestvalue.ocds.reader import Document, read
 from bestvalue.ocds.sources import Source
-from conftest import FIXTURES
 
 MEXICO = FIXTURES / "mexico-jalisco" / "sample" / "releases"
 
@@ -32,8 +32,12 @@ def _write(tmp_path: Path, name: str, text: str | bytes) -> Path:
 
 def _shapes(tmp_path: Path) -> dict[str, Path]:
     releases = _mexico_releases()
-    package = {"uri": "x", "version": "1.1", "publishedDate": "2018-01-01T00:00:00Z",
-               "releases": releases}
+    package = {
+        "uri": "x",
+        "version": "1.1",
+        "publishedDate": "2018-01-01T00:00:00Z",
+        "releases": releases,
+    }
     lines = "\n".join(json.dumps(r) for r in releases) + "\n"
     concatenated = "".join(json.dumps(r, indent=1) for r in releases)
     shapes = {
@@ -55,11 +59,16 @@ def _shapes(tmp_path: Path) -> dict[str, Path]:
 def test_every_shape_reads_the_same_releases(tmp_path):
     expected = sorted((r["ocid"], r["id"]) for r in _mexico_releases())
     for shape, path in _shapes(tmp_path).items():
-        sources = [Source(path, m) for m in sorted(zipfile.ZipFile(path).namelist())] \
-            if shape.startswith("zip") else [Source(path)]
+        sources = (
+            [Source(path, m) for m in sorted(zipfile.ZipFile(path).namelist())]
+            if shape.startswith("zip")
+            else [Source(path)]
+        )
         got = sorted(
             (d.data["ocid"], d.data["id"])
-            for s in sources for d in read(s) if isinstance(d, Document)
+            for s in sources
+            for d in read(s)
+            if isinstance(d, Document)
         )
         assert got == expected, shape
 
@@ -79,8 +88,9 @@ def test_all_shapes_ingest_to_identical_tables(tmp_path, duck):
     for shape, path in _shapes(tmp_path).items():
         with open_warehouse(tmp_path / f"{len(shape)}-{shape[:3]}.duckdb") as warehouse:
             ingest([path], warehouse)
-            rows = warehouse.sql("SELECT * EXCLUDE (source, ocds_version) FROM processes "
-                                 "ORDER BY ocid").to_pylist()
+            rows = warehouse.sql(
+                "SELECT * EXCLUDE (source, ocds_version) FROM processes ORDER BY ocid"
+            ).to_pylist()
         baseline = baseline or rows
         assert rows == baseline, shape
     assert len(baseline) == 3
@@ -89,21 +99,27 @@ def test_all_shapes_ingest_to_identical_tables(tmp_path, duck):
 def test_iso_8859_1_is_detected_and_read(tmp_path, duck):
     release = _mexico_releases()[1]
     release["tender"]["title"] = "Adquisición de señalética"
-    path = _write(tmp_path, "latin1.json", json.dumps(release, ensure_ascii=False)
-                  .encode("iso-8859-1"))
+    path = _write(
+        tmp_path, "latin1.json", json.dumps(release, ensure_ascii=False).encode("iso-8859-1")
+    )
     ingest([path], duck)
     assert duck.sql("SELECT title, FROM processes").to_pylist() == [
-        {"title": "Adquisición de señalética"}]
+        {"title": "Adquisición de señalética"}
+    ]
     assert duck.sql("SELECT encoding FROM sources").to_pylist() == [{"encoding": "iso-8859-1"}]
 
 
 def test_versioned_release_alone_is_compiled(tmp_path, duck):
-    record = json.loads(next((FIXTURES / "colombia-cce/sample/records").glob("*.json"))
-                        .read_text())
-    only_versioned = {"ocid": record["compiledRelease"]["ocid"],
-                      "versionedRelease": record["versionedRelease"]}
+    record = json.loads(next((FIXTURES / "colombia-cce/sample/records").glob("*.json")).read_text())
+    only_versioned = {
+        "ocid": record["compiledRelease"]["ocid"],
+        "versionedRelease": record["versionedRelease"],
+    }
     ingest([_write(tmp_path, "v.json", json.dumps(only_versioned))], duck)
     got = duck.sql("SELECT ocid, award_count, buyer_name FROM processes").to_pylist()[0]
     compiled = record["compiledRelease"]
-    assert got == {"ocid": compiled["ocid"], "award_count": len(compiled.get("awards", [])),
-                   "buyer_name": compiled["buyer"]["name"]}
+    assert got == {
+        "ocid": compiled["ocid"],
+        "award_count": len(compiled.get("awards", [])),
+        "buyer_name": compiled["buyer"]["name"],
+    }

@@ -6,10 +6,10 @@ import math
 
 import pandas as pd
 import pytest
+from conftest import FIXTURES
 
 from bestvalue import ingest, open_warehouse
 from bestvalue.warehouse import TABLES
-from conftest import FIXTURES
 
 pytestmark = pytest.mark.spark
 
@@ -42,8 +42,12 @@ def engines(tmp_path_factory):
     spark = open_warehouse(tmp / "spark", "spark", spark_master="local[2]")
     # Two ingests, so the Spark engine's incremental commit is exercised too.
     for warehouse in (duck, spark):
-        ingest([FIXTURES / "paraguay-dncp", FIXTURES / "colombia-cce"], warehouse,
-               country="PY", skip_bad=True)
+        ingest(
+            [FIXTURES / "paraguay-dncp", FIXTURES / "colombia-cce"],
+            warehouse,
+            country="PY",
+            skip_bad=True,
+        )
         ingest([FIXTURES], warehouse, skip_bad=True)
     yield duck, spark
     duck.close()

@@ -27,15 +27,22 @@ err_console = Console(stderr=True)
 def warehouse_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--warehouse``, ``--engine`` and ``--spark-master``, defaulting to the settings."""
     func = click.option(
-        "--spark-master", default=lambda: settings.get("spark_master"), show_default="local[*]",
+        "--spark-master",
+        default=lambda: settings.get("spark_master"),
+        show_default="local[*]",
         help="Spark master URL (spark engine).",
     )(func)
     func = click.option(
-        "--engine", type=click.Choice(ENGINES), default=lambda: settings.get("engine"),
-        show_default="duckdb", help="Warehouse engine.",
+        "--engine",
+        type=click.Choice(ENGINES),
+        default=lambda: settings.get("engine"),
+        show_default="duckdb",
+        help="Warehouse engine.",
     )(func)
     return click.option(
-        "--warehouse", "warehouse_path", default=lambda: settings.get("warehouse"),
+        "--warehouse",
+        "warehouse_path",
+        default=lambda: settings.get("warehouse"),
         show_default="bestvalue.duckdb",
         help="Warehouse location: a DuckDB file, or a directory for the spark engine.",
     )(func)
@@ -43,7 +50,9 @@ def warehouse_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def open_from(options: dict[str, Any], read_only: bool = False) -> Warehouse:
     return open_warehouse(
-        options["warehouse_path"], options["engine"], read_only=read_only,
+        options["warehouse_path"],
+        options["engine"],
+        read_only=read_only,
         spark_master=options["spark_master"],
     )
 

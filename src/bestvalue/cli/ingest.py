@@ -8,11 +8,13 @@ import click
 from rich.progress import (
     BarColumn,
     DownloadColumn,
-    Progress as Bar,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
     TransferSpeedColumn,
+)
+from rich.progress import (
+    Progress as Bar,
 )
 
 from ..warehouse.ingest import IngestReport, Progress, ingest
@@ -28,8 +30,9 @@ class RichProgress(Progress):
         self.compile: TaskID | None = None
 
     def start(self, total_bytes: int, files: int) -> None:
-        self.read = self.bar.add_task(f"Reading {files} file(s)", total=total_bytes or None,
-                                      docs="0 docs")
+        self.read = self.bar.add_task(
+            f"Reading {files} file(s)", total=total_bytes or None, docs="0 docs"
+        )
 
     def advance(self, nbytes: int, documents: int) -> None:
         self.documents += documents
@@ -49,8 +52,11 @@ class RichProgress(Progress):
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--country", metavar="ISO2", help="Country of the data (ISO 3166-1 alpha-2).")
-@click.option("--skip-bad", is_flag=True,
-              help="Load the good data and record each bad document in the rejects table.")
+@click.option(
+    "--skip-bad",
+    is_flag=True,
+    help="Load the good data and record each bad document in the rejects table.",
+)
 @warehouse_options
 def command(paths: tuple[str, ...], country: str | None, skip_bad: bool, **options: Any) -> None:
     """Load OCDS files, directories, .gz or .zip archives into the warehouse.
@@ -60,13 +66,22 @@ def command(paths: tuple[str, ...], country: str | None, skip_bad: bool, **optio
     the first bad document stops the ingest and the warehouse stays as it was.
     """
     if country and (len(country) != 2 or not country.isalpha()):
-        raise click.BadParameter("use a two-letter ISO 3166-1 code, e.g. PY", param_hint="--country")
+        raise click.BadParameter(
+            "use a two-letter ISO 3166-1 code, e.g. PY", param_hint="--country"
+        )
     with open_from(options) as warehouse:
-        columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-                   TransferSpeedColumn(), TextColumn("{task.fields[docs]}"), TimeElapsedColumn())
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TextColumn("{task.fields[docs]}"),
+            TimeElapsedColumn(),
+        )
         with Bar(*columns, console=err_console, transient=False) as bar:
-            report = ingest(paths, warehouse, country=country, skip_bad=skip_bad,
-                            progress=RichProgress(bar))
+            report = ingest(
+                paths, warehouse, country=country, skip_bad=skip_bad, progress=RichProgress(bar)
+            )
         _summary(report, warehouse.location)
 
 
@@ -81,8 +96,10 @@ def _summary(report: IngestReport, location: Any) -> None:
     if report.skipped:
         console.print(f"Skipped {len(report.skipped)} file(s) already loaded (same content).")
     if report.rejects:
-        console.print(f"[yellow]Rejected {len(report.rejects)} document(s)[/yellow]; "
-                      "see them with: bestvalue sql \"SELECT * FROM rejects\"")
+        console.print(
+            f"[yellow]Rejected {len(report.rejects)} document(s)[/yellow]; "
+            'see them with: bestvalue sql "SELECT * FROM rejects"'
+        )
         for reject in report.rejects[:5]:
             where = f" ({reject['location']})" if reject["location"] else ""
             console.print(f"  {reject['path']}{where}: {reject['reason']}", markup=False)

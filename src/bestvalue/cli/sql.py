@@ -11,8 +11,13 @@ from .common import open_from, render, warehouse_options
 
 @click.command("sql")
 @click.argument("query")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              help="json: a list of objects, one per row.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    help="json: a list of objects, one per row.",
+)
 @warehouse_options
 def command(query: str, fmt: str, **options: Any) -> None:
     """Run a read-only SQL QUERY (DuckDB SQL, or Spark SQL with --engine spark)."""

@@ -18,6 +18,8 @@ def command(fmt: str, **options: Any) -> None:
     """List the warehouse tables with their row counts and what they hold."""
     with open_from(options, read_only=True) as warehouse:
         names = warehouse.table_names()
-        rows = [{"table": n, "rows": warehouse.row_count(n), "description": TABLES[n].doc}
-                for n in names]
+        rows = [
+            {"table": n, "rows": warehouse.row_count(n), "description": TABLES[n].doc}
+            for n in names
+        ]
     render(pa.Table.from_pylist(rows), fmt)

@@ -52,7 +52,7 @@ Item = Document | Problem
 def read(source: Source, encoding: str = "utf-8") -> Iterator[Item]:
     """Yield the documents of one source (see the module docstring)."""
     with source.open() as raw:
-        stream: BinaryIO = raw if encoding == "utf-8" else _Transcoder(raw, encoding)
+        stream: Any = raw if encoding == "utf-8" else _Transcoder(raw, encoding)
         if _looks_like_json_lines(stream):
             yield from _read_lines(source, stream)
         else:

@@ -54,7 +54,7 @@ class Source:
         """Open the decompressed bytes of this source."""
         if self.member is not None:
             archive = zipfile.ZipFile(self.path)
-            return _ClosingMember(archive, archive.open(self.member))
+            return _ClosingMember(archive, archive.open(self.member))  # type: ignore[arg-type,return-value]
         raw = open(self.path, "rb")  # noqa: SIM115 - returned to the caller
         if raw.read(2) == b"\x1f\x8b":
             raw.seek(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import duckdb
@@ -40,7 +41,9 @@ class DuckDBWarehouse(Warehouse):
         try:
             self.con = duckdb.connect(str(self.location), read_only=read_only)
         except duckdb.Error as exc:
-            raise WarehouseError(f"{self.location}: cannot open as a DuckDB warehouse ({exc})")
+            raise WarehouseError(
+                f"{self.location}: cannot open as a DuckDB warehouse ({exc})"
+            ) from exc
         self.con.execute(f"SET memory_limit = '{settings.get('duckdb_memory_limit')}'")
         self.con.execute("SET preserve_insertion_order = false")
         if not read_only:
@@ -112,10 +115,8 @@ class DuckDBWarehouse(Warehouse):
         con.execute("CHECKPOINT")
 
     def rollback(self, stage: Stage) -> None:
-        try:
+        with contextlib.suppress(duckdb.Error):
             self.con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
 
     def close(self) -> None:
         self.con.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,9 +78,14 @@ class _Run:
         if not self.skip_bad:
             raise InputError(path, reason + SKIP_HINT, location)
         self.report.rejects.append(
-            {"ingest_id": self.report.ingest_id, "path": path, "location": str(location),
-             "ocid": ocid if isinstance(ocid, str) else None, "reason": reason,
-             "snippet": snippet}
+            {
+                "ingest_id": self.report.ingest_id,
+                "path": path,
+                "location": str(location),
+                "ocid": ocid if isinstance(ocid, str) else None,
+                "reason": reason,
+                "snippet": snippet,
+            }
         )
 
 
@@ -101,15 +106,23 @@ def ingest(
     with tempfile.TemporaryDirectory(prefix="bestvalue-") as tmp:
         scratch = Path(tmp)
         stage = warehouse.begin(scratch)
-        run = _Run(warehouse, stage, report, country.upper() if country else None, skip_bad,
-                   progress)
+        run = _Run(
+            warehouse, stage, report, country.upper() if country else None, skip_bad, progress
+        )
         try:
             _stage_all(run, sources)
             _resolve_conflicts(run)
             compiled = scratch / "compiled.parquet"
             report.processes = _compile(run, compiled)
-            warehouse.commit(stage, Commit(compiled, _table("sources", run.sources),
-                                           _table("rejects", report.rejects), report.ingest_id))
+            warehouse.commit(
+                stage,
+                Commit(
+                    compiled,
+                    _table("sources", run.sources),
+                    _table("rejects", report.rejects),
+                    report.ingest_id,
+                ),
+            )
         except BaseException:
             warehouse.rollback(stage)
             raise
@@ -144,8 +157,9 @@ def _fingerprint(run: _Run, source: Source) -> Fingerprint | None:
         run.reject(source.name, exc.location, exc.reason, None, "")
         return None
     if fingerprint.size == 0:
-        run.reject(source.name, Location(offset=0), "the file is empty: no OCDS data in it",
-                   None, "")
+        run.reject(
+            source.name, Location(offset=0), "the file is empty: no OCDS data in it", None, ""
+        )
         return None
     return fingerprint
 
@@ -172,35 +186,56 @@ def _stage_source(run: _Run, source: Source, fingerprint: Fingerprint) -> None:
     run.report.releases += counts["release"]
     run.report.compiled_releases += counts["compiled"]
     run.sources.append(
-        {"ingest_id": run.report.ingest_id, "path": source.name, "sha256": fingerprint.sha256,
-         "bytes": fingerprint.size, "encoding": fingerprint.encoding, "country": run.country,
-         "releases": counts["release"], "compiled_releases": counts["compiled"],
-         "rejected": len(run.report.rejects) - counts["rejected"],
-         "loaded_at": datetime.now(UTC)}
+        {
+            "ingest_id": run.report.ingest_id,
+            "path": source.name,
+            "sha256": fingerprint.sha256,
+            "bytes": fingerprint.size,
+            "encoding": fingerprint.encoding,
+            "country": run.country,
+            "releases": counts["release"],
+            "compiled_releases": counts["compiled"],
+            "rejected": len(run.report.rejects) - counts["rejected"],
+            "loaded_at": datetime.now(UTC),
+        }
     )
 
 
 def _row(run: _Run, source: Source, item: Document | Problem) -> dict[str, Any] | None:
     if isinstance(item, Problem):
-        run.reject(source.name, Location(line=item.line, pointer=item.pointer), item.reason,
-                   None, item.snippet)
+        run.reject(
+            source.name,
+            Location(line=item.line, pointer=item.pointer),
+            item.reason,
+            None,
+            item.snippet,
+        )
         return None
     doc = item.data
     for pointer, reason in check_release(doc, item.kind):
-        run.reject(source.name, Location(line=item.line, pointer=item.pointer.rstrip("/")
-                                         + pointer), reason, doc.get("ocid"),
-                   orjson.dumps(doc)[:300].decode("utf-8", "replace"))
+        run.reject(
+            source.name,
+            Location(line=item.line, pointer=item.pointer.rstrip("/") + pointer),
+            reason,
+            doc.get("ocid"),
+            orjson.dumps(doc)[:300].decode("utf-8", "replace"),
+        )
         return None
     text = orjson.dumps(doc)
     run.seq += 1
     release_id = doc.get("id")
     return {
-        "ocid": doc["ocid"], "kind": item.kind,
+        "ocid": doc["ocid"],
+        "kind": item.kind,
         "release_id": None if release_id is None else str(release_id),
-        "date_key": date_key(doc.get("date")), "source": source.name,
+        "date_key": date_key(doc.get("date")),
+        "source": source.name,
         "pointer": item.pointer if item.line is None else f"line {item.line}",
-        "version": _version(item), "doc_hash": hashlib.blake2b(text, digest_size=16).hexdigest(),
-        "doc": text.decode(), "country": run.country, "ingest_id": run.report.ingest_id,
+        "version": _version(item),
+        "doc_hash": hashlib.blake2b(text, digest_size=16).hexdigest(),
+        "doc": text.decode(),
+        "country": run.country,
+        "ingest_id": run.report.ingest_id,
         "seq": run.seq,
     }
 
@@ -221,9 +256,14 @@ def _resolve_conflicts(run: _Run) -> None:
     """Two different releases with one id in one file are bad input; across files, see docs."""
     conflicts = run.stage.conflicts()
     for c in conflicts:
-        run.reject(c.source, Location(pointer=c.pointer),
-                   f"duplicate release id {c.release_id!r} for {c.ocid}, with different content"
-                   f" from the release at {c.first_pointer}", c.ocid, "")
+        run.reject(
+            c.source,
+            Location(pointer=c.pointer),
+            f"duplicate release id {c.release_id!r} for {c.ocid}, with different content"
+            f" from the release at {c.first_pointer}",
+            c.ocid,
+            "",
+        )
     if conflicts:
         run.stage.drop_seq([c.seq for c in conflicts])
 

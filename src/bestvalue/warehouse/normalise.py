@@ -89,9 +89,7 @@ def _item(item: dict[str, Any], position: int) -> dict[str, Any]:
         "item_id": _text(item.get("id")),
         "position": position,
         "description": _text(item.get("description")),
-        "classification_scheme": _text(
-            classification.get("scheme", classification.get("schema"))
-        ),
+        "classification_scheme": _text(classification.get("scheme", classification.get("schema"))),
         "classification_id": _text(classification.get("id")),
         "classification_description": _text(classification.get("description")),
         "additional_classifications": _json(item.get("additionalClassifications")),
@@ -159,8 +157,10 @@ def _parties(release: dict[str, Any]) -> list[dict[str, Any]]:
         row = _party(party, _strings(party.get("roles")))
         out[row["party_id"]] = row
     tender = _obj(release.get("tender"))
-    referenced = [(_obj(release.get("buyer")), "buyer"),
-                  (_obj(tender.get("procuringEntity")), "procuringEntity")]
+    referenced = [
+        (_obj(release.get("buyer")), "buyer"),
+        (_obj(tender.get("procuringEntity")), "procuringEntity"),
+    ]
     referenced += [(t, "tenderer") for t in _list(tender.get("tenderers"))]
     for award in _list(release.get("awards")):
         referenced += [(s, "supplier") for s in _list(award.get("suppliers"))]
@@ -194,8 +194,9 @@ def normalise(release: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
     buyer = _obj(release.get("buyer"))
     entity = _obj(tender.get("procuringEntity"))
     tender_amount, tender_currency = _money(tender.get("value"))
-    budget_amount, budget_currency = _money(_obj(_obj(release.get("planning")).get("budget"))
-                                            .get("amount"))
+    budget_amount, budget_currency = _money(
+        _obj(_obj(release.get("planning")).get("budget")).get("amount")
+    )
     period = _obj(tender.get("tenderPeriod"))
     awards = [_award(a) for a in _list(release.get("awards"))]
     contracts = [_contract(c) for c in _list(release.get("contracts"))]
@@ -230,8 +231,11 @@ def normalise(release: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
         "eligibility_criteria": _text(tender.get("eligibilityCriteria")),
         "selection_criteria": _json(tender.get("selectionCriteria")),
         "award_criteria_extension": _json(
-            {k: v for k, v in tender.items() if k.startswith("awardCriteria")
-             and isinstance(v, dict | list)}
+            {
+                k: v
+                for k, v in tender.items()
+                if k.startswith("awardCriteria") and isinstance(v, dict | list)
+            }
         ),
         "other_requirements": _json(tender.get("otherRequirements")),
         "has_sustainability": bool(sustainability),

@@ -123,8 +123,11 @@ PROCESS_COLUMNS = _cols(
     ("award_criteria_details", pa.string(), "`tender.awardCriteriaDetails`."),
     ("eligibility_criteria", pa.string(), "`tender.eligibilityCriteria`."),
     ("selection_criteria", pa.string(), "Selection criteria extension, as JSON text."),
-    ("award_criteria_extension", pa.string(), "Award criteria extension (`tender.awardCriteria*`"
-     " objects, per lot), as JSON text."),
+    (
+        "award_criteria_extension",
+        pa.string(),
+        "Award criteria extension (`tender.awardCriteria*` objects, per lot), as JSON text.",
+    ),
     ("other_requirements", pa.string(), "Other requirements extension, as JSON text."),
     ("has_sustainability", pa.bool_(), "True when the sustainability extension is used anywhere."),
     ("sustainability", pa.string(), "Sustainability extension fields (tender and lots), JSON."),
@@ -146,7 +149,8 @@ COMPILED = Table(
 
 TABLES: dict[str, Table] = {
     "processes": Table(
-        "processes", "One row per contracting process (ocid): its compiled release.",
+        "processes",
+        "One row per contracting process (ocid): its compiled release.",
         PROCESS_COLUMNS,
     ),
     "items": Table(
@@ -200,7 +204,11 @@ TABLES: dict[str, Table] = {
         _cols(
             ("ingest_id", pa.string(), "The ingest run (UTC timestamp) that loaded the file."),
             ("path", pa.string(), "The file (and zip member) as given."),
-            ("sha256", pa.string(), "SHA-256 of the (decompressed) content: a re-ingest is a no-op."),
+            (
+                "sha256",
+                pa.string(),
+                "SHA-256 of the (decompressed) content: a re-ingest is a no-op.",
+            ),
             ("bytes", pa.int64(), "Size of the (decompressed) content."),
             ("encoding", pa.string(), "Detected text encoding (utf-8 or iso-8859-1)."),
             ("country", pa.string(), "Country given at ingest."),
@@ -240,8 +248,14 @@ def render_markdown() -> str:
         "",
     ]
     for table in (*TABLES.values(), COMPILED):
-        lines += [f"## `{table.name}`", "", table.doc, "", "| column | type | meaning |",
-                  "|---|---|---|"]
+        lines += [
+            f"## `{table.name}`",
+            "",
+            table.doc,
+            "",
+            "| column | type | meaning |",
+            "|---|---|---|",
+        ]
         lines += [f"| `{c.name}` | `{c.type}` | {c.doc} |" for c in table.columns]
         lines.append("")
     return "\n".join(lines)

@@ -11,6 +11,7 @@ Staging and compiling run in this process (DuckDB scratch + ocdsmerge-rs): see d
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -64,8 +65,9 @@ def spark_session(master: str | None = None) -> Any:
 class SparkWarehouse(Warehouse):
     engine = "spark"
 
-    def __init__(self, location: str | Path, *, master: str | None = None,
-                 read_only: bool = False) -> None:
+    def __init__(
+        self, location: str | Path, *, master: str | None = None, read_only: bool = False
+    ) -> None:
         self.location = Path(location)
         if self.location.exists() and not self.location.is_dir():
             raise WarehouseError(f"{self.location}: the spark engine needs a directory")
@@ -167,8 +169,11 @@ class SparkWarehouse(Warehouse):
         )
         stage.con.close()
         tables = self._write_tables(target, commit)
-        new = {"version": manifest["version"] + 1, "raw": [*manifest["raw"], raw_rel],
-               "tables": {name: f"{version}/{name}" for name in tables}}
+        new = {
+            "version": manifest["version"] + 1,
+            "raw": [*manifest["raw"], raw_rel],
+            "tables": {name: f"{version}/{name}" for name in tables},
+        }
         tmp = self.location / "manifest.json.tmp"
         tmp.write_text(json.dumps(new, indent=2), encoding="utf-8")
         os.replace(tmp, self.location / "manifest.json")
@@ -204,10 +209,8 @@ class SparkWarehouse(Warehouse):
                 shutil.rmtree(child, ignore_errors=True)
 
     def rollback(self, stage: Stage) -> None:
-        try:
+        with contextlib.suppress(duckdb.Error):
             stage.con.close()
-        except duckdb.Error:
-            pass
         manifest = self._manifest()
         version = f"v{manifest['version'] + 1:06d}"
         shutil.rmtree(self.location / version, ignore_errors=True)

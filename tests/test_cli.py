@@ -1,0 +1,92 @@
+"""The CLI end to end, as a person runs it (through the same entry point)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import openpyxl
+import pyarrow.parquet as pq
+import pytest
+from conftest import FIXTURES
+
+PARAGUAY = FIXTURES / "paraguay-dncp"
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bestvalue", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli") / "w.duckdb"
+    result = run("ingest", PARAGUAY, "--country", "PY", "--skip-bad", "--warehouse", path)
+    assert result.returncode == 0, result.stderr
+    assert "into 12 processes" in result.stdout
+    assert "Rejected 3 document(s)" in result.stdout
+    return path
+
+
+def test_ingest_without_skip_bad_fails_and_names_the_file(tmp_path):
+    path = tmp_path / "w.duckdb"
+    result = run("ingest", PARAGUAY, "--warehouse", path)
+    assert result.returncode == 1
+    assert "283826.json" in result.stderr and "empty" in result.stderr
+    assert "--skip-bad" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_sql_json_is_a_list_of_objects(loaded):
+    result = run(
+        "sql",
+        "SELECT ocid, award_count FROM processes ORDER BY ocid",
+        "--format",
+        "json",
+        "--warehouse",
+        loaded,
+    )
+    rows = json.loads(result.stdout)
+    assert len(rows) == 12 and set(rows[0]) == {"ocid", "award_count"}
+
+
+def test_sql_csv_and_bad_query(loaded):
+    result = run("sql", "SELECT count(*) AS n FROM items", "--format", "csv", "--warehouse", loaded)
+    assert list(csv.DictReader(io.StringIO(result.stdout))) == [{"n": "638"}]
+    bad = run("sql", "SELECT nope FROM processes", "--warehouse", loaded)
+    assert bad.returncode == 1 and "the query failed" in bad.stderr
+
+
+def test_tables_lists_counts(loaded):
+    rows = {
+        r["table"]: r["rows"]
+        for r in json.loads(run("tables", "--format", "json", "--warehouse", loaded).stdout)
+    }
+    assert rows["processes"] == 12 and rows["rejects"] == 3 and rows["sources"] == 86
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "xlsx"])
+def test_export(loaded, tmp_path, fmt):
+    out = tmp_path / f"awards.{fmt}"
+    result = run("export", "awards", "--format", fmt, "--output", out, "--warehouse", loaded)
+    assert result.returncode == 0, result.stderr
+    if fmt == "csv":
+        rows = list(csv.DictReader(out.open()))
+    elif fmt == "parquet":
+        rows = pq.read_table(out).to_pylist()
+    else:
+        sheet = openpyxl.load_workbook(out).active
+        rows = list(sheet.iter_rows(values_only=True))[1:]
+    assert len(rows) == 8
+
+
+def test_missing_warehouse_is_a_clear_error(tmp_path):
+    result = run("tables", "--warehouse", tmp_path / "none.duckdb")
+    assert result.returncode == 1 and "no warehouse here yet" in result.stderr
