@@ -1,0 +1,303 @@
+"""Ingest benchmark (not a test): bestvalue ingest against ocdskit compile + a plain flatten.
+
+A deterministic generator writes realistic synthetic OCDS (release packages, JSON lines of bare
+releases and gzipped packages; each process's planning, tender, amendment, award and contract
+releases scattered over different files), then both pipelines load the same files, one after the
+other, in one run. Throughput and the peak RSS of each pipeline (the largest process in it) are
+measured with ``os.wait4``, and the results are written to ``docs/benchmarks.md``.
+
+    python benchmarks/ingest.py --sizes 50,200 [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT / "src/bestvalue/data/ocds-schema/release-schema.json"
+CACHE = ROOT / "benchmarks/.cache"
+RESULTS = ROOT / "docs/benchmarks.md"
+BUYERS = [
+    "Ministerio de Salud",
+    "Compañía Paraguaya de Comunicaciones",
+    "Municipalidad de Asunción",
+    "Instituto de Previsión Social",
+    "Ministerio de Obras Públicas",
+]
+WORDS = [
+    "computadoras",
+    "papel",
+    "servicio de limpieza",
+    "medicamentos",
+    "uniformes",
+    "cemento",
+    "mantenimiento",
+    "transformadores",
+    "combustible",
+    "alimentos",
+]
+
+
+def _process(rng: random.Random, n: int) -> list[dict]:
+    """The releases of one contracting process, in date order."""
+    ocid = f"ocds-bench-{n:09d}"
+    base = f"2023-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T10:00:00Z"
+    items = [
+        {
+            "id": str(i),
+            "description": rng.choice(WORDS),
+            "quantity": rng.randint(1, 500),
+            "classification": {"scheme": "UNSPSC", "id": str(rng.randint(10000000, 95999999))},
+            "unit": {
+                "name": "Unidad",
+                "value": {"amount": rng.randint(1, 10**6), "currency": "PYG"},
+            },
+        }
+        for i in range(rng.randint(1, 8))
+    ]
+    buyer = {"id": f"PY-RUC-{n % 97}", "name": rng.choice(BUYERS)}
+    amount = float(sum(i["quantity"] * i["unit"]["value"]["amount"] for i in items))
+    supplier = {
+        "id": f"PY-RUC-S{rng.randint(1, 5000)}",
+        "name": f"Proveedor {rng.randint(1, 5000)}",
+    }
+
+    def release(tag: str, day: int, **fields) -> dict:
+        return {
+            "ocid": ocid,
+            "id": f"{ocid}-{tag}",
+            "date": base.replace("T10", f"T{day + 10}"),
+            "tag": [tag],
+            "initiationType": "tender",
+            **fields,
+        }
+
+    tender = {
+        "id": ocid,
+        "title": f"Adquisición de {items[0]['description']}",
+        "items": items,
+        "value": {"amount": amount, "currency": "PYG"},
+        "procurementMethod": "open",
+        "status": "active",
+        "mainProcurementCategory": "goods",
+    }
+    return [
+        release(
+            "planning",
+            0,
+            buyer=buyer,
+            planning={"budget": {"amount": {"amount": amount, "currency": "PYG"}}},
+        ),
+        release("tender", 1, buyer=buyer, tender=tender, parties=[{**buyer, "roles": ["buyer"]}]),
+        release(
+            "tenderAmendment",
+            2,
+            tender={
+                "id": ocid,
+                "status": "complete",
+                "value": {"amount": amount * 1.1, "currency": "PYG"},
+            },
+        ),
+        release(
+            "award",
+            3,
+            awards=[
+                {
+                    "id": f"{ocid}-a1",
+                    "status": "active",
+                    "suppliers": [supplier],
+                    "value": {"amount": amount, "currency": "PYG"},
+                    "items": items,
+                }
+            ],
+            parties=[{**supplier, "roles": ["supplier"]}],
+        ),
+        release(
+            "contract",
+            4,
+            contracts=[
+                {
+                    "id": f"{ocid}-c1",
+                    "awardID": f"{ocid}-a1",
+                    "status": "active",
+                    "items": items,
+                    "value": {"amount": amount, "currency": "PYG"},
+                }
+            ],
+        ),
+    ]
+
+
+def generate(folder: Path, megabytes: int, seed: int = 7) -> Path:
+    """Write about ``megabytes`` of OCDS in three shapes; the same seed gives the same bytes."""
+    if (folder / "DONE").exists():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    rng = random.Random(seed)
+    written, n, part = 0, 0, 0
+    while written < megabytes * 1_000_000:
+        processes = [_process(rng, n + i) for i in range(2000)]
+        n += len(processes)
+        # Stage by stage into different files: a process's releases span several files.
+        for stage in range(5):
+            releases = [p[stage] for p in processes]
+            shape = part % 3
+            path = folder / (f"part-{part:05d}" + (".json", ".jsonl", ".json.gz")[shape])
+            if shape == 1:
+                data = "\n".join(json.dumps(r, ensure_ascii=False) for r in releases).encode()
+            else:
+                data = json.dumps(
+                    {
+                        "uri": "bench",
+                        "version": "1.1",
+                        "releases": releases,
+                        "publishedDate": "2024-01-01T00:00:00Z",
+                    },
+                    ensure_ascii=False,
+                ).encode()
+            if shape == 2:
+                data = gzip.compress(data, 1)
+            Path(path).write_bytes(data)
+            written += len(data)
+            part += 1
+    (folder / "DONE").write_text(str(n))
+    return folder
+
+
+def _measure(command: str) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of the largest process the shell command ran."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(["bash", "-o", "pipefail", "-c", command])
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {command}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+FLATTEN = r"""
+import json, sys
+rows = {"processes": 0, "items": 0, "awards": 0, "contracts": 0}
+for line in sys.stdin:
+    r = json.loads(line)
+    rows["processes"] += 1
+    t = r.get("tender") or {}
+    rows["items"] += len(t.get("items") or [])
+    for a in r.get("awards") or []:
+        rows["awards"] += 1
+        rows["items"] += len(a.get("items") or [])
+    for c in r.get("contracts") or []:
+        rows["contracts"] += 1
+        rows["items"] += len(c.get("items") or [])
+print(rows, file=sys.stderr)
+"""
+
+
+def _as_packages(folder: Path) -> str:
+    """Shell that prints every input file as release packages, one per line, for ocdskit."""
+    return (
+        f"for f in {folder}/part-*; do case $f in *.gz) zcat $f; echo;; "
+        f"*.jsonl) {sys.executable} -c 'import sys,json; "
+        'print(json.dumps({"version": "1.1", "releases": '
+        "[json.loads(l) for l in open(sys.argv[1])]}))' $f;; "
+        "*) cat $f; echo;; esac; done"
+    )
+
+
+def run(sizes: list[int]) -> list[dict]:
+    results = []
+    bestvalue = Path(sys.executable).with_name("bestvalue")
+    ocdskit = Path(sys.executable).with_name("ocdskit")
+    for size in sizes:
+        folder = generate(CACHE / f"ocds-{size}mb", size)
+        data_mb = sum(p.stat().st_size for p in folder.glob("part-*")) / 1e6
+        raw_mb = (
+            sum(
+                len(gzip.decompress(p.read_bytes())) if p.suffix == ".gz" else p.stat().st_size
+                for p in folder.glob("part-*")
+            )
+            / 1e6
+        )
+        releases = int((folder / "DONE").read_text()) * 5
+        warehouse = CACHE / f"w-{size}.duckdb"
+        warehouse.unlink(missing_ok=True)
+        ours = _measure(f"{bestvalue} ingest {folder} --warehouse {warehouse} > /dev/null 2>&1")
+        base = _measure(
+            f"{_as_packages(folder)} | {ocdskit} compile --schema {SCHEMA} "
+            f"| {sys.executable} -c '{FLATTEN}' 2>/dev/null"
+        )
+        results.append(
+            {"size_mb": data_mb, "raw_mb": raw_mb, "releases": releases, "ours": ours, "base": base}
+        )
+        print(
+            f"{raw_mb:.0f} MB: bestvalue {ours[0]:.1f} s {ours[1]:.0f} MB RSS; "
+            f"baseline {base[0]:.1f} s {base[1]:.0f} MB RSS; "
+            f"ratio {base[0] / ours[0]:.2f}x",
+            flush=True,
+        )
+    return results
+
+
+def write(results: list[dict]) -> None:
+    cpu = platform.processor() or platform.machine()
+    lines = [
+        "# Benchmarks",
+        "",
+        "## Ingest (`benchmarks/ingest.py`)",
+        "",
+        f"Machine: {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
+        f"{platform.system()} {platform.release()}, {cpu}, Python {platform.python_version()}. "
+        f"Run: {time.strftime('%Y-%m-%d')}.",
+        "",
+        "Synthetic OCDS from the benchmark's deterministic generator (seed 7): release packages, "
+        "JSON lines and gzipped packages in equal parts; every process has planning, tender, "
+        "amendment, award and contract releases, each in a different file. *bestvalue* is "
+        "`bestvalue ingest DIR` into a new DuckDB file (read, validate, stage, compile, "
+        "normalise, write every table). The *baseline* is `ocdskit compile` (ocdsmerge, "
+        "in Python) on the same files, piped to a plain-Python flatten that only counts rows, "
+        "so it does less work than bestvalue. Peak RSS is that of the largest process of each "
+        "pipeline. Throughput is over the uncompressed JSON.",
+        "",
+        "| JSON MB | releases | bestvalue s | MB/s | releases/s | peak RSS MB | baseline s |"
+        " MB/s | peak RSS MB | speed-up |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        (ts, tm), (bs, bm) = r["ours"], r["base"]
+        lines.append(
+            f"| {r['raw_mb']:.0f} | {r['releases']:,} | {ts:.1f} | {r['raw_mb'] / ts:.1f} | "
+            f"{r['releases'] / ts:,.0f} | {tm:.0f} | {bs:.1f} | {r['raw_mb'] / bs:.1f} | "
+            f"{bm:.0f} | {bs / ts:.2f}× |"
+        )
+    lines += [
+        "",
+        "The goal is at least 5× the baseline's throughput with flat memory; the "
+        "table says where we stand.",
+        "",
+    ]
+    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="20,100", help="sizes in MB, comma-separated")
+    args = parser.parse_args()
+    write(run([int(s) for s in args.sizes.split(",")]))
+    print(f"Results in {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
