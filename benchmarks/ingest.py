@@ -140,12 +140,19 @@ def _process(rng: random.Random, n: int) -> list[dict]:
     ]
 
 
-def generate(folder: Path, megabytes: int, seed: int = 7) -> Path:
-    """Write about ``megabytes`` of OCDS in three shapes; the same seed gives the same bytes."""
+def _cached(folder: Path) -> bool:
+    """True when the data set was generated before; otherwise start it afresh."""
     if (folder / "DONE").exists():
-        return folder
+        return True
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
+    return False
+
+
+def generate(folder: Path, megabytes: int, seed: int = 7) -> Path:
+    """Write about ``megabytes`` of OCDS in three shapes; the same seed gives the same bytes."""
+    if _cached(folder):
+        return folder
     rng = random.Random(seed)
     written, n, part = 0, 0, 0
     while written < megabytes * 1_000_000:
@@ -179,10 +186,8 @@ def generate(folder: Path, megabytes: int, seed: int = 7) -> Path:
 
 def generate_single(folder: Path, megabytes: int, seed: int = 7) -> Path:
     """One release package of about ``megabytes``, written as a stream (memory stays small)."""
-    if (folder / "DONE").exists():
+    if _cached(folder):
         return folder
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
     rng = random.Random(seed)
     written, n = 0, 0
     with (folder / "part-00000.json").open("w", encoding="utf-8") as out:

@@ -123,3 +123,25 @@ def test_versioned_release_alone_is_compiled(tmp_path, duck):
         "award_count": len(compiled.get("awards", [])),
         "buyer_name": compiled["buyer"]["name"],
     }
+
+
+def test_directories_below_hidden_folders_are_read(tmp_path, duck):
+    """Hidden files inside a directory are skipped, but a hidden parent is no reason to skip."""
+    folder = tmp_path / ".cache" / "data"
+    folder.mkdir(parents=True)
+    (folder / "package.json").write_text(
+        MEXICO.joinpath(
+            "ocds-xs1qbl-SFIN-03-0001-00-2017-20180118T043951880Z-planning.json"
+        ).read_text()
+    )
+    (folder / ".hidden.json").write_text("not json")
+    report = ingest([folder], duck)
+    assert report.files == 1 and report.processes == 1
+
+
+def test_a_directory_without_ocds_files_is_an_error(tmp_path, duck):
+    from bestvalue import InputError
+
+    (tmp_path / "notes.md").write_text("nothing here")
+    with pytest.raises(InputError, match="no OCDS files here"):
+        ingest([tmp_path], duck)

@@ -126,7 +126,9 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Source]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p))
+            files = sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p, path))
+            if not files:
+                raise InputError(str(path), f"no OCDS files here ({', '.join(JSON_SUFFIXES)})")
             for file in files:
                 yield from _expand(file)
         elif path.is_file():
@@ -135,10 +137,10 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Source]:
             raise InputError(str(path), "no such file or directory")
 
 
-def _wanted(path: Path) -> bool:
-    return not any(part.startswith(".") for part in path.parts) and (
-        path.suffix.lower() in JSON_SUFFIXES
-    )
+def _wanted(path: Path, root: Path) -> bool:
+    """JSON-ish files below ``root``, leaving out hidden files and folders inside it."""
+    hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
+    return not hidden and path.suffix.lower() in JSON_SUFFIXES
 
 
 def _expand(path: Path) -> Iterator[Source]:
