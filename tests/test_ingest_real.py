@@ -14,8 +14,10 @@ from bestvalue import InputError, ingest
 SCHEMA = Path(__file__).parents[1] / "src/bestvalue/data/ocds-schema/release-schema.json"
 
 
+@pytest.mark.parametrize("whole_file_mb", ["16", "0"], ids=["parsed whole", "streamed"])
 @pytest.mark.parametrize("publisher", PUBLISHERS)
-def test_one_process_per_distinct_ocid(duck, publisher):
+def test_one_process_per_distinct_ocid(duck, publisher, whole_file_mb, monkeypatch):
+    monkeypatch.setenv("BESTVALUE_WHOLE_FILE_MB", whole_file_mb)
     report = ingest([FIXTURES / publisher], duck, skip_bad=True)
     expected = distinct_ocids(FIXTURES / publisher)
     got = {r["ocid"] for r in duck.sql("SELECT ocid FROM processes").to_pylist()}

@@ -42,6 +42,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Documents staged per batch while ingesting; bounds memory use.",
     ),
     Setting(
+        "whole_file_mb",
+        "BESTVALUE_WHOLE_FILE_MB",
+        "16",
+        "Files up to this size (MB, uncompressed) are parsed whole, which is fast; larger ones "
+        "are streamed, so memory stays bounded.",
+    ),
+    Setting(
         "duckdb_memory_limit",
         "BESTVALUE_DUCKDB_MEMORY_LIMIT",
         "2GB",

@@ -6,36 +6,26 @@ several ingests compile together):
 
 1. A record's ``compiledRelease`` is the publisher's own compile: it is used as given when no
    release is newer. When newer releases exist, they are merged on top of it.
-2. Otherwise the releases are merged in date order with ocdsmerge-rs, using the OCDS 1.1.5 release
-   schema shipped in the package (the machine may have no internet).
+2. Otherwise the releases are merged in date order by the OCDS merge rules
+   (:mod:`bestvalue.ocds.merge`, with the OCDS 1.1.5 release schema shipped in the package: the
+   machine may have no internet). Numeric ids (Colombia's item ids) match their string forms.
 3. A record that only has a ``versionedRelease`` is compiled by taking each field's latest value
    (the reader does this, see :func:`compiled_from_versioned`).
 """
 
 from __future__ import annotations
 
-import json
-import warnings
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import ocdsmerge_rs
+from .merge import MergeConflict, merge_releases
 
 __all__ = ["compile_documents", "compiled_from_versioned", "date_key", "CompileError"]
 
 
 class CompileError(ValueError):
     """The releases of one ocid cannot be merged (e.g. a field changes type between releases)."""
-
-
-@lru_cache(maxsize=1)
-def _merger() -> ocdsmerge_rs.Merger:
-    text = resources.files("bestvalue").joinpath("data/ocds-schema/release-schema.json")
-    schema = ocdsmerge_rs.Merger.dereference(json.loads(text.read_text(encoding="utf-8")))
-    return ocdsmerge_rs.Merger(rules=ocdsmerge_rs.Merger.get_rules(schema))
 
 
 def date_key(value: Any) -> str:
@@ -68,35 +58,9 @@ def compile_documents(docs: Sequence[tuple[str, dict[str, Any]]]) -> tuple[dict[
 
 def _merge(releases: list[dict[str, Any]]) -> dict[str, Any]:
     try:
-        with warnings.catch_warnings():
-            # Repeated dates and duplicate ids are common in real data and merge fine.
-            warnings.simplefilter("ignore")
-            return _merger().create_compiled_release([_ids_as_strings(r) for r in releases])
-    except Exception as exc:  # ocdsmerge-rs raises its own exception classes
-        raise CompileError(f"{type(exc).__name__}: {exc}") from exc
-
-
-def _ids_as_strings(release: dict[str, Any]) -> dict[str, Any]:
-    """Publishers sometimes send numeric ids (Colombia's item ids); OCDS ids are strings.
-
-    Merging by id needs one type, or ``1`` and ``"1"`` would become two items.
-    """
-    return _stringify(release)  # type: ignore[no-any-return]
-
-
-def _stringify(value: Any) -> Any:
-    if isinstance(value, dict):
-        out = {k: _stringify(v) for k, v in value.items()}
-        if isinstance(out.get("id"), int | float) and not isinstance(out["id"], bool):
-            out["id"] = _number_text(out["id"])
-        return out
-    if isinstance(value, list):
-        return [_stringify(v) for v in value]
-    return value
-
-
-def _number_text(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+        return merge_releases(releases)
+    except MergeConflict as exc:
+        raise CompileError(str(exc)) from exc
 
 
 def compiled_from_versioned(versioned: dict[str, Any]) -> dict[str, Any]:

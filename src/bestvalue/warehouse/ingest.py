@@ -169,7 +169,7 @@ def _stage_source(run: _Run, source: Source, fingerprint: Fingerprint) -> None:
     batch: list[dict[str, Any]] = []
     limit = int(settings.get("batch_rows"))
     try:
-        for item in read(source, fingerprint.encoding):
+        for item in read(source, fingerprint.encoding, fingerprint.size):
             row = _row(run, source, item)
             if row is None:
                 continue
@@ -294,22 +294,25 @@ def _compile(run: _Run, path: Path) -> int:
     run.progress.phase("compile", run.stage.affected_count())
     writer = pq.ParquetWriter(str(path), COMPILED.arrow)
     rows: list[dict[str, Any]] = []
-    count = 0
+    count = written = 0
     try:
         for group in _groups(run.stage.documents_by_ocid(int(settings.get("batch_rows")))):
             row = _compile_group(run, _latest_per_id(group))
-            run.progress.step()
+            count += 1
+            if count % 500 == 0:  # progress bars are slow: report in steps
+                run.progress.step(500)
             if row is None:
                 continue
+            written += 1
             rows.append(row)
-            count += 1
             if len(rows) >= 1000:
                 writer.write_table(pa.Table.from_pylist(rows, schema=COMPILED.arrow))
                 rows.clear()
         writer.write_table(pa.Table.from_pylist(rows, schema=COMPILED.arrow))
+        run.progress.step(count % 500)
     finally:
         writer.close()
-    return count
+    return written
 
 
 def _compile_group(run: _Run, group: list[dict[str, Any]]) -> dict[str, Any] | None:

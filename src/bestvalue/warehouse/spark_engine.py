@@ -6,7 +6,7 @@ beside the old one and then replaces the manifest atomically, so a failed ingest
 warehouse exactly as it was; readers never see a half-written version.
 
 The derived tables are computed by Spark from the same Ibis expressions the DuckDB engine uses.
-Staging and compiling run in this process (DuckDB scratch + ocdsmerge-rs): see docs/warehouse.md.
+Staging and compiling run in this process (DuckDB scratch + bestvalue.ocds.merge).
 """
 
 from __future__ import annotations
