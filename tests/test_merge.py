@@ -10,11 +10,11 @@ from pathlib import Path
 
 import ocdsmerge
 import pytest
+from conftest import FIXTURES, releases_by_ocid
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bestvalue.ocds.merge import MergeConflict, merge_releases, merge_rules
-from conftest import FIXTURES, releases_by_ocid
 
 ROOT = Path(__file__).parents[1]
 SCHEMA = json.loads((ROOT / "src/bestvalue/data/ocds-schema/release-schema.json").read_text())

@@ -34,7 +34,8 @@ class MergeConflict(ValueError):
 
     def __init__(self, before: Any, kind: str) -> None:
         super().__init__()
-        self.before, self.kind, self.path = before, kind, []
+        self.before, self.kind = before, kind
+        self.path: list[str] = []
 
     def __str__(self) -> str:
         return f"/{'/'.join(self.path)} was {self.before!r}, then {self.kind}"

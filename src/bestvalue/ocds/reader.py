@@ -274,7 +274,9 @@ def _whole(value: Any) -> Iterator[Item]:
         for position, item in enumerate(value):
             yield from _classify(item, f"/{position}")
     elif isinstance(value, dict):
-        top, linked, streamed = {}, [], False
+        top: dict[str, Any] = {}
+        linked: list[tuple[str, Any]] = []
+        streamed = False
         for key, child in value.items():
             if key in ("releases", "records") and isinstance(child, list):
                 streamed = True

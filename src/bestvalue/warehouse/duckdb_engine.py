@@ -14,7 +14,7 @@ from .. import settings
 from ..errors import WarehouseError
 from .base import Commit, Warehouse
 from .schema import COMPILED, TABLES
-from .staging import RAW_SCHEMA, Stage
+from .staging import RAW_SCHEMA, Stage, sql_string
 from .transform import compiled_table, derive
 
 __all__ = ["DuckDBWarehouse"]
@@ -22,11 +22,6 @@ __all__ = ["DuckDBWarehouse"]
 STORED = {"raw_documents": RAW_SCHEMA, "compiled": COMPILED.arrow} | {
     name: table.arrow for name, table in TABLES.items()
 }
-
-
-def sql_string(value: object) -> str:
-    """A SQL string literal (DuckDB cannot take parameters in DDL)."""
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 class DuckDBWarehouse(Warehouse):
@@ -87,7 +82,7 @@ class DuckDBWarehouse(Warehouse):
 
     def begin(self, scratch: Path) -> Stage:
         self.con.execute("BEGIN TRANSACTION")
-        return Stage(self.con)
+        return Stage(self.con, scratch)
 
     def commit(self, stage: Stage, commit: Commit) -> None:
         con = self.con
@@ -115,6 +110,7 @@ class DuckDBWarehouse(Warehouse):
         con.execute("CHECKPOINT")
 
     def rollback(self, stage: Stage) -> None:
+        stage.close()
         with contextlib.suppress(duckdb.Error):
             self.con.execute("ROLLBACK")
 

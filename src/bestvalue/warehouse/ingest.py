@@ -111,6 +111,7 @@ def ingest(
         )
         try:
             _stage_all(run, sources)
+            stage.seal()
             _resolve_conflicts(run)
             compiled = scratch / "compiled.parquet"
             report.processes = _compile(run, compiled)

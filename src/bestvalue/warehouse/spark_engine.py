@@ -27,9 +27,8 @@ import pyarrow.parquet as pq
 from .. import settings
 from ..errors import WarehouseError
 from .base import Commit, Warehouse
-from .duckdb_engine import sql_string
 from .schema import COMPILED, TABLES
-from .staging import RAW_SCHEMA, Stage
+from .staging import RAW_SCHEMA, Stage, sql_string
 from .transform import compiled_table, derive
 
 __all__ = ["SparkWarehouse", "spark_session"]
@@ -153,7 +152,7 @@ class SparkWarehouse(Warehouse):
         else:
             con.register("_raw0", RAW_SCHEMA.empty_table())
             con.execute("CREATE TABLE raw_documents AS SELECT * FROM _raw0")
-        return Stage(con)
+        return Stage(con, scratch)
 
     def commit(self, stage: Stage, commit: Commit) -> None:
         manifest = self._manifest()
@@ -209,6 +208,7 @@ class SparkWarehouse(Warehouse):
                 shutil.rmtree(child, ignore_errors=True)
 
     def rollback(self, stage: Stage) -> None:
+        stage.close()
         with contextlib.suppress(duckdb.Error):
             stage.con.close()
         manifest = self._manifest()

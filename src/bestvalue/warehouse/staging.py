@@ -1,19 +1,22 @@
-"""Staging: where one ingest's documents wait, in DuckDB, until the whole run succeeds.
+"""Staging: where one ingest's documents wait until the whole run succeeds.
 
-Both engines stage in DuckDB (the warehouse file itself, or a scratch database for Spark), so
-memory stays bounded however large the input: DuckDB spills to disk. The staging connection sees
-two relations: ``raw_documents`` (everything ingested before) and ``_stage`` (this run).
+Documents are written to a Parquet file as they are read, and queried with DuckDB (the
+warehouse's own connection, or a scratch database for Spark), so memory stays bounded however
+large the input: DuckDB sorts and joins spill to disk. The staging connection sees two relations:
+``raw_documents`` (everything ingested before) and ``_stage`` (this run).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
-__all__ = ["RAW_SCHEMA", "Conflict", "Stage"]
+__all__ = ["RAW_SCHEMA", "Conflict", "Stage", "sql_string"]
 
 RAW_SCHEMA = pa.schema(
     [
@@ -33,6 +36,11 @@ RAW_SCHEMA = pa.schema(
 )
 
 
+def sql_string(value: object) -> str:
+    """A SQL string literal (DuckDB takes no parameters in DDL)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 @dataclass(frozen=True)
 class Conflict:
     """Two different releases with one id in one file."""
@@ -46,21 +54,36 @@ class Conflict:
 
 
 class Stage:
-    """This run's documents in ``_stage``, next to the warehouse's ``raw_documents``."""
+    """This run's documents in ``_stage``, next to the warehouse's ``raw_documents``.
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    Staged rows go to a Parquet file in the scratch directory as they come, so memory holds one
+    batch at a time; ``_stage`` is a view of that file, less the rows refused later.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, scratch: Path) -> None:
         self.con = con
-        con.register("_raw_empty", RAW_SCHEMA.empty_table())
-        con.execute("CREATE OR REPLACE TEMP TABLE _stage AS SELECT * FROM _raw_empty")
+        self.path = scratch / "stage.parquet"
+        self._writer: pq.ParquetWriter | None = pq.ParquetWriter(str(self.path), RAW_SCHEMA)
+        con.execute("CREATE OR REPLACE TEMP TABLE _excluded (seq BIGINT)")
 
     def append(self, rows: pa.Table) -> None:
-        self.con.register("_batch", rows)
-        self.con.execute("INSERT INTO _stage SELECT * FROM _batch")
-        self.con.unregister("_batch")
+        assert self._writer is not None, "the stage is sealed"
+        self._writer.write_table(rows)
 
-    def drop_source(self, source: str) -> None:
-        """Forget what a file staged (it is being re-read, or was refused whole)."""
-        self.con.execute("DELETE FROM _stage WHERE source = ?", [source])
+    def seal(self) -> None:
+        """No more rows: make ``_stage`` queryable."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        self.con.execute(
+            "CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM read_parquet("
+            f"{sql_string(self.path)}) WHERE seq NOT IN (SELECT seq FROM _excluded)"
+        )
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
 
     def conflicts(self) -> list[Conflict]:
         rows = self.con.execute(
@@ -76,7 +99,7 @@ class Stage:
         return [Conflict(*row) for row in rows]
 
     def drop_seq(self, seqs: list[int]) -> None:
-        self.con.execute("DELETE FROM _stage WHERE list_contains(?, seq)", [seqs])
+        self.con.execute("INSERT INTO _excluded SELECT unnest(?::BIGINT[])", [seqs])
 
     def new_documents(self) -> str:
         """SQL of staged documents not already stored (identical copies are dropped)."""
