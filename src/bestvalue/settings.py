@@ -51,7 +51,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "duckdb_memory_limit",
         "BESTVALUE_DUCKDB_MEMORY_LIMIT",
-        "2GB",
+        "512MB",
         "DuckDB memory limit; beyond it DuckDB spills to disk instead of growing.",
     ),
 )

@@ -8,6 +8,8 @@ import click
 from rich.progress import (
     BarColumn,
     DownloadColumn,
+    ProgressColumn,
+    Task,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
@@ -16,9 +18,24 @@ from rich.progress import (
 from rich.progress import (
     Progress as Bar,
 )
+from rich.text import Text
 
 from ..warehouse.ingest import IngestReport, Progress, ingest
 from .common import console, err_console, open_from, warehouse_options
+
+
+class _Amount(ProgressColumn):
+    """Bytes (with speed) while reading, a count of processes while compiling."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._bytes, self._speed = DownloadColumn(), TransferSpeedColumn()
+
+    def render(self, task: Task) -> Text:
+        if task.fields.get("unit") == "bytes":
+            return Text.assemble(self._bytes.render(task), " ", self._speed.render(task))
+        total = f"/{task.total:,.0f}" if task.total else ""
+        return Text(f"{task.completed:,.0f}{total} processes")
 
 
 class RichProgress(Progress):
@@ -31,7 +48,7 @@ class RichProgress(Progress):
 
     def start(self, total_bytes: int, files: int) -> None:
         self.read = self.bar.add_task(
-            f"Reading {files} file(s)", total=total_bytes or None, docs="0 docs"
+            f"Reading {files} file(s)", total=total_bytes or None, docs="0 docs", unit="bytes"
         )
 
     def advance(self, nbytes: int, documents: int) -> None:
@@ -42,7 +59,7 @@ class RichProgress(Progress):
             self.bar.update(self.read, advance=nbytes, docs=f"{self.documents:,} docs {rate}")
 
     def phase(self, name: str, total: int | None = None) -> None:
-        self.compile = self.bar.add_task("Compiling processes", total=total, docs="")
+        self.compile = self.bar.add_task("Compiling", total=total, docs="", unit="processes")
 
     def step(self, n: int = 1) -> None:
         if self.compile is not None:
@@ -73,8 +90,7 @@ def command(paths: tuple[str, ...], country: str | None, skip_bad: bool, **optio
         columns = (
             TextColumn("{task.description}"),
             BarColumn(),
-            DownloadColumn(),
-            TransferSpeedColumn(),
+            _Amount(),
             TextColumn("{task.fields[docs]}"),
             TimeElapsedColumn(),
         )

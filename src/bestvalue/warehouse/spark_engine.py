@@ -214,3 +214,7 @@ class SparkWarehouse(Warehouse):
         manifest = self._manifest()
         version = f"v{manifest['version'] + 1:06d}"
         shutil.rmtree(self.location / version, ignore_errors=True)
+        committed = {self.location / p for p in manifest["raw"]}
+        for raw in (self.location / "raw").glob("*.parquet"):
+            if raw not in committed:  # written by the failed ingest before its commit
+                raw.unlink()
