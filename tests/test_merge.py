@@ -58,10 +58,11 @@ def test_generated_processes():
         assert merge_releases(releases) == reference(releases)
 
 
-KEYS = st.sampled_from(["id", "title", "status", "value", "items", "amount", "x"])
-# String ids only: when one array of one release holds both 0 and "0", ocdsmerge's result depends
-# on the order its flattened keys collide in, an artifact we do not copy (we merge them as one).
-# Numeric ids across releases (Colombia) are covered by test_real_processes.
+KEYS = st.sampled_from(["title", "status", "value", "items", "amount", "x"])  # ids: below
+# String ids only: when one array holds both 0 and "0" (in one release or across releases),
+# ocdsmerge's result depends on the order in which its flattened keys collide, an artifact we do
+# not copy: we merge them as one object. Real numeric ids (Colombia) are covered by
+# test_real_processes.
 IDS = st.sampled_from(["0", "1", "2", "a"])
 LEAF = st.one_of(
     st.none(), st.integers(-5, 5), st.text(max_size=3), st.lists(st.integers(), max_size=2)
@@ -83,7 +84,8 @@ SECTIONS = st.sampled_from(
 )
 
 
-@settings(max_examples=400, deadline=None)
+# derandomize: CI runs the same examples every time; drop it locally to explore more.
+@settings(max_examples=400, deadline=None, derandomize=True)
 @given(st.lists(st.dictionaries(SECTIONS, OBJ, max_size=3), min_size=1, max_size=4))
 def test_random_releases(bodies):
     releases = [
