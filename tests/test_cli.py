@@ -90,3 +90,20 @@ def test_export(loaded, tmp_path, fmt):
 def test_missing_warehouse_is_a_clear_error(tmp_path):
     result = run("tables", "--warehouse", tmp_path / "none.duckdb")
     assert result.returncode == 1 and "no warehouse here yet" in result.stderr
+
+
+@pytest.mark.spark
+def test_spark_engine_from_the_command_line(tmp_path):
+    where = ["--engine", "spark", "--warehouse", tmp_path / "wh", "--spark-master", "local[2]"]
+    loaded = run("ingest", FIXTURES / "mexico-jalisco", "--country", "MX", *where)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "into 10 processes" in loaded.stdout
+    result = run(
+        "sql",
+        "SELECT country, count(*) AS n FROM processes GROUP BY country",
+        "--format",
+        "json",
+        *where,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [{"country": "MX", "n": 10}]
