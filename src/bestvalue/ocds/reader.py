@@ -67,7 +67,8 @@ def read(source: Source, encoding: str = "utf-8", size: int | None = None) -> It
             else:
                 yield from _whole(value)
                 return
-        if _looks_like_json_lines(stream):
+        json_lines, stream = _probe_json_lines(stream)
+        if json_lines:
             yield from _read_lines(source, stream)
         else:
             yield from _read_stream(source, stream)
@@ -79,9 +80,6 @@ class _Transcoder:
     def __init__(self, raw: BinaryIO, encoding: str) -> None:
         self._text = io.TextIOWrapper(raw, encoding=encoding, newline="")
         self._pending = b""
-
-    def readable(self) -> bool:
-        return True
 
     def read(self, size: int = -1) -> bytes:
         while size < 0 or len(self._pending) < size:
@@ -98,10 +96,10 @@ class _Transcoder:
         self._text.close()
 
 
-def _looks_like_json_lines(stream: BinaryIO) -> bool:
-    """True when the first line is a whole JSON value and more lines follow.
+def _probe_json_lines(stream: Any) -> tuple[bool, _Prefixed]:
+    """Whether the first line is a whole JSON value with more lines after it.
 
-    The probe is put back in front of the stream, so nothing is read twice from disk.
+    Returns the stream to read from next: the probed bytes come first, so nothing is read twice.
     """
     head = stream.read(1 << 16)
     while b"\n" not in head.strip(b"\r\n \t") and len(head) < JSONL_PROBE:
@@ -109,34 +107,37 @@ def _looks_like_json_lines(stream: BinaryIO) -> bool:
         if not more:
             break
         head += more
-    _unread(stream, head)
+    rest_of_stream = _Prefixed(head, stream)
     first, sep, rest = head.lstrip().partition(b"\n")
     if not sep or not rest.strip():
-        return False
+        return False, rest_of_stream
     try:
         value = orjson.loads(first)
     except orjson.JSONDecodeError:
-        return False
-    return isinstance(value, dict)
+        return False, rest_of_stream
+    return isinstance(value, dict), rest_of_stream
 
 
-def _unread(stream: BinaryIO, data: bytes) -> None:
-    original = stream.read
+class _Prefixed:
+    """Bytes already read, then the rest of the stream, through ``read`` alone.
 
-    def read(size: int = -1) -> bytes:
-        nonlocal data
-        if data:
-            if size < 0:
-                out, data = data + original(), b""
-                return out
-            out, data = data[:size], data[size:]
-            return out
-        return original(size)
+    ijson reads real files without calling ``read``, so the probe cannot simply be pushed back.
+    """
 
-    stream.read = read  # type: ignore[method-assign]
+    def __init__(self, head: bytes, stream: Any) -> None:
+        self._head, self._stream = head, stream
+
+    def read(self, size: int = -1) -> bytes:
+        if not self._head:
+            return self._stream.read(size)  # type: ignore[no-any-return]
+        if size < 0:
+            out, self._head = self._head + self._stream.read(), b""
+        else:
+            out, self._head = self._head[:size], self._head[size:]
+        return out
 
 
-def _read_lines(source: Source, stream: BinaryIO) -> Iterator[Item]:
+def _read_lines(source: Source, stream: _Prefixed) -> Iterator[Item]:
     for number, line in enumerate(_lines(stream), start=1):
         if not line.strip():
             continue
@@ -151,7 +152,7 @@ def _read_lines(source: Source, stream: BinaryIO) -> Iterator[Item]:
             yield item
 
 
-def _lines(stream: BinaryIO) -> Iterator[bytes]:
+def _lines(stream: _Prefixed) -> Iterator[bytes]:
     pending = b""
     while chunk := stream.read(1 << 20):
         pending += chunk
@@ -161,9 +162,8 @@ def _lines(stream: BinaryIO) -> Iterator[bytes]:
         yield pending
 
 
-def _read_stream(source: Source, stream: BinaryIO) -> Iterator[Item]:
-    counter = _Counter(stream)
-    events = ijson.parse(counter, multiple_values=True, use_float=True)
+def _read_stream(source: Source, stream: _Prefixed) -> Iterator[Item]:
+    events = ijson.parse(stream, multiple_values=True, use_float=True)
     index = 0
     try:
         for _prefix, event, value in events:
@@ -176,29 +176,14 @@ def _read_stream(source: Source, stream: BinaryIO) -> Iterator[Item]:
                 yield Problem(base or "/", f"expected a JSON object or array, got {value!r}")
             index += 1
     except ijson.common.IncompleteJSONError as exc:
-        raise _syntax_error(source, exc, counter.consumed) from exc
+        raise _syntax_error(source, exc) from exc
     except UnicodeDecodeError as exc:
         raise InputError(source.name, f"text is not valid UTF-8 ({exc.reason})") from exc
     if index == 0:
         raise InputError(source.name, "the file is empty: no OCDS data in it")
 
 
-class _Counter:
-    """Count bytes handed to the parser, to say where a syntax error is."""
-
-    def __init__(self, raw: BinaryIO) -> None:
-        self._raw, self.consumed = raw, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._raw.read(size)
-        self.consumed += len(data)
-        return data
-
-
-def _syntax_error(source: Source, exc: Exception, consumed: int) -> InputError:
+def _syntax_error(source: Source, exc: Exception) -> InputError:
     """Locate a syntax error exactly by re-scanning the file in small blocks."""
     offset, line = _locate(source)
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else "incomplete JSON"
@@ -228,9 +213,6 @@ class _BlockReader:
         self._raw, self._block = raw, block
         self.start = self.end = self.lines_before = 0
         self._last = b""
-
-    def readable(self) -> bool:
-        return True
 
     def read(self, size: int = -1) -> bytes:
         self.lines_before += self._last.count(b"\n")

@@ -72,15 +72,14 @@ class Stage:
 
     def seal(self) -> None:
         """No more rows: make ``_stage`` queryable."""
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        self.close()
         self.con.execute(
             "CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM read_parquet("
             f"{sql_string(self.path)}) WHERE seq NOT IN (SELECT seq FROM _excluded)"
         )
 
     def close(self) -> None:
+        """Finish the Parquet file (also on rollback, so nothing stays open)."""
         if self._writer is not None:
             self._writer.close()
             self._writer = None
