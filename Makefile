@@ -32,8 +32,9 @@ demo: setup
 	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
 	$(BIN)/bestvalue ingest $(SAMPLE) --country PY --skip-bad --warehouse $(DEMO_DIR)/bestvalue.duckdb
 	$(BIN)/bestvalue tables --warehouse $(DEMO_DIR)/bestvalue.duckdb
-	$(BIN)/bestvalue sql --warehouse $(DEMO_DIR)/bestvalue.duckdb \
-	  "SELECT buyer_name, count(*) AS processes, sum(tender_value_amount) AS tender_value FROM processes GROUP BY 1 ORDER BY 3 DESC NULLS LAST LIMIT 10"
+	$(BIN)/bestvalue spend --warehouse $(DEMO_DIR)/bestvalue.duckdb --top 10
+	$(BIN)/bestvalue spend --warehouse $(DEMO_DIR)/bestvalue.duckdb --by category --level family \
+	  --format xlsx --output $(DEMO_DIR)/spend.xlsx
 	@echo "Demo warehouse: $(DEMO_DIR)/bestvalue.duckdb (try: $(BIN)/bestvalue sql --warehouse $(DEMO_DIR)/bestvalue.duckdb 'SELECT * FROM awards')"
 
 lint: setup
@@ -48,6 +49,7 @@ test: setup java lint typecheck
 
 bench: setup java
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/spend.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache

@@ -13,6 +13,34 @@ FIXTURES = Path(__file__).parent / "fixtures" / "ocds"
 PUBLISHERS = ["paraguay-dncp", "colombia-cce", "mexico-jalisco", "canada-buyandsell"]
 
 
+COUNTRIES = {
+    "paraguay-dncp": "PY",
+    "colombia-cce": "CO",
+    "mexico-jalisco": "MX",
+    "canada-buyandsell": "CA",
+}
+
+
+def load_all(warehouse) -> None:
+    """Every real sample, each with its country."""
+    from bestvalue import ingest
+
+    for publisher, country in COUNTRIES.items():
+        ingest([FIXTURES / publisher], warehouse, country=country, skip_bad=True)
+
+
+@pytest.fixture(scope="session")
+def classified(tmp_path_factory):
+    """The four real samples in one DuckDB warehouse, classified (shared: read it, don't write)."""
+    from bestvalue import classify
+
+    path = tmp_path_factory.mktemp("classified") / "w.duckdb"
+    with open_warehouse(path, "duckdb") as warehouse:
+        load_all(warehouse)
+        classify(warehouse)
+        yield warehouse
+
+
 @pytest.fixture
 def duck(tmp_path: Path):
     with open_warehouse(tmp_path / "w.duckdb", "duckdb") as warehouse:

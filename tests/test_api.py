@@ -16,14 +16,21 @@ def test_public_api():
         [
             "TABLES",
             "BestValueError",
+            "ClassifyReport",
+            "Evaluation",
             "IngestReport",
             "InputError",
             "Progress",
+            "SpendResult",
             "Warehouse",
             "WarehouseError",
             "__version__",
+            "classify",
+            "evaluate_classifier",
             "ingest",
             "open_warehouse",
+            "spend",
+            "spend_lines",
         ]
     )
     for name in bestvalue.__all__:

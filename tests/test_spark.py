@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from conftest import FIXTURES
 
-from bestvalue import ingest, open_warehouse
+from bestvalue import classify, ingest, open_warehouse, spend
 from bestvalue.warehouse import TABLES
 
 pytestmark = pytest.mark.spark
@@ -49,6 +49,7 @@ def engines(tmp_path_factory):
             skip_bad=True,
         )
         ingest([FIXTURES], warehouse, skip_bad=True)
+        classify(warehouse)
     yield duck, spark
     duck.close()
 
@@ -72,3 +73,17 @@ def test_spark_sql_and_failed_ingest_leaves_it_unchanged(engines, tmp_path):
         ingest([bad], spark)
     assert spark.sql("SELECT count(*) AS n FROM processes").to_pylist() == before
     assert before[0]["n"] == 54
+
+
+def test_spend_cube_is_the_same_on_both_engines(engines):
+    duck, spark = engines
+    for by, level in ((["category", "country"], "family"), (["supplier", "year"], "segment")):
+        expected = spend(duck, by, level=level).table
+        got = spend(spark, by, level=level).table
+        keys = [
+            c for c in expected.columns if c not in ("amount", "share", "cumulative_share", "abc")
+        ]
+        expected = expected.sort_values(keys, ignore_index=True)
+        got = got.sort_values(keys, ignore_index=True)
+        assert got[keys].astype(str).equals(expected[keys].astype(str))
+        assert got.amount.to_numpy() == pytest.approx(expected.amount.to_numpy())

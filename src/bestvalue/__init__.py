@@ -5,7 +5,9 @@ The public Python API is what ``__all__`` lists; everything else may change betw
 
 from __future__ import annotations
 
+from .categories import ClassifyReport, Evaluation, classify, evaluate_classifier
 from .errors import BestValueError, InputError, WarehouseError
+from .spend import SpendResult, spend, spend_lines
 from .warehouse import TABLES, Warehouse, open_warehouse
 from .warehouse.ingest import IngestReport, Progress, ingest
 
@@ -14,12 +16,19 @@ __version__ = "0.1.0"
 __all__ = [
     "TABLES",
     "BestValueError",
+    "ClassifyReport",
+    "Evaluation",
     "IngestReport",
     "InputError",
     "Progress",
+    "SpendResult",
     "Warehouse",
     "WarehouseError",
     "__version__",
+    "classify",
+    "evaluate_classifier",
     "ingest",
     "open_warehouse",
+    "spend",
+    "spend_lines",
 ]

@@ -36,6 +36,13 @@ SETTINGS: tuple[Setting, ...] = (
         "The Spark master URL used by the spark engine (local mode by default).",
     ),
     Setting(
+        "spark_driver_memory",
+        "BESTVALUE_SPARK_DRIVER_MEMORY",
+        "2g",
+        "Memory of the Spark driver JVM in local mode (e.g. 2g, 8g); raise it for large spend "
+        "queries on one machine.",
+    ),
+    Setting(
         "batch_rows",
         "BESTVALUE_BATCH_ROWS",
         "2000",

@@ -12,7 +12,7 @@ import click
 
 from .. import __version__
 from ..errors import BestValueError
-from . import export, ingest, sql, tables
+from . import classify, export, ingest, spend, sql, tables
 
 __all__ = ["cli", "main"]
 
@@ -22,11 +22,12 @@ __all__ = ["cli", "main"]
 def cli() -> None:
     """bestvalue: best value for money in public procurement, with human-rights due diligence.
 
-    Load OCDS data into a warehouse, then query and export it.
+    Load OCDS data into a warehouse, classify its items, see where the money goes, then query
+    and export it.
     """
 
 
-for module in (ingest, tables, sql, export):
+for module in (ingest, classify, spend, tables, sql, export):
     cli.add_command(module.command)
 
 

@@ -17,10 +17,12 @@ from rich.table import Table
 
 from .. import settings
 from ..warehouse import ENGINES, Warehouse, open_warehouse
+from ..warehouse.ingest import Progress
 
-__all__ = ["console", "err_console", "open_from", "render", "warehouse_options"]
+__all__ = ["PhaseProgress", "console", "err_console", "open_from", "render", "warehouse_options"]
 
-console = Console()
+# Piped output is read by people in files and logs: do not squeeze it to 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True)
 
 
@@ -92,3 +94,35 @@ def _cell(value: Any) -> str:
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+class PhaseProgress(Progress):
+    """A spinner per phase on stderr, with a bar when the phase has a size."""
+
+    def __enter__(self) -> PhaseProgress:
+        from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as Bar
+
+        self._bar = Bar(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        )
+        self._bar.start()
+        self._task: Any = None
+        return self
+
+    def phase(self, name: str, total: int | None = None) -> None:
+        if self._task is not None:
+            self._bar.update(self._task, completed=self._bar.tasks[-1].total or 1)
+        self._task = self._bar.add_task(name, total=total)
+
+    def step(self, n: int = 1) -> None:
+        if self._task is not None:
+            self._bar.advance(self._task, n)
+
+    def __exit__(self, *exc: Any) -> None:
+        self._bar.stop()

@@ -60,6 +60,11 @@ class Warehouse(abc.ABC):
     @abc.abstractmethod
     def rollback(self, stage: Stage) -> None: ...
 
+    @abc.abstractmethod
+    def replace(self, tables: dict[str, pa.Table | ir.Table]) -> None:
+        """Replace whole tables at once (all or none): Arrow data, or Ibis expressions over the
+        warehouse's current tables, e.g. ``items`` rebuilt with its categories."""
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""
 

@@ -48,10 +48,24 @@ class DuckDBWarehouse(Warehouse):
     def _create_missing(self) -> None:
         existing = set(self.table_names(internal=True))
         for name, schema in STORED.items():
-            if name not in existing:
+            if name in existing:
+                self._check_columns(name, schema)
+            else:
                 self.con.register("_empty", schema.empty_table())
                 self.con.execute(f"CREATE TABLE {name} AS SELECT * FROM _empty")
                 self.con.unregister("_empty")
+
+    def _check_columns(self, name: str, schema: pa.Schema) -> None:
+        rows = self.con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+            "ORDER BY ordinal_position",
+            [name],
+        ).fetchall()
+        if [r[0] for r in rows] != schema.names:
+            raise WarehouseError(
+                f"{self.location}: table {name!r} was made by another version of bestvalue; "
+                "ingest the data again into a new warehouse file"
+            )
 
     def table_names(self, internal: bool = False) -> list[str]:
         rows = self.con.execute(
@@ -107,6 +121,28 @@ class DuckDBWarehouse(Warehouse):
         con.unregister("_rows")
         con.execute("COMMIT")
         con.execute("DROP VIEW IF EXISTS compiled_new")
+        con.execute("CHECKPOINT")
+
+    def replace(self, tables: dict[str, pa.Table | ir.Table]) -> None:
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for name, data in tables.items():
+                if isinstance(data, pa.Table):
+                    con.register("_rows", data.cast(STORED[name]))
+                    con.execute(f"CREATE TABLE {name}__new AS SELECT * FROM _rows")
+                    con.unregister("_rows")
+                else:
+                    sql = ibis.to_sql(data, dialect="duckdb")
+                    con.execute(f"CREATE TABLE {name}__new AS {sql}")
+                con.execute(f"DROP TABLE {name}")
+                con.execute(f"ALTER TABLE {name}__new RENAME TO {name}")
+            con.execute("COMMIT")
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            raise WarehouseError(
+                f"{self.location}: could not replace {', '.join(tables)}: {exc}"
+            ) from exc
         con.execute("CHECKPOINT")
 
     def rollback(self, stage: Stage) -> None:

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 from ..errors import BestValueError
 from .base import Warehouse
 
-__all__ = ["FORMATS", "export_table"]
+__all__ = ["FORMATS", "export_table", "write_workbook"]
 
 FORMATS = ("csv", "parquet", "xlsx")
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
@@ -56,18 +56,33 @@ def _json(value: Any) -> str | None:
 
 
 def _xlsx(data: pa.Table, path: Path) -> None:
+    _workbook({"data": data}, path)
+
+
+def write_workbook(sheets: dict[str, pa.Table], output: Path) -> None:
+    """Several tables as the sheets of one workbook, written atomically."""
+    tmp = output.with_name(f".{output.name}.part")
+    try:
+        _workbook(sheets, tmp)
+        os.replace(tmp, output)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _workbook(sheets: dict[str, pa.Table], path: Path) -> None:
     from openpyxl import Workbook
 
-    if data.num_rows > XLSX_MAX_ROWS:
-        raise BestValueError(
-            f"{data.num_rows:,} rows do not fit in one Excel sheet ({XLSX_MAX_ROWS:,} at most); "
-            "export as csv or parquet"
-        )
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("data")
-    flat = _flat(data)
-    sheet.append(flat.column_names)
-    for batch in flat.to_batches(10_000):
-        for row in batch.to_pylist():
-            sheet.append([row[c] for c in flat.column_names])
+    for name, data in sheets.items():
+        if data.num_rows > XLSX_MAX_ROWS:
+            raise BestValueError(
+                f"{data.num_rows:,} rows do not fit in one Excel sheet ({XLSX_MAX_ROWS:,} at "
+                "most); export as csv or parquet"
+            )
+        sheet = book.create_sheet(name[:31])
+        flat = _flat(data)
+        sheet.append(flat.column_names)
+        for batch in flat.to_batches(10_000):
+            for row in batch.to_pylist():
+                sheet.append([row[c] for c in flat.column_names])
     book.save(path)

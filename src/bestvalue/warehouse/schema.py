@@ -79,6 +79,21 @@ CONTRACT = pa.struct(
         ("items", ITEMS),
     ]
 )
+CATEGORY_COLUMNS = _cols(
+    ("category_scheme", pa.string(), "UNSPSC when the item is classified, else null."),
+    (
+        "category_code",
+        pa.string(),
+        "8-digit UNSPSC code (segment, family, class or commodity; trailing zeros mark the level).",
+    ),
+    (
+        "category_method",
+        pa.string(),
+        "code (the publisher's code), crosswalk, model (text classifier) or none (unclassified); "
+        "null until `bestvalue classify` has run.",
+    ),
+    ("category_confidence", pa.float64(), "1 for code and crosswalk; the model's vote share."),
+)
 PARTY_COLUMNS = _cols(
     ("party_id", pa.string(), "The party's id (OCDS 1.0 data: built from its identifier)."),
     ("name", pa.string(), "Name."),
@@ -162,7 +177,23 @@ TABLES: dict[str, Table] = {
             ("award_id", pa.string(), "The award the item belongs to (award and contract stage)."),
             ("contract_id", pa.string(), "The contract the item belongs to (contract stage)."),
         )
-        + ITEM_COLUMNS,
+        + ITEM_COLUMNS
+        + CATEGORY_COLUMNS,
+    ),
+    "item_categories": Table(
+        "item_categories",
+        "The category of every distinct classification key of `items` (written by `bestvalue "
+        "classify`; `items` carries the same four columns).",
+        (Column("category_key", pa.string(), "The item's classification fields, joined."),)
+        + CATEGORY_COLUMNS
+        + _cols(
+            ("source_scheme", pa.string(), "The scheme recognised in the publisher's data."),
+            (
+                "category_note",
+                pa.string(),
+                "Why: which field held the code, the crosswalk's basis.",
+            ),
+        ),
     ),
     "awards": Table(
         "awards",

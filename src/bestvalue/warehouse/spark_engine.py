@@ -53,7 +53,7 @@ def spark_session(master: str | None = None) -> Any:
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
             .config("spark.sql.shuffle.partitions", "8")
-            .config("spark.driver.memory", "2g")
+            .config("spark.driver.memory", settings.get("spark_driver_memory"))
         )
         session = builder.getOrCreate()
         session.sparkContext.setLogLevel("ERROR")
@@ -171,12 +171,50 @@ class SparkWarehouse(Warehouse):
         new = {
             "version": manifest["version"] + 1,
             "raw": [*manifest["raw"], raw_rel],
-            "tables": {name: f"{version}/{name}" for name in tables},
+            "tables": manifest["tables"] | {name: f"{version}/{name}" for name in tables},
         }
+        self._publish(new)
+
+    def _publish(self, manifest: dict[str, Any]) -> None:
+        """Swap the manifest atomically, then delete the versions it no longer names."""
         tmp = self.location / "manifest.json.tmp"
-        tmp.write_text(json.dumps(new, indent=2), encoding="utf-8")
+        tmp.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         os.replace(tmp, self.location / "manifest.json")
-        self._collect_garbage(version)
+        used = {rel.split("/")[0] for rel in manifest["tables"].values()}
+        for child in self.location.iterdir():
+            if child.is_dir() and child.name.startswith("v") and child.name not in used:
+                shutil.rmtree(child, ignore_errors=True)
+
+    def replace(self, tables: dict[str, pa.Table | ir.Table]) -> None:
+        manifest = self._manifest()
+        version = f"v{manifest['version'] + 1:06d}"
+        target = self.location / version
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        try:
+            for name, data in tables.items():
+                (target / name).mkdir()
+                if isinstance(data, pa.Table):
+                    schema = TABLES[name].arrow
+                    pq.write_table(data.cast(schema), str(target / name / "part-0.parquet"))
+                else:
+                    self._connect_ibis()
+                    for view in self.table_names(internal=True):
+                        self._view(view)
+                    for done in list(tables)[: list(tables).index(name)]:  # read what is new
+                        self.session.read.parquet(str(target / done)).createOrReplaceTempView(done)
+                    sql = ibis.to_sql(data, dialect="pyspark")
+                    self.session.sql(sql).write.mode("overwrite").parquet(str(target / name))
+        except Exception:
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        self._publish(
+            manifest
+            | {
+                "version": manifest["version"] + 1,
+                "tables": manifest["tables"] | {name: f"{version}/{name}" for name in tables},
+            }
+        )
 
     def _write_tables(self, target: Path, commit: Commit) -> list[str]:
         self._connect_ibis()  # registers the options Ibis's pyspark SQL compiler reads
@@ -201,11 +239,6 @@ class SparkWarehouse(Warehouse):
             (target / name).mkdir()
             pq.write_table(rows, str(target / name / "part-0.parquet"))
         return ["compiled", *derive(compiled_table()).keys(), "sources", "rejects"]
-
-    def _collect_garbage(self, keep: str) -> None:
-        for child in self.location.iterdir():
-            if child.is_dir() and child.name.startswith("v") and child.name != keep:
-                shutil.rmtree(child, ignore_errors=True)
 
     def rollback(self, stage: Stage) -> None:
         stage.close()

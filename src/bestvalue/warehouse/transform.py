@@ -11,9 +11,9 @@ from collections.abc import Callable
 import ibis
 import ibis.expr.types as ir
 
-from .schema import COMPILED, ITEM_COLUMNS, PROCESS_COLUMNS, TABLES
+from .schema import CATEGORY_COLUMNS, COMPILED, ITEM_COLUMNS, PROCESS_COLUMNS, TABLES
 
-__all__ = ["DERIVED", "compiled_table", "derive"]
+__all__ = ["DERIVED", "category_key", "compiled_table", "derive", "with_categories"]
 
 ITEM_FIELDS = [c.name for c in ITEM_COLUMNS]
 
@@ -41,6 +41,7 @@ def _items_of(rows: ir.Table, struct: str, stage: str, award: ir.Value, contract
         award_id=award,
         contract_id=contract,
         **{name: it[name] for name in ITEM_FIELDS},
+        **{c.name: ibis.null() for c in CATEGORY_COLUMNS},
     )
 
 
@@ -82,6 +83,35 @@ def contracts(c: ir.Table) -> ir.Table:
 
 def parties(c: ir.Table) -> ir.Table:
     return _unnest_struct(c, "parties", "parties")
+
+
+KEY_SEPARATOR = "\x1f"
+
+
+def category_key(t: ir.Table) -> ir.StringValue:
+    """The fields that decide an item's category, joined: items sharing them share a category.
+
+    The item id counts only when the classification id is missing (Colombia puts the UNSPSC class
+    there); otherwise ids are unique per item and would defeat classifying each key once.
+    """
+    item = ibis.ifelse(t.classification_id.isnull(), t.item_id, ibis.null(str))
+    fields = [
+        t.classification_scheme,
+        t.classification_id,
+        item,
+        t.description,
+        t.classification_description,
+        t.additional_classifications,
+    ]
+    return ibis.literal(KEY_SEPARATOR).join([f.fill_null("") for f in fields])
+
+
+def with_categories(items: ir.Table, lookup: ir.Table) -> ir.Table:
+    """``items`` with its category columns taken from ``item_categories``."""
+    names = [c.name for c in CATEGORY_COLUMNS]
+    base = items.drop(*names).mutate(_key=category_key(items))
+    joined = base.left_join(lookup.select("category_key", *names), base._key == lookup.category_key)
+    return _cast(joined, "items")
 
 
 DERIVED: dict[str, Callable[[ir.Table], ir.Table]] = {

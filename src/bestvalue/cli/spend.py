@@ -1,0 +1,216 @@
+"""``bestvalue spend``: the money by category, buyer, supplier, year, country, method."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+import pyarrow as pa
+
+from ..categories.taxonomy import LEVELS
+from ..spend import BASES, CURRENCIES, DIMENSIONS, SpendResult, spend
+from ..warehouse.export import write_workbook
+from .common import PhaseProgress, console, open_from, warehouse_options
+
+FORMATS = ("table", "csv", "json", "xlsx")
+
+
+def _dimensions(value: str) -> list[str]:
+    dims = [d.strip() for d in value.split(",") if d.strip()]
+    unknown = [d for d in dims if d not in DIMENSIONS]
+    if unknown or not dims:
+        raise click.BadParameter(
+            f"{', '.join(unknown) or value!r}: choose from {', '.join(DIMENSIONS)}"
+        )
+    return dims
+
+
+@click.command("spend")
+@click.option(
+    "--by",
+    default="category",
+    show_default=True,
+    help=f"Comma-separated dimensions: {', '.join(DIMENSIONS)}.",
+)
+@click.option(
+    "--level",
+    type=click.Choice(LEVELS),
+    default="segment",
+    show_default=True,
+    help="UNSPSC level of the category dimension.",
+)
+@click.option(
+    "--currency",
+    type=click.Choice(CURRENCIES),
+    default="USD",
+    show_default=True,
+    help="USD at the year's rate, constant USD of --base-year, or the original currencies.",
+)
+@click.option(
+    "--base-year", type=int, help="Base year of constant USD (default: the latest year with a CPI)."
+)
+@click.option(
+    "--basis",
+    type=click.Choice(BASES),
+    default="actual",
+    show_default=True,
+    help="actual: contracts, else awards; planned: tender estimates.",
+)
+@click.option("--top", type=click.IntRange(1), help="Only the N largest rows.")
+@click.option(
+    "--rates",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV of extra or corrected rates (currency, year, lcu_per_usd, source). Repeatable.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "es"]),
+    default="en",
+    show_default=True,
+    help="Language of category names in the table.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (required for xlsx).",
+)
+@warehouse_options
+def command(
+    by: str,
+    level: str,
+    currency: str,
+    base_year: int | None,
+    basis: str,
+    top: int | None,
+    rates: tuple[Path, ...],
+    lang: str,
+    fmt: str,
+    output: Path | None,
+    **options: Any,
+) -> None:
+    """Spend by category (UNSPSC), buyer, supplier, year, country or method, with coverage."""
+    dims = _dimensions(by)
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx needs --output FILE")
+    with open_from(options) as warehouse, PhaseProgress() as progress:
+        result = spend(
+            warehouse,
+            dims,
+            level=level,
+            currency=currency,
+            basis=basis,
+            base_year=base_year,
+            rates=rates,
+            top=top,
+            progress=progress,
+        )
+    if fmt == "xlsx":
+        assert output is not None
+        write_workbook(_sheets(result), output)
+        console.print(f"Wrote {len(result.table):,} rows and the coverage report to {output}.")
+    elif fmt == "table":
+        _show(result, lang, currency)
+    else:
+        text = _json(result, currency, basis) if fmt == "json" else result.table.to_csv(index=False)
+        if output:
+            output.write_text(text, encoding="utf-8")
+        else:
+            click.echo(text, nl=fmt == "json")
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return [
+        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+        for r in rows
+    ]
+
+
+def _coverage_dict(result: SpendResult) -> dict[str, Any]:
+    cov = result.coverage
+    return {
+        "total_usd": cov.total_usd,
+        "by_method": _records(cov.by_method),
+        "unconverted": _records(cov.unconverted),
+        "allocation": _records(cov.allocation),
+    }
+
+
+def _json(result: SpendResult, currency: str, basis: str) -> str:
+    doc = {
+        "basis": basis,
+        "currency": currency,
+        "rows": _records(result.table),
+        "coverage": _coverage_dict(result),
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2, default=str)
+
+
+def _sheets(result: SpendResult) -> dict[str, pa.Table]:
+    cov = result.coverage
+    frames = {
+        "spend": result.table,
+        "coverage_by_method": cov.by_method,
+        "unconverted": cov.unconverted,
+        "allocation": cov.allocation,
+    }
+    return {
+        name: pa.Table.from_pandas(frame, preserve_index=False) for name, frame in frames.items()
+    }
+
+
+def _show(result: SpendResult, lang: str, currency: str) -> None:
+    from rich.table import Table
+
+    frame = result.table
+    unit = "USD" if currency == "USD" else "constant USD" if currency == "constant" else ""
+    hidden = ({"category_name_en", "category_name_es"} - {f"category_name_{lang}"}) | {
+        "lines",
+        "cumulative_share",
+    }
+    shown = Table(*[c for c in frame.columns if c not in hidden])
+    for row in _records(frame):
+        shown.add_row(*[_cell(k, v) for k, v in row.items() if k not in hidden])
+    console.print(shown)
+    if unit:
+        console.print(f"Amounts in {unit}.")
+    _show_coverage(result)
+
+
+def _cell(name: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if name in ("share", "cumulative_share"):
+        return _share(value)
+    if name == "amount":
+        return f"{value:,.0f}"
+    return str(value)
+
+
+def _share(value: float) -> str:
+    return "<0.1%" if 0 < value < 0.001 else f"{value:.1%}"
+
+
+def _show_coverage(result: SpendResult) -> None:
+    cov = result.coverage
+    parts = [f"{r['category_method']} {_share(r['share'])}" for r in _records(cov.by_method)]
+    console.print(f"Classified share of spend (USD {cov.total_usd:,.0f}): " + ", ".join(parts))
+    for r in _records(cov.unconverted):
+        what = {
+            "no_rate": "no exchange rate",
+            "no_amount": "no amount",
+            "no_date": "no date",
+            "no_currency": "no currency",
+        }[r["fx_status"]]
+        amount = "" if r["amount"] is None else f" {r['amount']:,.0f}"
+        where = f"{r['lines']:,} lines, year {r['year'] or '?'}"
+        console.print(f"Not converted ({what}): {r['currency'] or '?'}{amount} in {where}")
+
+
+__all__ = ["command"]

@@ -1,0 +1,98 @@
+"""Reference data shipped in the package as Frictionless data packages.
+
+Every table sits beside a ``datapackage.json`` that names its source, edition, address, licence and
+checksum, so every figure bestvalue shows can be traced to where it came from. Reports list
+:func:`catalogue` in their methods annex.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import InputError
+
+__all__ = ["PACKAGES", "Resource", "catalogue", "load", "resource", "user_rows"]
+
+PACKAGES = ("classifications", "money")
+
+
+@dataclass(frozen=True)
+class Resource:
+    package: str
+    name: str
+    path: Path
+    meta: dict[str, Any]
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title", self.name))
+
+    @property
+    def edition(self) -> str:
+        return str(self.meta.get("edition", ""))
+
+    @property
+    def licence(self) -> str:
+        return "; ".join(lic.get("title", lic["name"]) for lic in self.meta.get("licenses", []))
+
+    @property
+    def address(self) -> str:
+        return " ".join(s.get("path", "") for s in self.meta.get("sources", []))
+
+    def sha256(self) -> str:
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+
+
+def _package_dir(package: str) -> Path:
+    return Path(str(resources.files("bestvalue") / "data" / package))
+
+
+@functools.cache
+def _descriptor(package: str) -> dict[str, Any]:
+    return json.loads((_package_dir(package) / "datapackage.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def resource(package: str, name: str) -> Resource:
+    """One table's file and metadata."""
+    for meta in _descriptor(package)["resources"]:
+        if meta["name"] == name:
+            return Resource(package, name, _package_dir(package) / meta["path"], meta)
+    raise KeyError(f"no resource {name!r} in data package {package!r}")
+
+
+@functools.cache
+def load(package: str, name: str) -> pd.DataFrame:
+    """A table as a DataFrame, with the column types its descriptor declares."""
+    res = resource(package, name)
+    types = {"string": "string", "integer": "Int64", "number": "float64"}
+    dtype = {f["name"]: types[f["type"]] for f in res.meta["schema"]["fields"]}
+    return pd.read_csv(res.path, dtype=dtype, keep_default_na=False, na_values=[""])
+
+
+def catalogue() -> list[Resource]:
+    """Every shipped table, for methods annexes and `bestvalue sources`."""
+    return [
+        resource(package, meta["name"])
+        for package in PACKAGES
+        for meta in _descriptor(package)["resources"]
+    ]
+
+
+def user_rows(path: Path, columns: set[str], what: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) of a user's CSV file, after checking it has the ``columns`` needed."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = columns - set(reader.fieldnames or ())
+        if missing:
+            raise InputError(str(path), f"{what} needs the columns {sorted(missing)}")
+        yield from enumerate(reader, start=2)
