@@ -25,10 +25,12 @@ def test_public_api():
             "Warehouse",
             "WarehouseError",
             "__version__",
+            "category_profile",
             "classify",
             "evaluate_classifier",
             "ingest",
             "open_warehouse",
+            "prioritise",
             "spend",
             "spend_lines",
         ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .categories import ClassifyReport, Evaluation, classify, evaluate_classifier
 from .errors import BestValueError, InputError, WarehouseError
+from .risk import category_profile, prioritise
 from .spend import SpendResult, spend, spend_lines
 from .warehouse import TABLES, Warehouse, open_warehouse
 from .warehouse.ingest import IngestReport, Progress, ingest
@@ -25,10 +26,12 @@ __all__ = [
     "Warehouse",
     "WarehouseError",
     "__version__",
+    "category_profile",
     "classify",
     "evaluate_classifier",
     "ingest",
     "open_warehouse",
+    "prioritise",
     "spend",
     "spend_lines",
 ]

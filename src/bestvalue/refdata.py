@@ -23,7 +23,7 @@ from .errors import InputError
 
 __all__ = ["PACKAGES", "Resource", "catalogue", "load", "resource", "user_rows"]
 
-PACKAGES = ("classifications", "money")
+PACKAGES = ("classifications", "money", "risk")
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,11 @@ def load(package: str, name: str) -> pd.DataFrame:
     res = resource(package, name)
     types = {"string": "string", "integer": "Int64", "number": "float64"}
     dtype = {f["name"]: types[f["type"]] for f in res.meta["schema"]["fields"]}
-    return pd.read_csv(res.path, dtype=dtype, keep_default_na=False, na_values=[""])
+    encoding = res.meta.get("encoding", "utf-8")
+    frame = pd.read_csv(
+        res.path, dtype=dtype, keep_default_na=False, na_values=["", ".."], encoding=encoding
+    )
+    return frame[list(dtype)]
 
 
 def catalogue() -> list[Resource]:

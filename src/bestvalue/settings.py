@@ -43,6 +43,13 @@ SETTINGS: tuple[Setting, ...] = (
         "queries on one machine.",
     ),
     Setting(
+        "indicators_dir",
+        "BESTVALUE_INDICATORS_DIR",
+        "bestvalue-indicators",
+        "Where `bestvalue indicators import` keeps the indicators you add (a CSV and its metadata "
+        "each).",
+    ),
+    Setting(
         "batch_rows",
         "BESTVALUE_BATCH_ROWS",
         "2000",

@@ -12,7 +12,19 @@ import click
 
 from .. import __version__
 from ..errors import BestValueError
-from . import classify, export, ingest, spend, sql, tables
+from . import (
+    chart,
+    classify,
+    export,
+    indicators,
+    ingest,
+    prioritise,
+    profile,
+    spend,
+    sql,
+    tables,
+    valuechain,
+)
 
 __all__ = ["cli", "main"]
 
@@ -27,7 +39,19 @@ def cli() -> None:
     """
 
 
-for module in (ingest, classify, spend, tables, sql, export):
+for module in (
+    ingest,
+    classify,
+    spend,
+    prioritise,
+    profile,
+    valuechain,
+    chart,
+    indicators,
+    tables,
+    sql,
+    export,
+):
     cli.add_command(module.command)
 
 

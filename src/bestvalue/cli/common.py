@@ -19,7 +19,17 @@ from .. import settings
 from ..warehouse import ENGINES, Warehouse, open_warehouse
 from ..warehouse.ingest import Progress
 
-__all__ = ["PhaseProgress", "console", "err_console", "open_from", "render", "warehouse_options"]
+__all__ = [
+    "PhaseProgress",
+    "console",
+    "err_console",
+    "format_option",
+    "lang_option",
+    "open_from",
+    "records",
+    "render",
+    "warehouse_options",
+]
 
 # Piped output is read by people in files and logs: do not squeeze it to 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -85,7 +95,7 @@ def render(table: pa.Table, fmt: str, out: Any = None) -> None:
         shown = Table(*table.column_names, show_lines=False)
         for row in rows:
             shown.add_row(*[_cell(row[c]) for c in table.column_names])
-        Console(file=out or sys.stdout).print(shown)
+        Console(file=out or sys.stdout, width=None if sys.stdout.isatty() else 160).print(shown)
 
 
 def _cell(value: Any) -> str:
@@ -126,3 +136,31 @@ class PhaseProgress(Progress):
 
     def __exit__(self, *exc: Any) -> None:
         self._bar.stop()
+
+
+def format_option(*choices: str) -> Callable[..., Any]:
+    """``--format`` with the given choices, the first being the default."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True
+    )
+
+
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(["en", "es"]),
+    default="en",
+    show_default=True,
+    help="Language of names, labels and reasons.",
+)
+
+
+def records(frame: Any) -> list[dict[str, Any]]:
+    """A DataFrame's rows as plain Python values, missing values as None (for JSON and tables)."""
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return [{k: _scalar(v) for k, v in r.items()} for r in rows]
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, float) and value != value:
+        return None
+    return value.item() if hasattr(value, "item") else value

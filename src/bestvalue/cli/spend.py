@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
 import click
-import pandas as pd
 import pyarrow as pa
 
 from ..categories.taxonomy import LEVELS
 from ..spend import BASES, CURRENCIES, DIMENSIONS, SpendResult, spend
 from ..warehouse.export import write_workbook
-from .common import PhaseProgress, console, open_from, warehouse_options
+from .common import PhaseProgress, console, lang_option, open_from, records, warehouse_options
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -67,13 +65,7 @@ def _dimensions(value: str) -> list[str]:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="CSV of extra or corrected rates (currency, year, lcu_per_usd, source). Repeatable.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "es"]),
-    default="en",
-    show_default=True,
-    help="Language of category names in the table.",
-)
+@lang_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option(
     "--output",
@@ -124,21 +116,13 @@ def command(
             click.echo(text, nl=fmt == "json")
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    return [
-        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
-        for r in rows
-    ]
-
-
 def _coverage_dict(result: SpendResult) -> dict[str, Any]:
     cov = result.coverage
     return {
         "total_usd": cov.total_usd,
-        "by_method": _records(cov.by_method),
-        "unconverted": _records(cov.unconverted),
-        "allocation": _records(cov.allocation),
+        "by_method": records(cov.by_method),
+        "unconverted": records(cov.unconverted),
+        "allocation": records(cov.allocation),
     }
 
 
@@ -146,7 +130,7 @@ def _json(result: SpendResult, currency: str, basis: str) -> str:
     doc = {
         "basis": basis,
         "currency": currency,
-        "rows": _records(result.table),
+        "rows": records(result.table),
         "coverage": _coverage_dict(result),
     }
     return json.dumps(doc, ensure_ascii=False, indent=2, default=str)
@@ -175,7 +159,7 @@ def _show(result: SpendResult, lang: str, currency: str) -> None:
         "cumulative_share",
     }
     shown = Table(*[c for c in frame.columns if c not in hidden])
-    for row in _records(frame):
+    for row in records(frame):
         shown.add_row(*[_cell(k, v) for k, v in row.items() if k not in hidden])
     console.print(shown)
     if unit:
@@ -199,9 +183,9 @@ def _share(value: float) -> str:
 
 def _show_coverage(result: SpendResult) -> None:
     cov = result.coverage
-    parts = [f"{r['category_method']} {_share(r['share'])}" for r in _records(cov.by_method)]
+    parts = [f"{r['category_method']} {_share(r['share'])}" for r in records(cov.by_method)]
     console.print(f"Classified share of spend (USD {cov.total_usd:,.0f}): " + ", ".join(parts))
-    for r in _records(cov.unconverted):
+    for r in records(cov.unconverted):
         what = {
             "no_rate": "no exchange rate",
             "no_amount": "no amount",

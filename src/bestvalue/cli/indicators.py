@@ -1,0 +1,61 @@
+"""``bestvalue indicators``: the evidence loaded, with its source and coverage; add your own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pyarrow as pa
+
+from ..risk.indicators import import_indicator, indicators
+from .common import console, format_option, render
+
+
+@click.group("indicators")
+def command() -> None:
+    """List the risk indicators, or import one (e.g. ITUC ratings typed from the report)."""
+
+
+@command.command("list")
+@format_option("table", "json", "csv")
+def list_(fmt: str) -> None:
+    """Every indicator: publisher, edition, licence and coverage (countries, Americas)."""
+    rows = []
+    for ind in indicators().values():
+        cov = ind.coverage()
+        rows.append(
+            {
+                "id": ind.id,
+                "title": ind.title,
+                "publisher": ind.publisher,
+                "edition": ind.edition,
+                "licence": ind.licence,
+                "address": ind.address,
+                "countries": cov["countries"],
+                "americas": f"{cov['americas']}/{cov['americas_total']}",
+                "imported": ind.imported,
+            }
+        )
+    if fmt == "table":  # the full metadata is in json and csv
+        rows = [
+            {k: r[k] for k in ("id", "title", "countries", "americas", "imported")} for r in rows
+        ]
+    render(pa.Table.from_pylist(rows), fmt)
+
+
+@command.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--meta",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="JSON: id, title, publisher, edition, address, licence, retrieved, min, max, "
+    "higher_is_worse.",
+)
+def import_(file: Path, meta: Path) -> None:
+    """Import FILE (CSV: country, value[, year]) with its metadata."""
+    ind = import_indicator(file, meta)
+    console.print(
+        f"Imported {ind.id}: {len(ind.values)} countries "
+        f"({ind.coverage()['americas']} in the Americas)."
+    )

@@ -1,0 +1,81 @@
+"""Risk: evidence, category profiles, country context, saliency and prioritisation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import BestValueError
+from ..spend import cube, spend
+from ..warehouse.base import Warehouse
+from ..warehouse.ingest import Progress
+from .countries import country_name, iso3, iso3_of_name
+from .indicators import Indicator, import_indicator, indicators
+from .prioritise import DEFAULT_WEIGHTS, Weights, saliency
+from .prioritise import prioritise as rank_categories
+from .profiles import DIMENSIONS, CategoryProfile, category_profile, country_context
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "DIMENSIONS",
+    "CategoryProfile",
+    "Indicator",
+    "Weights",
+    "category_profile",
+    "country_context",
+    "country_name",
+    "import_indicator",
+    "indicators",
+    "prioritise",
+    "rank_categories",
+    "saliency",
+    "supplier_countries",
+]
+
+
+def supplier_countries(wh: Warehouse, code: str, *, country: str | None = None) -> pd.DataFrame:
+    """Countries of the suppliers paid in a category (ISO3, amount in USD), from parties."""
+    from ..categories.taxonomy import level_of
+
+    lines = spend(wh).lines
+    n = {"segment": 2, "family": 4, "class": 6, "commodity": 8}[level_of(code)]
+    lines = lines.filter(lines.category_code.substr(0, n) == code[:n])
+    if country:
+        lines = lines.filter(lines.country == country.upper())
+    parties = wh.table("parties")
+    joined = lines.left_join(
+        parties.select(_o=parties.ocid, _p=parties.party_id, country_name=parties.country_name),
+        [lines.ocid == parties.ocid, lines.supplier_id == parties.party_id],
+    )
+    frame = joined.group_by("country_name").aggregate(amount=joined.amount_usd.sum()).to_pandas()
+    frame["iso3"] = [
+        iso3_of_name(n) if isinstance(n, str) and n.strip() else None for n in frame.country_name
+    ]
+    frame = frame.dropna(subset=["iso3"]).groupby("iso3", as_index=False).amount.sum()
+    return frame.sort_values("amount", ascending=False, ignore_index=True)
+
+
+def prioritise(
+    wh: Warehouse,
+    country: str,
+    *,
+    level: str = "family",
+    top: int = 3,
+    weights: str | Path | Weights | None = None,
+    draws: int = 2000,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """The categories of ``country``'s spend (ISO2, as given at ingest), ranked for action."""
+    if iso3(country) is None:
+        raise BestValueError(f"{country!r} is not an ISO 3166 country code (e.g. PY, CO, MX)")
+    chosen = weights if isinstance(weights, Weights) else Weights.read(weights)
+    lines = spend(wh, progress=progress).lines
+    lines = lines.filter(lines.country == country.upper())
+    by_category = cube(lines, ["category"], level=level)
+    if by_category.empty:
+        raise BestValueError(f"no spend for country {country!r} in the warehouse")
+    return rank_categories(
+        by_category, country.upper(), weights=chosen, top=top, draws=draws, seed=seed
+    )

@@ -1,0 +1,105 @@
+"""Charts people read: risk versus spend, and categories by risk dimension (SVG or PNG)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .profiles import DIMENSIONS, dimensions
+
+__all__ = ["heat_map", "risk_spend"]
+
+LABELS = {
+    "en": {
+        "spend": "Spend (USD, log scale)",
+        "risk": "Salient risk (0-1)",
+        "title": "Risk versus spend",
+        "heat": "Salient risk by category and dimension (0-3; blank: no evidence)",
+        "top": "priority",
+    },
+    "es": {
+        "spend": "Gasto (USD, escala logarítmica)",
+        "risk": "Riesgo saliente (0-1)",
+        "title": "Riesgo frente a gasto",
+        "heat": "Riesgo saliente por categoría y dimensión (0-3; en blanco: sin evidencia)",
+        "top": "prioridad",
+    },
+}
+
+
+def _plt():  # type: ignore[no-untyped-def]
+    import matplotlib
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: searchable, accessible
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def risk_spend(ranked: pd.DataFrame, path: str, lang: str = "en", top: int = 3) -> None:
+    """Bubble chart: spend (x) against salient risk (y), bubble size by processes."""
+    plt = _plt()
+    t = LABELS[lang]
+    data = ranked[ranked.risk_norm.notna()]
+    fig, ax = plt.subplots(figsize=(9, 6))
+    sizes = 40 + 260 * data.processes / max(data.processes.max(), 1)
+    colours = ["#c2372b" if (r is not pd.NA and r <= top) else "#4a78a8" for r in data["rank"]]
+    ax.scatter(data.amount, data.risk_norm, s=sizes, c=colours, alpha=0.7, edgecolors="#333")
+    for row in data.itertuples():
+        if row.rank is not pd.NA and row.rank <= max(top, 8):
+            ax.annotate(
+                str(getattr(row, f"category_name_{lang}"))[:28],
+                (row.amount, row.risk_norm),
+                fontsize=7,
+                xytext=(4, 4),
+                textcoords="offset points",
+            )
+    ax.set_xscale("log")
+    ax.set_xlabel(t["spend"])
+    ax.set_ylabel(t["risk"])
+    ax.set_ylim(0, 1.05)
+    ax.set_title(t["title"])
+    ax.grid(alpha=0.3)
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+
+
+def heat_map(ranked: pd.DataFrame, path: str, lang: str = "en", rows: int = 15) -> None:
+    """Categories (rows, by rank) × dimensions (columns): salient risk 0-3, blank when missing."""
+    plt = _plt()
+    data = ranked.head(rows)
+    matrix = np.array(
+        [[np.nan if s.get(d) is None else s[d] for d in DIMENSIONS] for s in data.salient],
+        dtype=float,
+    )
+    fig, ax = plt.subplots(figsize=(11, 0.45 * len(data) + 2.5))
+    shown = np.ma.masked_invalid(matrix)
+    image = ax.imshow(shown, cmap="YlOrRd", vmin=0, vmax=3, aspect="auto")
+    names = dimensions()[f"name_{lang}"]
+    ax.set_xticks(
+        range(len(DIMENSIONS)), [names[d] for d in DIMENSIONS], rotation=35, ha="right", fontsize=8
+    )
+    ax.set_yticks(
+        range(len(data)),
+        [
+            f"{c} {str(n)[:40]}"
+            for c, n in zip(data.category_code, data[f"category_name_{lang}"], strict=True)
+        ],
+        fontsize=8,
+    )
+    for (i, j), value in np.ndenumerate(matrix):
+        if not np.isnan(value):
+            ax.text(
+                j,
+                i,
+                f"{value:.1f}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if value > 2 else "black",
+            )
+    ax.set_title(LABELS[lang]["heat"], fontsize=10)
+    fig.colorbar(image, ax=ax, fraction=0.03)
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)

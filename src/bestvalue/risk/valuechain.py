@@ -1,0 +1,242 @@
+"""Value chains: from raw materials to delivery and end of life, with goods, countries and risks.
+
+Tier 1 (delivery) countries come from the suppliers in the agency's own data; deeper tiers from
+the ILAB goods that the curated map puts in the category, and the countries the List names for
+them, the Americas first, as the pilot asks. Each tier lists its salient risks with their
+evidence; a tier with no evidence says so.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .. import refdata
+from ..categories.taxonomy import taxonomy
+from .countries import AMERICAS, country_name, iso3_of_name
+from .profiles import LABOUR, _goods_of, category_profile, country_context, dimensions
+
+__all__ = ["TIERS", "Tier", "ValueChain", "render", "rows", "value_chain"]
+
+TIERS = {
+    "raw_materials": ("Raw materials", "Materias primas"),
+    "manufacturing": ("Processing and manufacturing", "Procesamiento y fabricación"),
+    "logistics": ("Logistics", "Logística"),
+    "delivery": ("Delivery to the buyer (tier 1)", "Entrega al comprador (nivel 1)"),
+    "end_of_life": ("Use and end of life", "Uso y fin de vida"),
+}
+_SECTOR_TIER = {
+    "Agriculture": "raw_materials",
+    "Mining": "raw_materials",
+    "Manufacturing": "manufacturing",
+}
+TRANSPORT = "78000000"
+
+
+@dataclass
+class Risk:
+    dimension: str
+    score: int
+    evidence: list[str]
+    kind: str  # evidence | assumption
+
+
+@dataclass
+class Tier:
+    key: str
+    goods: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)  # ISO3, the Americas first
+    risks: list[Risk] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class ValueChain:
+    code: str
+    tiers: list[Tier]
+    supplier_countries: pd.DataFrame | None = None
+
+
+def _americas_first(codes: set[str]) -> list[str]:
+    return sorted(codes, key=lambda c: (c not in AMERICAS, c))
+
+
+def _goods_tiers(code: str) -> dict[str, Tier]:
+    tiers = {key: Tier(key) for key in ("raw_materials", "manufacturing")}
+    goods = set(_goods_of(code).good)
+    ilab = refdata.load("risk", "ilab_goods")
+    for good in sorted(goods):
+        rows = ilab[ilab.good == good]
+        sector = rows.sector.iloc[0] if len(rows) else "Manufacturing"
+        tier = tiers[_SECTOR_TIER.get(sector, "manufacturing")]
+        tier.goods.append(good)
+        for dim, column in LABOUR.items():
+            listed = rows[rows[column] == "Yes"]
+            codes = {c for c in (iso3_of_name(n) for n in listed.country) if c}
+            tier.countries = _americas_first(set(tier.countries) | codes)
+            if codes:
+                where = ", ".join(country_name(c) for c in _americas_first(codes)[:6])
+                tier.risks.append(
+                    Risk(
+                        dim,
+                        3 if codes & AMERICAS or len(codes) >= 3 else 2,
+                        [f"ILAB: {good} — {where}"],
+                        "evidence",
+                    )
+                )
+    for tier in tiers.values():
+        tier.risks = _merge(tier.risks)
+        if not tier.goods:
+            tier.note = "no goods mapped to this category (services, or a gap in the map)"
+    return tiers
+
+
+def _merge(risks: list[Risk]) -> list[Risk]:
+    """One risk per dimension: the highest score, all the evidence."""
+    merged: dict[str, Risk] = {}
+    for risk in risks:
+        found = merged.setdefault(risk.dimension, Risk(risk.dimension, 0, [], risk.kind))
+        found.score = max(found.score, risk.score)
+        found.evidence += risk.evidence
+    return sorted(merged.values(), key=lambda r: -r.score)
+
+
+def _rated(code: str, dims: tuple[str, ...]) -> list[Risk]:
+    profile = category_profile(code)
+    out = []
+    for dim in dims:
+        risk = profile.dimensions[dim]
+        assumed = [e.detail for e in risk.evidence if e.kind == "assumption"]
+        if risk.inherent is not None and assumed:
+            out.append(Risk(dim, risk.inherent, assumed, "assumption"))
+    return out
+
+
+def value_chain(code: str, supplier_countries: pd.DataFrame | None = None) -> ValueChain:
+    """The category's value chain; ``supplier_countries`` (iso3, amount) comes from the data."""
+    tiers = _goods_tiers(code)
+    logistics = Tier("logistics", risks=_rated(TRANSPORT, ("health_safety", "working_conditions")))
+    logistics.note = "transport sector ratings (UNSPSC 78), not specific to this category"
+    delivery = Tier("delivery")
+    if supplier_countries is not None and len(supplier_countries):
+        delivery.countries = [c for c in supplier_countries.iso3 if c]
+    else:
+        delivery.note = "no supplier country in the data"
+    service = tuple(d for d in dimensions().index if d not in LABOUR and d != "environment")
+    delivery.risks = _rated(code, service)
+    for risk in delivery.risks:
+        for country in delivery.countries[:1]:
+            value = country_context(country).risks.get(risk.dimension)
+            if value is not None:
+                risk.evidence.append(
+                    f"{country_name(country)}: country context {value:.2f} (0 best, 1 worst)"
+                )
+    end = Tier("end_of_life", risks=_rated(code, ("environment",)))
+    if not end.risks:
+        end.note = "no evidence for this tier"
+    return ValueChain(
+        code,
+        [tiers["raw_materials"], tiers["manufacturing"], logistics, delivery, end],
+        supplier_countries,
+    )
+
+
+def rows(chain: ValueChain, lang: str = "en") -> list[dict[str, str]]:
+    """The chain as table rows: tier, goods, countries, risks with evidence."""
+    names = dimensions()[f"name_{lang}"]
+    out = []
+    for tier in chain.tiers:
+        risks = "; ".join(
+            f"{names[r.dimension]} {r.score}/3 ({r.kind}): {' | '.join(r.evidence[:2])}"
+            for r in tier.risks
+        )
+        out.append(
+            {
+                "tier": TIERS[tier.key][0 if lang == "en" else 1],
+                "goods": ", ".join(tier.goods),
+                "countries": ", ".join(country_name(c, lang) for c in tier.countries[:12]),
+                "risks": risks or tier.note,
+            }
+        )
+    return out
+
+
+LEGEND = {
+    "en": "Risk 0-3 (3 critical). * assumption (bestvalue curation); "
+    "others: US DOL ILAB List of Goods 2022.",
+    "es": "Riesgo 0-3 (3 crítico). * supuesto (curaduría de bestvalue); "
+    "resto: Lista de Bienes de ILAB (EE. UU.) 2022.",
+}
+COLOURS = {0: "#f2f2f2", 1: "#fde0a6", 2: "#f6a04d", 3: "#c2372b"}
+
+
+def render(chain: ValueChain, path: str, lang: str = "en") -> None:
+    """Draw the chain left to right (one box per tier, goods, countries, risk badges) to an SVG
+    or PNG file, by its extension."""
+    from .charts import _plt
+
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(15, 6.5))
+    ax.set_xlim(0, 5 * 3.1)
+    ax.set_ylim(0, 10)
+    ax.axis("off")
+    ax.set_title(f"{chain.code} {taxonomy().label(chain.code, lang)}", loc="left", fontsize=13)
+    for i, tier in enumerate(chain.tiers):
+        _draw_tier(ax, tier, i * 3.1 + 0.1, lang, arrow=i > 0)
+    ax.text(0.1, 0.15, LEGEND[lang], fontsize=8, color="#333")
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+
+
+def _draw_tier(ax: Any, tier: Tier, x: float, lang: str, arrow: bool) -> None:
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    names = dimensions()[f"name_{lang}"]
+    ax.add_patch(
+        FancyBboxPatch((x, 0.6), 2.7, 9.0, boxstyle="round,pad=0.05", fc="white", ec="#333")
+    )
+    if arrow:
+        ax.add_patch(
+            FancyArrowPatch((x - 0.35, 5), (x - 0.05, 5), arrowstyle="-|>", mutation_scale=14)
+        )
+    heading = textwrap.fill(TIERS[tier.key][0 if lang == "en" else 1], 24)
+    ax.text(x + 0.1, 9.4, heading, fontsize=9.5, weight="bold", va="top")
+    y = 8.4
+    for good in tier.goods[:6]:
+        ax.text(x + 0.1, y, textwrap.shorten(good, 34), fontsize=8.5, va="top")
+        y -= 0.38
+    if tier.countries:
+        shown = ", ".join(country_name(c, lang) for c in tier.countries[:3])
+        more = "…" if len(tier.countries) > 3 else ""
+        ax.text(
+            x + 0.1, y, textwrap.shorten(shown, 38) + more, fontsize=8, style="italic", va="top"
+        )
+        y -= 0.5
+    for risk in tier.risks[:7]:
+        box = FancyBboxPatch((x + 0.1, y - 0.62), 2.5, 0.58, boxstyle="round,pad=0.02", ec="none")
+        box.set_facecolor(COLOURS[risk.score])
+        ax.add_patch(box)
+        colour = "white" if risk.score == 3 else "black"
+        star = " *" if risk.kind == "assumption" else ""
+        label = textwrap.shorten(
+            f"{risk.score}/3{star} {names[risk.dimension]}", 40, placeholder="…"
+        )
+        ax.text(x + 0.18, y - 0.2, label, fontsize=7.5, va="center", color=colour)
+        goods = sorted(
+            {e.split(" — ")[0].removeprefix("ILAB: ") for e in risk.evidence if " — " in e}
+        )
+        if goods:
+            ax.text(
+                x + 0.18,
+                y - 0.45,
+                textwrap.shorten(", ".join(goods), 42, placeholder="…"),
+                fontsize=6.5,
+                va="center",
+                color=colour,
+            )
+        y -= 0.7
+    if not tier.risks and tier.note:
+        ax.text(x + 0.1, y, textwrap.fill(tier.note, 36), fontsize=7.5, color="#555", va="top")
