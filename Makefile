@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 SAMPLE := src/bestvalue/data/sample/paraguay-dncp
 DEMO_DIR := demo-output
 
-.PHONY: demo test lint typecheck setup java clean bench
+.PHONY: demo test lint typecheck setup java pango clean bench
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Debian: apt-get install python3.11 python3.11-venv)"; exit 1; }
@@ -28,14 +28,22 @@ java:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; \
 	fi
 
-demo: setup
+# The PDF report (WeasyPrint) needs the Pango text library and a font.
+pango:
+	@if ! ldconfig -p | grep -q 'libpango-1.0.so.0' || ! ldconfig -p | grep -q 'libharfbuzz-subset.so.0'; then \
+	  echo "Installing Pango and HarfBuzz for the PDF report"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; \
+	fi
+
+demo: setup pango
 	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
-	$(BIN)/bestvalue ingest $(SAMPLE) --country PY --skip-bad --warehouse $(DEMO_DIR)/bestvalue.duckdb
-	$(BIN)/bestvalue tables --warehouse $(DEMO_DIR)/bestvalue.duckdb
-	$(BIN)/bestvalue spend --warehouse $(DEMO_DIR)/bestvalue.duckdb --top 10
-	$(BIN)/bestvalue spend --warehouse $(DEMO_DIR)/bestvalue.duckdb --by category --level family \
-	  --format xlsx --output $(DEMO_DIR)/spend.xlsx
-	@echo "Demo warehouse: $(DEMO_DIR)/bestvalue.duckdb (try: $(BIN)/bestvalue sql --warehouse $(DEMO_DIR)/bestvalue.duckdb 'SELECT * FROM awards')"
+	$(BIN)/bestvalue assess $(SAMPLE) --country PY --lang es --warehouse $(DEMO_DIR)/bestvalue.duckdb \
+	  --out $(DEMO_DIR)/assessment-PY-es --attribution "Dirección Nacional de Contrataciones Públicas (DNCP), Paraguay, CC BY 4.0"
+	$(BIN)/bestvalue assess --country PY --lang en --warehouse $(DEMO_DIR)/bestvalue.duckdb \
+	  --out $(DEMO_DIR)/assessment-PY-en --attribution "Dirección Nacional de Contrataciones Públicas (DNCP), Paraguay, CC BY 4.0"
+	@echo ""
+	@echo "Open the report: $(DEMO_DIR)/assessment-PY-en/report.html (English) or $(DEMO_DIR)/assessment-PY-es/report.html (español); PDFs beside them."
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
@@ -44,7 +52,7 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy src/bestvalue
 
-test: setup java lint typecheck
+test: setup java pango lint typecheck
 	$(BIN)/python -m pytest -q
 
 bench: setup java

@@ -13,6 +13,7 @@ import click
 from .. import __version__
 from ..errors import BestValueError
 from . import (
+    assess,
     chart,
     classify,
     export,
@@ -34,13 +35,14 @@ __all__ = ["cli", "main"]
 def cli() -> None:
     """bestvalue: best value for money in public procurement, with human-rights due diligence.
 
-    Load OCDS data into a warehouse, classify its items, see where the money goes, then query
-    and export it.
+    Load OCDS data into a warehouse, classify its items, see where the money goes, assess and
+    rank the human-rights risks of its categories, write the country report, query and export.
     """
 
 
 for module in (
     ingest,
+    assess,
     classify,
     spend,
     prioritise,

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..categories.taxonomy import LEVELS
 from ..risk import prioritise
+from ..risk.prioritise import OUTPUT_COLUMNS
 from .common import (
     PhaseProgress,
     console,
@@ -21,26 +22,7 @@ from .common import (
     warehouse_options,
 )
 
-COLUMNS = [
-    "rank",
-    "category_code",
-    "category_name_en",
-    "category_name_es",
-    "amount",
-    "share",
-    "spend_quintile",
-    "risk_norm",
-    "risk_coverage",
-    "leverage_norm",
-    "scope_norm",
-    "score",
-    "rank_p5",
-    "rank_p95",
-    "p_top",
-    "reason_en",
-    "reason_es",
-    "sources",
-]
+COLUMNS = [*OUTPUT_COLUMNS, "sources"]
 
 
 @click.command("prioritise")

@@ -30,7 +30,7 @@ from .profiles import (
     dimensions,
 )
 
-__all__ = ["DEFAULT_WEIGHTS", "Weights", "prioritise", "saliency"]
+__all__ = ["DEFAULT_WEIGHTS", "OUTPUT_COLUMNS", "Weights", "prioritise", "saliency"]
 
 CRITERIA = ("spend", "risk", "leverage", "scope")
 DEFAULT_WEIGHTS: dict[str, Any] = {
@@ -40,6 +40,26 @@ DEFAULT_WEIGHTS: dict[str, Any] = {
     "coverage_floor": 0.2,
 }
 NEUTRAL_SCOPE = 0.5
+# The columns of a ranking that people read (CLI, CSV, workbook), in order.
+OUTPUT_COLUMNS = [
+    "rank",
+    "category_code",
+    "category_name_en",
+    "category_name_es",
+    "amount",
+    "share",
+    "spend_quintile",
+    "risk_norm",
+    "risk_coverage",
+    "leverage_norm",
+    "scope_norm",
+    "score",
+    "rank_p5",
+    "rank_p95",
+    "p_top",
+    "reason_en",
+    "reason_es",
+]
 
 
 @dataclass

@@ -179,7 +179,7 @@ def render(chain: ValueChain, path: str, lang: str = "en") -> None:
     from .charts import _plt
 
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(15, 6.5))
+    fig, ax = plt.subplots(figsize=(12, 7))
     ax.set_xlim(0, 5 * 3.1)
     ax.set_ylim(0, 10)
     ax.axis("off")
@@ -202,41 +202,33 @@ def _draw_tier(ax: Any, tier: Tier, x: float, lang: str, arrow: bool) -> None:
         ax.add_patch(
             FancyArrowPatch((x - 0.35, 5), (x - 0.05, 5), arrowstyle="-|>", mutation_scale=14)
         )
-    heading = textwrap.fill(TIERS[tier.key][0 if lang == "en" else 1], 24)
-    ax.text(x + 0.1, 9.4, heading, fontsize=9.5, weight="bold", va="top")
+    heading = textwrap.fill(TIERS[tier.key][0 if lang == "en" else 1], 17)
+    ax.text(x + 0.1, 9.4, heading, fontsize=10.5, weight="bold", va="top")
     y = 8.4
     for good in tier.goods[:6]:
-        ax.text(x + 0.1, y, textwrap.shorten(good, 34), fontsize=8.5, va="top")
+        ax.text(x + 0.1, y, textwrap.shorten(good, 28), fontsize=9.5, va="top")
         y -= 0.38
     if tier.countries:
         shown = ", ".join(country_name(c, lang) for c in tier.countries[:3])
         more = "…" if len(tier.countries) > 3 else ""
         ax.text(
-            x + 0.1, y, textwrap.shorten(shown, 38) + more, fontsize=8, style="italic", va="top"
+            x + 0.1, y, textwrap.shorten(shown, 26) + more, fontsize=9, style="italic", va="top"
         )
         y -= 0.5
     for risk in tier.risks[:7]:
-        box = FancyBboxPatch((x + 0.1, y - 0.62), 2.5, 0.58, boxstyle="round,pad=0.02", ec="none")
+        box = FancyBboxPatch((x + 0.1, y - 0.82), 2.5, 0.78, boxstyle="round,pad=0.02", ec="none")
         box.set_facecolor(COLOURS[risk.score])
         ax.add_patch(box)
         colour = "white" if risk.score == 3 else "black"
         star = " *" if risk.kind == "assumption" else ""
-        label = textwrap.shorten(
-            f"{risk.score}/3{star} {names[risk.dimension]}", 40, placeholder="…"
-        )
-        ax.text(x + 0.18, y - 0.2, label, fontsize=7.5, va="center", color=colour)
+        label = textwrap.fill(f"{risk.score}/3{star} {names[risk.dimension]}", 25, max_lines=2)
+        ax.text(x + 0.18, y - 0.08, label, fontsize=8, va="top", color=colour, linespacing=1.1)
         goods = sorted(
             {e.split(" — ")[0].removeprefix("ILAB: ") for e in risk.evidence if " — " in e}
         )
         if goods:
-            ax.text(
-                x + 0.18,
-                y - 0.45,
-                textwrap.shorten(", ".join(goods), 42, placeholder="…"),
-                fontsize=6.5,
-                va="center",
-                color=colour,
-            )
-        y -= 0.7
+            shown = textwrap.shorten(", ".join(goods), 30, placeholder="…")
+            ax.text(x + 0.18, y - 0.7, shown, fontsize=7, va="center", color=colour)
+        y -= 0.9
     if not tier.risks and tier.note:
         ax.text(x + 0.1, y, textwrap.fill(tier.note, 36), fontsize=7.5, color="#555", va="top")

@@ -1,0 +1,75 @@
+"""HTML (self-contained: styles and charts inside) and PDF (WeasyPrint) from one template."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..risk.profiles import dimensions
+from .i18n import t
+
+__all__ = ["next_steps", "render_html", "render_pdf"]
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("bestvalue.reports", "templates"),
+    autoescape=jinja2.select_autoescape(["html", "j2"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _svg(folder: Path, name: str) -> str:
+    data = base64.b64encode((folder / name).read_bytes()).decode("ascii")
+    return f"data:image/svg+xml;base64,{data}"
+
+
+def _money(value: float | None) -> str:
+    return "" if value is None else f"{value:,.0f}"
+
+
+def _pct(value: float | None) -> str:
+    if value is None:
+        return ""
+    return "<0.1%" if 0 < value < 0.001 else f"{value:.1%}"
+
+
+def next_steps(priority: dict[str, Any], lang: str) -> list[str]:
+    """Steps for the category's most salient dimensions (saliency 2 or more), most salient first."""
+    goods = ", ".join(priority["goods"][:4]) or "—"
+    ranked = sorted(
+        (r for r in priority["risks"] if (r["saliency"] or 0) >= 2),
+        key=lambda r: -(r["saliency"] or 0),
+    )
+    steps = []
+    for risk in ranked:
+        key = f"step_{risk['dimension']}"
+        from .i18n import MESSAGES
+
+        text = t(key, lang, goods=goods) if key in MESSAGES else None
+        if text and text not in steps:
+            steps.append(text)
+    return steps or [t("step_default", lang)]
+
+
+def render_html(data: dict[str, Any], folder: Path, lang: str) -> str:
+    template = _ENV.get_template("report.html.j2")
+    names = dimensions()[f"name_{lang}"].to_dict()
+    return template.render(
+        d=data,
+        lang=lang,
+        t=lambda key, **kw: t(key, lang, **kw),
+        money=_money,
+        pct=_pct,
+        svg=lambda name: _svg(folder, name),
+        dim_name=names,
+        steps=lambda p: next_steps(p, lang),
+    )
+
+
+def render_pdf(html: str, folder: Path, target: Path) -> None:
+    from weasyprint import HTML
+
+    HTML(string=html, base_url=str(folder)).write_pdf(target)

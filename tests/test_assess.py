@@ -1,0 +1,110 @@
+"""The country assessment end to end on the bundled real sample, in English and Spanish."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import string
+from pathlib import Path
+
+import pytest
+
+from bestvalue import InputError, open_warehouse
+from bestvalue.reports import assess
+from bestvalue.reports.i18n import MESSAGES
+
+assess_module = importlib.import_module("bestvalue.reports.assess")
+SAMPLE = Path(__file__).parents[1] / "src/bestvalue/data/sample/paraguay-dncp"
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    root = tmp_path_factory.mktemp("assess")
+    with open_warehouse(root / "w.duckdb") as wh:
+        es = assess([SAMPLE], "PY", wh, out=root / "es", lang="es", draws=300, attribution="DNCP")
+        en = assess([], "PY", wh, out=root / "en", lang="en", draws=300)
+    return root, es, en
+
+
+def test_every_output_is_written(reports):
+    root, es, _ = reports
+    names = {p.name for p in (root / "es").iterdir()}
+    assert {"report.html", "report.pdf", "assessment.xlsx", "assessment.json"} <= names
+    assert {
+        "spend_by_category.csv",
+        "priorities.csv",
+        "coverage_by_method.csv",
+        "sources.csv",
+    } <= names
+    pdf = (root / "es" / "report.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 50_000
+    assert not [p for p in root.iterdir() if p.name.startswith(".")]  # no staging left behind
+
+
+def test_the_result_names_the_categories_and_their_sources(reports):
+    root, _, _ = reports
+    data = json.loads((root / "es" / "assessment.json").read_text())
+    first = data["priorities"][0]
+    assert first["category_code"] == "72100000" and first["rank"] == 1
+    assert "ILAB" in first["reason_es"] and first["sources"]
+    assert (root / "es" / first["value_chain_svg"]).exists()
+    assert data["data_quality"]["processes"] == 12
+    assert len(data["data_quality"]["rejects"]) == 3  # the sample's three empty files
+    assert {s["id"] for s in data["sources"]} >= {
+        "risk/ilab_goods",
+        "money/fx",
+        "classifications/unspsc",
+    }
+
+
+def test_spanish_is_spanish_throughout(reports):
+    root, _, _ = reports
+    es = (root / "es" / "report.html").read_text()
+    en = (root / "en" / "report.html").read_text()
+    assert '<html lang="es">' in es and '<html lang="en">' in en
+    for key in ("summary", "coverage", "spend", "risk", "priorities", "methods", "next_steps"):
+        assert MESSAGES[key]["es"] in es, key
+        assert MESSAGES[key]["en"] not in es, key
+        assert MESSAGES[key]["en"] in en, key
+    assert "the file is empty" in es  # the refusal is listed with its reason
+    assert "data:image/svg+xml;base64," in es  # charts travel inside the file
+
+
+def test_every_message_has_english_and_spanish_with_the_same_placeholders():
+    fields = string.Formatter()
+    for key, texts in MESSAGES.items():
+        assert texts.get("en") and texts.get("es"), key
+        en = {f for _, f, _, _ in fields.parse(texts["en"]) if f}
+        es = {f for _, f, _, _ in fields.parse(texts["es"]) if f}
+        assert en == es, key
+
+
+def test_a_failure_leaves_the_previous_report(reports, monkeypatch, tmp_path):
+    root, _, _ = reports
+    before = (root / "en" / "report.html").read_text()
+    with open_warehouse(root / "w.duckdb") as wh:
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("the PDF engine failed")
+
+        monkeypatch.setattr(assess_module, "render_pdf", broken)
+        with pytest.raises(RuntimeError):
+            assess([], "PY", wh, out=root / "en", lang="en", draws=100)
+        bad = tmp_path / "weights.json"
+        bad.write_text('{"criteria": {"price": 1}}')
+        with pytest.raises(InputError):
+            assess([], "PY", wh, out=root / "en", weights=bad)
+    assert (root / "en" / "report.html").read_text() == before
+    assert not [p for p in root.iterdir() if p.name.startswith(".")]
+
+
+def test_assess_from_the_command_line(tmp_path):
+    from test_cli import run
+
+    done = run(
+        "assess", SAMPLE, "--country", "PY", "--lang", "es", "--out", tmp_path / "r",
+        "--warehouse", tmp_path / "w.duckdb",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "report.html" in done.stdout and "72100000" in done.stdout
+    assert (tmp_path / "r" / "report.pdf").exists()
