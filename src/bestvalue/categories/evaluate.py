@@ -72,7 +72,9 @@ def _score(votes: list[Vote], truth: list[str], threshold: float) -> ThresholdRe
     )
 
 
-def evaluate_examples(texts: Sequence[str], families: Sequence[str], folds: int = 5) -> Evaluation:
+def evaluate_examples(
+    texts: Sequence[str], families: Sequence[str], folds: int = 5, **model: float
+) -> Evaluation:
     groups = [normalise_text(t) for t in texts]
     distinct = len(set(groups))
     folds = min(folds, distinct)
@@ -82,10 +84,10 @@ def evaluate_examples(texts: Sequence[str], families: Sequence[str], folds: int 
     votes: list[Vote | None] = [None] * len(texts)
     tax = taxonomy()
     for train, test in GroupKFold(folds).split(np.zeros(len(texts)), groups=groups):
-        model = TextClassifier().fit(
+        classifier = TextClassifier(**model).fit(
             [texts[i] for i in train], [families[i] for i in train], tax=tax
         )
-        for i, vote in zip(test, model.votes([texts[i] for i in test]), strict=True):
+        for i, vote in zip(test, classifier.votes([texts[i] for i in test]), strict=True):
             votes[i] = vote
     done = [v for v in votes if v is not None]
     evaluation.results = [_score(done, list(families), t) for t in THRESHOLDS]

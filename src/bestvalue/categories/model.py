@@ -6,6 +6,10 @@ coded items of the warehouse itself, which speak the publisher's own language. I
 family; when the neighbours agree only on the segment it answers at segment level; when they do
 not agree enough, or nothing similar exists, it abstains ("unclassified") instead of guessing.
 Nothing is downloaded: the titles ship in the package and the rest is the agency's own data.
+
+The defaults (20 neighbours, similarity to the 4th power so the closest count most, the agency's
+own coded items weighted 5 times the titles, threshold 0.8) were chosen by cross-validation on
+the real samples among 12 configurations; `bestvalue classify --evaluate` measures them on yours.
 """
 
 from __future__ import annotations
@@ -60,9 +64,17 @@ def title_corpus(tax: Taxonomy) -> tuple[list[str], list[str]]:
 
 
 class TextClassifier:
-    def __init__(self, k: int = 10, threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(
+        self,
+        k: int = 20,
+        threshold: float = DEFAULT_THRESHOLD,
+        power: float = 4.0,
+        data_weight: float = 5.0,
+    ) -> None:
         self.k = k
         self.threshold = threshold
+        self.power = power  # > 1 lets the closest neighbours count more
+        self.data_weight = data_weight  # > 1 lets the agency's own coded items count more
         self._vectoriser = FeatureUnion(
             [
                 (
@@ -80,6 +92,9 @@ class TextClassifier:
         title_texts, title_labels = title_corpus(tax or taxonomy())
         corpus = [normalise_text(t) for t in [*title_texts, *texts]]
         self._labels = np.array([*title_labels, *families])
+        self._boost = np.where(
+            np.arange(len(self._labels)) >= len(title_labels), self.data_weight, 1.0
+        )
         self._matrix = sp.csr_matrix(self._vectoriser.fit_transform(corpus))
         return self
 
@@ -100,7 +115,9 @@ class TextClassifier:
             return Vote("", 0.0, "", 0.0)
         top = np.argsort(-row.data)[: self.k]
         votes: dict[str, float] = {}
-        for family, weight in zip(self._labels[row.indices[top]], row.data[top], strict=True):
+        idx = row.indices[top]
+        weights = row.data[top] ** self.power * self._boost[idx]
+        for family, weight in zip(self._labels[idx], weights, strict=True):
             votes[str(family)] = votes.get(str(family), 0.0) + float(weight)
         total = sum(votes.values())
         segments: dict[str, float] = {}
