@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.model_selection import GroupKFold
@@ -73,7 +74,7 @@ def _score(votes: list[Vote], truth: list[str], threshold: float) -> ThresholdRe
 
 
 def evaluate_examples(
-    texts: Sequence[str], families: Sequence[str], folds: int = 5, **model: float
+    texts: Sequence[str], families: Sequence[str], folds: int = 5, **model: Any
 ) -> Evaluation:
     groups = [normalise_text(t) for t in texts]
     distinct = len(set(groups))
