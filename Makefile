@@ -8,8 +8,9 @@ UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 SAMPLE := src/bestvalue/data/sample/paraguay-dncp
 DEMO_DIR := demo-output
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint typecheck setup java pango clean bench
+.PHONY: demo test lint typecheck setup java pango clean bench serve
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Debian: apt-get install python3.11 python3.11-venv)"; exit 1; }
@@ -45,6 +46,14 @@ demo: setup pango
 	@echo ""
 	@echo "Open the report: $(DEMO_DIR)/assessment-PY-en/report.html (English) or $(DEMO_DIR)/assessment-PY-es/report.html (español); PDFs beside them."
 
+# The web platform on 127.0.0.1:$(PORT) with a demo agency and the sample loaded (development
+# server; see the README for production).
+PORT ?= 8000
+WEB_DATA ?= demo-output/web
+serve: setup pango
+	BESTVALUE_WEB_DATA_DIR=$(WEB_DATA) $(BIN)/python -m bestvalue.web demo
+	BESTVALUE_WEB_DATA_DIR=$(WEB_DATA) $(BIN)/python -m bestvalue.web runserver 127.0.0.1:$(PORT)
+
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
@@ -54,6 +63,8 @@ typecheck: setup
 
 test: setup java pango lint typecheck
 	$(BIN)/python -m pytest -q
+	@# The web platform again, on PostgreSQL (the server these machines run).
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -q tests/web -p no:cacheprovider
 
 bench: setup java
 	$(BIN)/python benchmarks/ingest.py

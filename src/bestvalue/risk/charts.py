@@ -16,6 +16,7 @@ LABELS = {
         "title": "Risk versus spend",
         "heat": "Salient risk by category and dimension (0-3; blank: no evidence)",
         "top": "priority",
+        "empty": "No classified category with risk evidence",
     },
     "es": {
         "spend": "Gasto (USD, escala logarítmica)",
@@ -23,6 +24,7 @@ LABELS = {
         "title": "Riesgo frente a gasto",
         "heat": "Riesgo saliente por categoría y dimensión (0-3; en blanco: sin evidencia)",
         "top": "prioridad",
+        "empty": "Ninguna categoría clasificada con evidencia de riesgo",
     },
 }
 
@@ -42,6 +44,8 @@ def risk_spend(ranked: pd.DataFrame, path: str, lang: str = "en", top: int = 3) 
     plt = _plt()
     t = LABELS[lang]
     data = ranked[ranked.risk_norm.notna()]
+    if data.empty:
+        return _empty(path, lang)
     fig, ax = plt.subplots(figsize=(9, 6))
     sizes = 40 + 260 * data.processes / max(data.processes.max(), 1)
     colours = ["#c2372b" if (r is not pd.NA and r <= top) else "#4a78a8" for r in data["rank"]]
@@ -65,10 +69,21 @@ def risk_spend(ranked: pd.DataFrame, path: str, lang: str = "en", top: int = 3) 
     plt.close(fig)
 
 
+def _empty(path: str, lang: str) -> None:
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(8, 2))
+    ax.axis("off")
+    ax.text(0.5, 0.5, LABELS[lang]["empty"], ha="center", va="center")
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+
+
 def heat_map(ranked: pd.DataFrame, path: str, lang: str = "en", rows: int = 15) -> None:
     """Categories (rows, by rank) × dimensions (columns): salient risk 0-3, blank when missing."""
     plt = _plt()
     data = ranked.head(rows)
+    if data.empty:
+        return _empty(path, lang)
     matrix = np.array(
         [[np.nan if s.get(d) is None else s[d] for d in DIMENSIONS] for s in data.salient],
         dtype=float,

@@ -175,8 +175,9 @@ def prioritise(
     code3 = iso3(country) or country
     context = country_context(code3, indicators())
     frame = spend_by_category[spend_by_category.category_code.notna()].copy().reset_index(drop=True)
-    if frame.empty:
-        return frame
+    if frame.empty:  # nothing classified: an empty ranking with every column
+        extra = ["salient", "profile", "sources", "enough_evidence", "processes", "suppliers"]
+        return pd.DataFrame(columns=[*OUTPUT_COLUMNS, *extra])
     frame["share"] = frame.amount / frame.amount.sum()
     profiles = [category_profile(c) for c in frame.category_code]
     salient = [saliency(p, context) for p in profiles]

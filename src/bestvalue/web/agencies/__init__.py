@@ -1,0 +1,1 @@
+"""Agencies own their data; members have roles; every view and API call is scoped to them."""

@@ -1,0 +1,140 @@
+"""The REST API: the same resources and the same permissions as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ...categories.taxonomy import LEVELS
+from . import jobs, services
+from .access import agencies_of, agency_for, require
+from .forms import check_server_path
+from .models import Agency, Upload
+
+
+class AgencySerializer(serializers.ModelSerializer[Agency]):
+    class Meta:
+        model = Agency
+        fields = ["id", "name", "country", "created"]
+
+
+class UploadSerializer(serializers.ModelSerializer[Upload]):
+    class Meta:
+        model = Upload
+        fields = [
+            "id",
+            "created",
+            "source",
+            "status",
+            "phase",
+            "progress",
+            "processes",
+            "releases",
+            "rejects",
+            "error",
+        ]
+        read_only_fields = [f for f in fields if f != "source"]
+
+    def validate_source(self, value: str) -> str:
+        """The API loads files already on the server, from the allowed folders only."""
+        try:
+            return check_server_path(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(list(exc.messages)) from exc
+
+
+class SpendRowSerializer(serializers.Serializer[dict[str, Any]]):
+    category_code = serializers.CharField(allow_null=True)
+    category_name_en = serializers.CharField()
+    category_name_es = serializers.CharField()
+    amount = serializers.FloatField()
+    share = serializers.FloatField()
+    processes = serializers.IntegerField()
+    suppliers = serializers.IntegerField()
+
+
+def _records(frame: Any, columns: list[str]) -> list[dict[str, Any]]:
+    clean = frame[columns].astype(object).where(frame[columns].notna(), None)
+    return [
+        {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
+        for r in clean.to_dict("records")
+    ]
+
+
+class AgencyViewSet(viewsets.ReadOnlyModelViewSet[Agency]):
+    serializer_class = AgencySerializer
+
+    def get_queryset(self) -> Any:
+        return agencies_of(self.request.user)
+
+    def _agency(self, pk: Any, action_name: str) -> Agency:
+        agency, role = agency_for(self.request.user, int(pk))
+        require(role, action_name)
+        return agency
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("level", str, enum=list(LEVELS)),
+            OpenApiParameter("prefix", str),
+        ],
+        responses=SpendRowSerializer(many=True),
+    )
+    @action(detail=True)
+    def spend(self, request: Request, pk: Any = None) -> Response:
+        agency = self._agency(pk, "view_data")
+        level = request.query_params.get("level", "segment")
+        if level not in LEVELS:
+            return Response(
+                {"level": f"choose from {', '.join(LEVELS)}"}, status=status.HTTP_400_BAD_REQUEST
+            )
+        try:
+            table = services.spend_table(agency, level, request.query_params.get("prefix", ""))
+        except services.NoData as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response(_records(table, list(SpendRowSerializer().fields)))
+
+    @action(detail=True)
+    def priorities(self, request: Request, pk: Any = None) -> Response:
+        agency = self._agency(pk, "view_data")
+        try:
+            ranked = services.priorities(agency)
+        except services.NoData as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        columns = [
+            "rank",
+            "category_code",
+            "category_name_en",
+            "category_name_es",
+            "amount",
+            "score",
+            "rank_p5",
+            "rank_p95",
+            "reason_en",
+            "reason_es",
+        ]
+        return Response(_records(ranked, columns))
+
+
+class UploadViewSet(viewsets.ModelViewSet[Upload]):
+    serializer_class = UploadSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """Access first: another agency is not found, a forbidden action is refused, before any
+        validation can say anything about the request."""
+        super().initial(request, *args, **kwargs)
+        self.agency, role = agency_for(request.user, int(self.kwargs["agency_pk"]))
+        require(role, "upload" if request.method == "POST" else "view_data")
+
+    def get_queryset(self) -> Any:
+        return Upload.objects.filter(agency=self.agency)
+
+    def perform_create(self, serializer: Any) -> None:
+        upload = serializer.save(agency=self.agency, created_by=self.request.user)
+        jobs.submit(upload.pk)

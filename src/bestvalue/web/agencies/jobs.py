@@ -1,0 +1,95 @@
+"""Ingestion in the background, with its progress in the database.
+
+One worker thread per process: an ingest writes its agency's DuckDB file, and one writer at a
+time is what DuckDB allows. For several server processes, run ingestion through a queue
+(`python -m bestvalue.web ingest UPLOAD_ID` does the same work).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from django.db import close_old_connections
+
+from ... import ingest, open_warehouse
+from ...errors import BestValueError
+from ...warehouse.ingest import Progress
+from .models import Upload
+
+_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bestvalue-ingest")
+
+
+class UploadProgress(Progress):
+    """Saves the phase and share done to the Upload row, at most every 2% of the bytes."""
+
+    def __init__(self, upload: Upload) -> None:
+        self.upload = upload
+        self.total = 0
+        self.done = 0
+        self.saved = 0.0
+
+    def start(self, total_bytes: int, files: int) -> None:
+        self.total = max(total_bytes, 1)
+        self._save(phase="reading", progress=0.0)
+
+    def advance(self, nbytes: int, documents: int) -> None:
+        self.done += nbytes
+        share = min(self.done / self.total, 1.0) * 0.8
+        if share - self.saved >= 0.02:
+            self.saved = share
+            self._save(progress=share)
+
+    def phase(self, name: str, total: int | None = None) -> None:
+        self._save(phase=name[:100], progress=max(self.saved, 0.8))
+
+    def _save(self, **fields: object) -> None:
+        for key, value in fields.items():
+            setattr(self.upload, key, value)
+        self.upload.save(update_fields=list(fields))
+
+
+def run(upload_id: int) -> None:
+    """Load one upload into its agency's warehouse; the outcome is saved on the row."""
+    upload = Upload.objects.select_related("agency").get(pk=upload_id)
+    upload.status = Upload.Status.RUNNING
+    upload.save(update_fields=["status"])
+    agency = upload.agency
+    agency.folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with open_warehouse(agency.warehouse_path) as wh:
+            report = ingest(
+                [Path(upload.source)],
+                wh,
+                country=agency.country,
+                skip_bad=True,
+                progress=UploadProgress(upload),
+            )
+        upload.status = Upload.Status.DONE
+        upload.processes = report.processes
+        upload.releases = report.releases
+        upload.rejects = [
+            {k: str(v) for k, v in r.items() if k in ("path", "location", "reason")}
+            for r in report.rejects
+        ][:500]
+        upload.progress = 1.0
+        upload.phase = ""
+    except BestValueError as exc:
+        upload.status = Upload.Status.FAILED
+        upload.error = str(exc)
+    except Exception as exc:  # noqa: BLE001 - shown to the user, and the warehouse rolled back
+        upload.status = Upload.Status.FAILED
+        upload.error = f"unexpected error: {exc}"
+    upload.save()
+
+
+def _threaded(upload_id: int) -> None:
+    close_old_connections()  # the worker thread has its own database connection
+    try:
+        run(upload_id)
+    finally:
+        close_old_connections()
+
+
+def submit(upload_id: int) -> Future[None]:
+    return _POOL.submit(_threaded, upload_id)

@@ -1,0 +1,58 @@
+"""The core's answers for one agency: spend, priorities and the assessment files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ... import open_warehouse, spend
+from ...errors import BestValueError
+from ...reports import assess
+from ...risk import prioritise
+from .models import Agency
+
+__all__ = ["NoData", "assessment_file", "priorities", "spend_table"]
+
+FORMATS = {"html": "report.html", "pdf": "report.pdf", "xlsx": "assessment.xlsx"}
+
+
+class NoData(Exception):
+    """The agency has no warehouse yet, or it is being written."""
+
+
+def _open(agency: Agency) -> Any:
+    if not agency.warehouse_path.exists():
+        raise NoData("no data loaded yet")
+    try:
+        return open_warehouse(agency.warehouse_path)
+    except BestValueError as exc:
+        raise NoData(f"the data is being loaded; try again in a moment ({exc})") from exc
+
+
+def spend_table(agency: Agency, level: str = "segment", prefix: str = "") -> pd.DataFrame:
+    """Spend by category at ``level``, only the categories under ``prefix`` (drill-down)."""
+    with _open(agency) as wh:
+        result = spend(wh, ["category"], level=level)
+    table = result.table
+    if prefix:
+        table = table[table.category_code.fillna("").str.startswith(prefix)]
+    return table.reset_index(drop=True)
+
+
+def priorities(agency: Agency, top: int = 3) -> pd.DataFrame:
+    with _open(agency) as wh:
+        ranked = prioritise(wh, agency.country, top=top, draws=500)
+    return ranked
+
+
+def assessment_file(agency: Agency, lang: str, fmt: str) -> Path:
+    """The assessment in ``lang``, written again when the data changed since the last one."""
+    out = agency.folder / f"assessment-{lang}"
+    target = out / FORMATS[fmt]
+    if target.exists() and target.stat().st_mtime >= agency.warehouse_path.stat().st_mtime:
+        return target
+    with _open(agency) as wh:
+        assess([], agency.country, wh, out=out, lang=lang, draws=500)
+    return target

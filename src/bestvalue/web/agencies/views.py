@@ -1,0 +1,144 @@
+"""Server-rendered pages (HTMX polls the upload progress); thin over the core."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from ... import __version__
+from ...categories.taxonomy import LEVELS
+from ..security import client_address, is_locked, record_failure
+from . import jobs, services
+from .access import agencies_of, agency_for, require
+from .forms import UploadForm
+from .models import CAN, Upload
+
+
+LEVEL_NAMES = {
+    "segment": gettext_lazy("segment"),
+    "family": gettext_lazy("family"),
+    "class": gettext_lazy("class"),
+    "commodity": gettext_lazy("commodity"),
+}
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "agencies/dashboard.html",
+        {"agencies": agencies_of(request.user), "version": __version__},
+    )
+
+
+@login_required
+def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agency, role = agency_for(request.user, pk)
+    context: dict[str, object] = {
+        "agency": agency,
+        "role": role,
+        "can": {a: role in r for a, r in CAN.items()},
+    }
+    if role in CAN["view_data"]:
+        level = request.GET.get("level", "segment")
+        level = level if level in LEVELS else "segment"
+        prefix = "".join(c for c in request.GET.get("prefix", "") if c.isdigit())[:8]
+        try:
+            table = services.spend_table(agency, level, prefix)
+            ranked = services.priorities(agency)
+            context |= {
+                "spend": table.to_dict("records"),
+                "priorities": ranked.head(3).to_dict("records"),
+                "level": LEVEL_NAMES[level],
+                "prefix": prefix,
+                "next_level": _deeper(level),
+            }
+        except services.NoData as exc:
+            context["no_data"] = str(exc)
+    context["uploads"] = agency.uploads.all()[:10]
+    return render(request, "agencies/agency.html", context)
+
+
+def _deeper(level: str) -> str | None:
+    order = list(LEVELS)
+    return order[order.index(level) + 1] if level != order[-1] else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload_new(request: HttpRequest, pk: int) -> HttpResponse:
+    agency, role = agency_for(request.user, pk)
+    require(role, "upload")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        source = form.cleaned_data.get("server_path") or _save(agency, form.cleaned_data["file"])
+        upload = Upload.objects.create(agency=agency, created_by=request.user, source=source)
+        jobs.submit(upload.pk)
+        return redirect("upload_detail", pk=agency.pk, upload=upload.pk)
+    return render(request, "agencies/upload_new.html", {"agency": agency, "form": form})
+
+
+def _save(agency, uploaded) -> str:  # type: ignore[no-untyped-def]
+    folder = agency.folder / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = "".join(c for c in uploaded.name[-12:] if c.isalnum() or c in "._-")
+    target = folder / f"{uuid.uuid4().hex}-{suffix}"
+    with target.open("wb") as handle:
+        for chunk in uploaded.chunks():
+            handle.write(chunk)
+    return str(target)
+
+
+@login_required
+def upload_detail(request: HttpRequest, pk: int, upload: int) -> HttpResponse:
+    agency, role = agency_for(request.user, pk)
+    require(role, "view_data")
+    item = get_object_or_404(Upload, pk=upload, agency=agency)
+    template = (
+        "agencies/upload_status.html"
+        if request.headers.get("HX-Request")
+        else "agencies/upload_detail.html"
+    )
+    return render(request, template, {"agency": agency, "upload": item})
+
+
+@login_required
+def assessment(request: HttpRequest, pk: int, lang: str, fmt: str) -> HttpResponse:
+    agency, role = agency_for(request.user, pk)
+    require(role, "assess")
+    if lang not in ("en", "es") or fmt not in services.FORMATS:
+        return HttpResponse(status=404)
+    try:
+        path = services.assessment_file(agency, lang, fmt)
+    except services.NoData as exc:
+        messages.error(request, str(exc))
+        return redirect("agency_detail", pk=agency.pk)
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=fmt != "html",
+        filename=f"{agency.country}-{lang}-{path.name}",
+    )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, refusing further tries for a while after repeated failures."""
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        username = request.POST.get("username", "")
+        address = client_address(request)
+        if is_locked(username, address):
+            form = self.get_form()
+            form.add_error(None, _("Too many failed attempts. Try again in 15 minutes."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        response = super().post(request, *args, **kwargs)
+        if response.status_code != 302:
+            record_failure(username, address)
+        return response

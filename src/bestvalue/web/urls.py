@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from .agencies import api, views
+
+router = DefaultRouter()
+router.register("agencies", api.AgencyViewSet, basename="agency")
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),
+    path("agencies/<int:pk>/uploads/new/", views.upload_new, name="upload_new"),
+    path("agencies/<int:pk>/uploads/<int:upload>/", views.upload_detail, name="upload_detail"),
+    path("agencies/<int:pk>/assessment/<str:lang>.<str:fmt>", views.assessment, name="assessment"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", include(router.urls)),
+    path(
+        "api/agencies/<int:agency_pk>/uploads/",
+        api.UploadViewSet.as_view({"get": "list", "post": "create"}),
+        name="api_uploads",
+    ),
+    path(
+        "api/agencies/<int:agency_pk>/uploads/<int:pk>/",
+        api.UploadViewSet.as_view({"get": "retrieve"}),
+        name="api_upload",
+    ),
+    path("api/token/", obtain_auth_token, name="api_token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+]

@@ -1,0 +1,182 @@
+"""The web platform: isolation between agencies, roles, upload to dashboard, API, security, i18n.
+
+Runs on SQLite, and again on PostgreSQL (`make test` sets DATABASE_URL for the second run).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from bestvalue.web.agencies.models import Upload
+
+from .conftest import PASSWORD
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "ocds"
+JALISCO = (
+    FIXTURES / "mexico-jalisco" / "sample" / "records" / "ocds-xs1qbl-SFIN-03-0001-00-2017.json"
+)
+WEB = Path(__file__).parents[2] / "src" / "bestvalue" / "web"
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def upload_real_file(client, agency):
+    with JALISCO.open("rb") as handle:
+        response = client.post(reverse("upload_new", args=[agency.pk]), {"file": handle})
+    assert response.status_code == 302, response.content[:500]
+    return Upload.objects.filter(agency=agency).latest("created")
+
+
+def test_upload_then_dashboard_then_api(client, world):
+    login(client, world["analyst_a"])
+    upload = upload_real_file(client, world["a"])
+    assert upload.status == "done" and upload.processes == 1, upload.error
+    page = client.get(reverse("agency_detail", args=[world["a"].pk])).content.decode()
+    assert "Spend by category" in page and "Categories to act on first" in page
+    status = client.get(
+        reverse("upload_detail", args=[world["a"].pk, upload.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert b'id="status"' in status.content and b"<html" not in status.content
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world['analyst_a']).key}")
+    rows = api.get(f"/api/agencies/{world['a'].pk}/spend/?level=family").json()
+    assert rows and {"category_code", "category_name_es", "amount", "share"} <= set(rows[0])
+    assert sum(r["share"] for r in rows) == pytest.approx(1.0)
+    xlsx = client.get(reverse("assessment", args=[world["a"].pk, "es", "xlsx"]))
+    assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content)[:2] == b"PK"
+
+
+def test_another_agency_is_not_found_anywhere(client, world):
+    login(client, world["analyst_b"])
+    upload = upload_real_file(client, world["b"])
+    client.logout()
+    login(client, world["analyst_a"])
+    b = world["b"].pk
+    for url in (
+        reverse("agency_detail", args=[b]),
+        reverse("upload_new", args=[b]),
+        reverse("upload_detail", args=[b, upload.pk]),
+        reverse("assessment", args=[b, "en", "html"]),
+        reverse("upload_detail", args=[world["a"].pk, upload.pk]),  # B's upload through A
+    ):
+        assert client.get(url).status_code == 404, url
+    api = APIClient()
+    api.force_authenticate(world["analyst_a"])
+    assert [x["id"] for x in api.get("/api/agencies/").json()] == [world["a"].pk]
+    for url in (
+        f"/api/agencies/{b}/",
+        f"/api/agencies/{b}/spend/",
+        f"/api/agencies/{b}/priorities/",
+        f"/api/agencies/{b}/uploads/",
+        f"/api/agencies/{b}/uploads/{upload.pk}/",
+    ):
+        assert api.get(url).status_code == 404, url
+    assert api.post(f"/api/agencies/{b}/uploads/", {"source": "x"}).status_code == 404
+
+
+def test_roles_are_enforced(client, world):
+    login(client, world["supplier_a"])
+    a = world["a"].pk
+    assert client.get(reverse("upload_new", args=[a])).status_code == 403
+    assert client.get(reverse("assessment", args=[a, "en", "pdf"])).status_code == 403
+    api = APIClient()
+    api.force_authenticate(world["supplier_a"])
+    assert api.get(f"/api/agencies/{a}/spend/").status_code == 403
+    assert api.post(f"/api/agencies/{a}/uploads/", {"source": "x"}).status_code == 403
+    assert api.get("/api/agencies/").status_code == 200  # may see the agency itself
+    anonymous = APIClient()
+    assert anonymous.get("/api/agencies/").status_code in (401, 403)
+
+
+def test_server_paths_only_from_allowed_folders(client, world, data_dir):
+    login(client, world["analyst_a"])
+    form = client.post(reverse("upload_new", args=[world["a"].pk]), {"server_path": "/etc"})
+    assert (
+        form.status_code == 200
+        and "not in a folder the administrator allowed" in form.content.decode()
+    )
+    allowed = data_dir / "server" / "jalisco.json"
+    shutil.copy(JALISCO, allowed)
+    api = APIClient()
+    api.force_authenticate(world["analyst_a"])
+    refused = api.post(f"/api/agencies/{world['a'].pk}/uploads/", {"source": "/etc/passwd"})
+    assert refused.status_code == 400
+    done = api.post(f"/api/agencies/{world['a'].pk}/uploads/", {"source": str(allowed)})
+    assert done.status_code == 201
+    assert Upload.objects.get(pk=done.json()["id"]).status == "done"
+
+
+def test_bad_file_is_reported_and_loses_nothing(client, world):
+    login(client, world["analyst_a"])
+    good = upload_real_file(client, world["a"])
+    before = client.get(f"/api/agencies/{world['a'].pk}/spend/").json()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = SimpleUploadedFile("broken.json", b'{"releases": [')
+    client.post(reverse("upload_new", args=[world["a"].pk]), {"file": bad})
+    latest = Upload.objects.filter(agency=world["a"]).latest("created")
+    assert latest.pk != good.pk and (latest.status == "failed" or latest.rejects)
+    assert client.get(f"/api/agencies/{world['a'].pk}/spend/").json() == before
+
+
+def test_login_throttling_and_argon2(client, world):
+    user = world["analyst_a"]
+    assert user.password.startswith("argon2")
+    url = reverse("login")
+    for _ in range(5):
+        assert client.post(url, {"username": user.username, "password": "wrong"}).status_code == 200
+    locked = client.post(url, {"username": user.username, "password": PASSWORD})
+    assert locked.status_code == 429 and b"Too many failed attempts" in locked.content
+
+
+def test_security_headers_and_schema(client, world):
+    login(client, world["analyst_a"])
+    page = client.get(reverse("dashboard"))
+    assert "default-src 'self'" in page["Content-Security-Policy"]
+    assert page["X-Frame-Options"] == "DENY"
+    schema = client.get("/api/schema/").content.decode()
+    assert "/api/agencies/{id}/spend/" in schema and "/api/agencies/{agency_pk}/uploads/" in schema
+
+
+def test_spanish_pages(client, world):
+    login(client, world["analyst_a"])
+    page = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Sus agencias" in page and '<html lang="es">' in page
+
+
+def test_every_spanish_string_is_translated_and_compiled():
+    po = polib.pofile(str(WEB / "locale" / "es" / "LC_MESSAGES" / "django.po"))
+    assert po.percent_translated() == 100 and not po.fuzzy_entries()
+    mo = polib.mofile(str(WEB / "locale" / "es" / "LC_MESSAGES" / "django.mo"))
+    assert {e.msgid: e.msgstr for e in mo} == {e.msgid: e.msgstr for e in po.translated_entries()}
+    for lang in ("pt", "fr"):  # prepared: the catalogues exist, with every message to translate
+        assert {
+            e.msgid for e in polib.pofile(str(WEB / "locale" / lang / "LC_MESSAGES" / "django.po"))
+        } == {e.msgid for e in po}
+
+
+def test_deploy_check_is_clean_under_production_settings(tmp_path):
+    env = os.environ | {
+        "BESTVALUE_WEB_DEBUG": "0",
+        "BESTVALUE_WEB_SECRET_KEY": "x" * 30 + "-production-secret-key-0123456789-abcdef",
+        "BESTVALUE_WEB_ALLOWED_HOSTS": "bestvalue.example.org",
+        "BESTVALUE_WEB_DATA_DIR": str(tmp_path),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bestvalue.web", "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
