@@ -21,7 +21,6 @@ from .access import agencies_of, agency_for, require
 from .forms import UploadForm
 from .models import CAN, Upload
 
-
 LEVEL_NAMES = {
     "segment": gettext_lazy("segment"),
     "family": gettext_lazy("family"),
