@@ -55,6 +55,15 @@ def test_upload_then_dashboard_then_api(client, world):
     rows = api.get(f"/api/agencies/{world['a'].pk}/spend/?level=family").json()
     assert rows and {"category_code", "category_name_es", "amount", "share"} <= set(rows[0])
     assert sum(r["share"] for r in rows) == pytest.approx(1.0)
+    chart = client.get(
+        reverse("chart", args=[world["a"].pk, "risk-spend"]), HTTP_ACCEPT_LANGUAGE="es"
+    )
+    assert chart["Content-Type"] == "image/svg+xml" and b"<svg" in chart.content
+    code = rows[0]["category_code"] or "43230000"
+    chain = client.get(
+        reverse("value_chain", args=[world["a"].pk, code]), HTTP_ACCEPT_LANGUAGE="es"
+    )
+    assert chain.status_code == 200 and "Materias primas" in chain.content.decode()
     xlsx = client.get(reverse("assessment", args=[world["a"].pk, "es", "xlsx"]))
     assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content)[:2] == b"PK"
 
@@ -70,6 +79,8 @@ def test_another_agency_is_not_found_anywhere(client, world):
         reverse("upload_new", args=[b]),
         reverse("upload_detail", args=[b, upload.pk]),
         reverse("assessment", args=[b, "en", "html"]),
+        reverse("chart", args=[b, "heatmap"]),
+        reverse("value_chain", args=[b, "72100000"]),
         reverse("upload_detail", args=[world["a"].pk, upload.pk]),  # B's upload through A
     ):
         assert client.get(url).status_code == 404, url
@@ -92,6 +103,7 @@ def test_roles_are_enforced(client, world):
     a = world["a"].pk
     assert client.get(reverse("upload_new", args=[a])).status_code == 403
     assert client.get(reverse("assessment", args=[a, "en", "pdf"])).status_code == 403
+    assert client.get(reverse("chart", args=[a, "heatmap"])).status_code == 403
     api = APIClient()
     api.force_authenticate(world["supplier_a"])
     assert api.get(f"/api/agencies/{a}/spend/").status_code == 403

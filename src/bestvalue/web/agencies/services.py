@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,14 @@ from ...reports import assess
 from ...risk import prioritise
 from .models import Agency
 
-__all__ = ["NoData", "assessment_file", "priorities", "spend_table"]
+__all__ = [
+    "NoData",
+    "assessment_file",
+    "chart_svg",
+    "priorities",
+    "spend_table",
+    "value_chain_svg",
+]
 
 FORMATS = {"html": "report.html", "pdf": "report.pdf", "xlsx": "assessment.xlsx"}
 
@@ -45,6 +53,30 @@ def priorities(agency: Agency, top: int = 3) -> pd.DataFrame:
     with _open(agency) as wh:
         ranked = prioritise(wh, agency.country, top=top, draws=500)
     return ranked
+
+
+def chart_svg(agency: Agency, kind: str, lang: str) -> bytes:
+    """The risk-versus-spend chart or the heat map of the agency's categories, as SVG."""
+    from ...risk.charts import heat_map, risk_spend
+
+    draw = {"risk-spend": risk_spend, "heatmap": heat_map}[kind]
+    ranked = priorities(agency)
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "chart.svg"
+        draw(ranked, str(target), lang)
+        return target.read_bytes()
+
+
+def value_chain_svg(agency: Agency, code: str, lang: str) -> bytes:
+    from ...risk import supplier_countries
+    from ...risk.valuechain import render, value_chain
+
+    with _open(agency) as wh:
+        suppliers = supplier_countries(wh, code, country=agency.country)
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "chain.svg"
+        render(value_chain(code, suppliers), str(target), lang)
+        return target.read_bytes()
 
 
 def assessment_file(agency: Agency, lang: str, fmt: str) -> Path:

@@ -127,6 +127,36 @@ def assessment(request: HttpRequest, pk: int, lang: str, fmt: str) -> HttpRespon
     )
 
 
+def _language(request: HttpRequest) -> str:
+    return "es" if (request.LANGUAGE_CODE or "en").startswith("es") else "en"
+
+
+@login_required
+def chart(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    agency, role = agency_for(request.user, pk)
+    require(role, "view_data")
+    if kind not in ("risk-spend", "heatmap"):
+        return HttpResponse(status=404)
+    try:
+        svg = services.chart_svg(agency, kind, _language(request))
+    except services.NoData:
+        return HttpResponse(status=404)
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@login_required
+def value_chain(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    agency, role = agency_for(request.user, pk)
+    require(role, "view_data")
+    if not (code.isdigit() and len(code) == 8):
+        return HttpResponse(status=404)
+    try:
+        svg = services.value_chain_svg(agency, code, _language(request))
+    except services.NoData:
+        return HttpResponse(status=404)
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
 class LoginView(auth_views.LoginView):
     """Django's login, refusing further tries for a while after repeated failures."""
 
