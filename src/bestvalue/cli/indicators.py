@@ -13,7 +13,7 @@ from .common import console, format_option, render
 
 @click.group("indicators")
 def command() -> None:
-    """List the risk indicators, or import one (e.g. ITUC ratings typed from the report)."""
+    """List the risk indicators, or import your own (such as ITUC ratings from the report)."""
 
 
 @command.command("list")

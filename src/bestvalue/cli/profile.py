@@ -21,7 +21,7 @@ from .common import console, lang_option
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 def command(category: str, country: str | None, lang: str, fmt: str) -> None:
-    """Risk profile of a UNSPSC CATEGORY (e.g. 72100000 or 72-10): evidence for every score."""
+    """Risk profile of a UNSPSC CATEGORY such as 72100000: the evidence for every score."""
     code = unspsc_code(category)
     if code is None:
         raise click.BadParameter(f"{category!r} is not a UNSPSC code", param_hint="CATEGORY")
