@@ -1,0 +1,154 @@
+"""Best-value bid evaluation (MEAT) with responsible-business-conduct criteria.
+
+Price (or life-cycle cost) points come from a pluggable formula; quality points are the weighted
+scores; bids below a criterion's minimum or the overall quality threshold are excluded. Formulas
+that score a bid against the others (relative to the lowest) can reverse the order of two bids
+when a third is added or removed (Stilger et al. 2017): the evaluation checks it and warns.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+
+__all__ = ["FORMULAS", "Evaluation", "evaluate_bids", "read_tender"]
+
+PriceFormula = Callable[[float, list[float], Mapping[str, Any]], float]
+
+
+def _relative_to_lowest(price: float, prices: list[float], tender: Mapping[str, Any]) -> float:
+    return min(prices) / price
+
+
+def _linear(price: float, prices: list[float], tender: Mapping[str, Any]) -> float:
+    low, high = tender["price_bounds"]
+    return min(max((high - price) / (high - low), 0.0), 1.0)
+
+
+# name: (share of the price weight a bid earns, depends on the other bids?)
+FORMULAS: dict[str, tuple[PriceFormula, bool]] = {
+    "relative_to_lowest": (_relative_to_lowest, True),
+    "linear": (_linear, False),
+}
+
+
+@dataclass
+class Evaluation:
+    ranking: list[dict[str, Any]]
+    excluded: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_tender(path: str | Path) -> dict[str, Any]:
+    try:
+        tender: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(str(path), f"cannot read the bids: {exc}") from None
+    problems = _problems(tender)
+    if problems:
+        raise InputError(str(path), "; ".join(problems))
+    return tender
+
+
+def _problems(t: Mapping[str, Any]) -> list[str]:
+    out = []
+    if t.get("price_formula") not in FORMULAS:
+        out.append(f"price_formula must be one of {', '.join(FORMULAS)}")
+    if t.get("price_formula") == "linear" and len(t.get("price_bounds", [])) != 2:
+        out.append("the linear formula needs price_bounds [lowest, highest]")
+    weights = float(t.get("price_weight", 0)) + sum(
+        float(c["weight"]) for c in t.get("criteria", [])
+    )
+    if abs(weights - 1) > 1e-9:
+        out.append(
+            f"price_weight and criteria weights must add up to 1 (they add up to {weights:g})"
+        )
+    ids = {c["id"] for c in t.get("criteria", [])}
+    for bid in t.get("bids", []):
+        if float(bid.get("price", 0)) <= 0:
+            out.append(f"bid {bid.get('bidder')!r}: price must be above 0")
+        if set(bid.get("scores", {})) != ids:
+            out.append(f"bid {bid.get('bidder')!r}: scores needed for {sorted(ids)}")
+    return out
+
+
+def _quality(
+    bid: Mapping[str, Any], tender: Mapping[str, Any]
+) -> tuple[float, list[str], list[str]]:
+    points, lines, failures = 0.0, [], []
+    for c in tender["criteria"]:
+        score = float(bid["scores"][c["id"]])
+        earned = float(c["weight"]) * 100 * score / float(c["max"])
+        points += earned
+        lines.append(
+            f"{c['name']}: {score:g}/{c['max']} × {float(c['weight']) * 100:g} = {earned:.2f}"
+        )
+        if score < float(c.get("minimum", 0)):
+            failures.append(f"{c['name']} {score:g} is below the minimum {c['minimum']}")
+    quality_max = sum(float(c["weight"]) for c in tender["criteria"]) * 100
+    threshold = float(tender.get("minimum_quality", 0))
+    if quality_max and points / quality_max < threshold:
+        failures.append(
+            f"quality {points / quality_max:.0%} is below the threshold {threshold:.0%}"
+        )
+    return points, lines, failures
+
+
+def _rank(tender: Mapping[str, Any], bids: list[Mapping[str, Any]]) -> Evaluation:
+    formula, _ = FORMULAS[tender["price_formula"]]
+    qualified: list[dict[str, Any]] = []
+    excluded: list[dict[str, Any]] = []
+    for bid in bids:
+        quality, lines, failures = _quality(bid, tender)
+        entry = {
+            "bidder": bid["bidder"],
+            "price": float(bid["price"]),
+            "quality": quality,
+            "explanation": lines,
+        }
+        (excluded if failures else qualified).append(
+            entry | ({"reasons": failures} if failures else {})
+        )
+    prices = [b["price"] for b in qualified]
+    weight = float(tender["price_weight"]) * 100
+    for b in qualified:
+        share = formula(b["price"], prices, tender)
+        b["price_points"] = weight * share
+        b["explanation"] = [
+            f"price {b['price']:,.2f}: {weight:g} × {share:.4f} = {b['price_points']:.2f} "
+            f"({tender['price_formula']})",
+            *b["explanation"],
+        ]
+        b["total"] = b["price_points"] + b["quality"]
+    ranking = sorted(qualified, key=lambda b: -b["total"])
+    for i, b in enumerate(ranking, start=1):
+        b["rank"] = i
+    return Evaluation(ranking, excluded)
+
+
+def evaluate_bids(tender: Mapping[str, Any]) -> Evaluation:
+    """Score, exclude, rank and explain; check whether removing any bid reverses two others."""
+    bids = list(tender["bids"])
+    result = _rank(tender, bids)
+    order = [b["bidder"] for b in result.ranking]
+    for left_out in order:
+        rest = [b for b in bids if b["bidder"] != left_out]
+        new = [b["bidder"] for b in _rank(tender, rest).ranking]
+        old = [x for x in order if x != left_out]
+        if new != old:
+            result.warnings.append(
+                f"rank reversal: without {left_out}'s bid the order of the others becomes "
+                f"{' > '.join(new)} (was {' > '.join(old)})"
+            )
+    if FORMULAS[tender["price_formula"]][1]:
+        result.warnings.append(
+            f"the {tender['price_formula']} formula scores each price against the others: adding "
+            "or removing a bid can change the order of the rest; a linear formula between "
+            "buyer-set bounds cannot"
+        )
+    return result

@@ -1,0 +1,163 @@
+"""Life-cycle cost, the Monte Carlo of the RBC case, and bid evaluation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bestvalue import InputError
+from bestvalue.economics import LifeCycle, Param, economic_case, evaluate_bids, lcc, simulate
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+
+
+def test_lcc_matches_a_hand_computed_case_to_the_cent():
+    # A 1000; E+M+O 150 a year, escalating 2%, discounted 5%, 3 years:
+    #   150 × (1/1.05 + 1.02/1.05² + 1.02²/1.05³) = 416.44
+    # end of life 200 less residual 50 at year 3: 150/1.05³ = 129.58
+    # 2 t CO2e a year at 10: 20 × (1/1.05 + 1/1.05² + 1/1.05³) = 54.46
+    parts = lcc(
+        LifeCycle(
+            1000,
+            3,
+            0.05,
+            energy=100,
+            maintenance=50,
+            escalation=0.02,
+            end_of_life=200,
+            residual_value=50,
+            emissions=2,
+            shadow_price=10,
+        )
+    )
+    assert round(parts["operation"], 2) == 416.44
+    assert round(parts["end_of_life"], 2) == 129.58
+    assert round(parts["externalities"], 2) == 54.46
+    assert round(parts["total"], 2) == 1600.48
+
+
+def test_lcc_without_discounting_is_the_plain_sum():
+    parts = lcc(LifeCycle(500, 4, 0.0, maintenance=25, end_of_life=40, residual_value=10))
+    assert parts["total"] == pytest.approx(500 + 4 * 25 + 30)
+
+
+def test_monte_carlo_is_reproducible_and_stable():
+    path = EXAMPLES / "economics-uniforms.json"
+    first, summary, meta = economic_case(path, draws=100_000, seed=7)
+    again, _, _ = economic_case(path, draws=100_000, seed=7)
+    assert np.array_equal(first, again)
+    _, other, _ = economic_case(path, draws=100_000, seed=8)
+    spread = summary.p90 - summary.p10
+    for a, b in ((summary.p10, other.p10), (summary.p50, other.p50), (summary.p90, other.p90)):
+        assert abs(a - b) < 0.01 * spread  # within 1% of the distribution's width
+    assert abs(summary.probability_positive - other.probability_positive) < 0.01
+    assert summary.tornado[0]["parameter"] == "incident_cost"  # the widest input swings most
+    assert max(summary.sobol, key=summary.sobol.get) == "incident_cost"
+    assert all(p["source"] for p in meta["parameters"])
+
+
+def test_distributions_hit_their_anchors():
+    rng = np.random.default_rng(0)
+    lognormal = Param("x", "lognormal", (100.0, 300.0), "test").draw(rng, 200_000)
+    assert np.median(lognormal) == pytest.approx(100, rel=0.02)
+    assert np.percentile(lognormal, 90) == pytest.approx(300, rel=0.02)
+    pert = Param("y", "pert", (0.0, 2.0, 10.0), "test").draw(rng, 200_000)
+    assert pert.mean() == pytest.approx((0 + 4 * 2 + 10) / 6, rel=0.01) and pert.min() >= 0
+
+
+def test_simulate_a_known_model():
+    params = [
+        Param("a", "triangular", (0.0, 1.0, 2.0), "test"),
+        Param("b", "fixed", (3.0,), "test"),
+    ]
+    _, summary = simulate(lambda x: x["a"] + x["b"], params, 100_000, 1)
+    assert summary.p50 == pytest.approx(4.0, abs=0.01) and summary.probability_positive == 1.0
+
+
+def test_parameters_need_a_source(tmp_path):
+    doc = json.loads((EXAMPLES / "economics-uniforms.json").read_text())
+    doc["parameters"]["incident_cost"]["source"] = ""
+    bad = tmp_path / "p.json"
+    bad.write_text(json.dumps(doc))
+    with pytest.raises(InputError) as err:
+        economic_case(bad, draws=100)
+    assert "incident_cost" in str(err.value) and "source" in str(err.value)
+
+
+def _tender(formula: str, bids: list[tuple[str, float, float]]) -> dict:
+    return {
+        "price_formula": formula,
+        "price_bounds": [50, 150],
+        "price_weight": 0.5,
+        "criteria": [{"id": "q", "name": "Quality incl. RBC", "weight": 0.5, "max": 100}],
+        "bids": [{"bidder": b, "price": p, "scores": {"q": q}} for b, p, q in bids],
+    }
+
+
+BIDS = [("X", 100, 70), ("Y", 125, 88), ("Z", 50, 20)]
+
+
+def test_relative_scoring_reverses_ranks_and_is_flagged():
+    with_z = evaluate_bids(_tender("relative_to_lowest", BIDS))
+    assert [b["bidder"] for b in with_z.ranking][:2] == ["Y", "X"]  # 64 and 60 points
+    without_z = evaluate_bids(_tender("relative_to_lowest", BIDS[:2]))
+    assert [b["bidder"] for b in without_z.ranking] == ["X", "Y"]  # 85 and 84 points
+    assert any("without Z's bid" in w for w in with_z.warnings)
+
+
+def test_linear_scoring_keeps_ranks_and_explains_each_score():
+    result = evaluate_bids(_tender("linear", BIDS))
+    assert not [w for w in result.warnings if w.startswith("rank reversal")]
+    x = next(b for b in result.ranking if b["bidder"] == "X")
+    assert x["price_points"] == pytest.approx(25.0) and x["quality"] == pytest.approx(35.0)
+    assert x["explanation"][0].startswith("price 100.00: 50 × 0.5000 = 25.00")
+
+
+def test_thresholds_exclude_with_reasons():
+    tender = json.loads((EXAMPLES / "bids-uniforms.json").read_text())
+    result = evaluate_bids(tender)
+    assert [b["bidder"] for b in result.excluded] == ["C"]
+    assert any(
+        "Supply-chain transparency 2 is below the minimum 3" in r
+        for r in result.excluded[0]["reasons"]
+    )
+    assert result.ranking[0]["bidder"] == "B"  # the best RBC offer wins despite a higher price
+
+
+def test_economics_and_bids_from_the_command_line(tmp_path):
+    from test_cli import run
+
+    case = json.loads(
+        run(
+            "economics",
+            "--params",
+            EXAMPLES / "economics-uniforms.json",
+            "--draws",
+            "20000",
+            "--format",
+            "json",
+        ).stdout
+    )
+    assert case["summary"]["p10"] < case["summary"]["p50"] < case["summary"]["p90"]
+    assert case["inputs"]["parameters"][0]["source"]
+    bids = json.loads(
+        run("evaluate-bids", EXAMPLES / "bids-uniforms.json", "--format", "json").stdout
+    )
+    assert bids["ranking"][0]["bidder"] == "B" and bids["excluded"][0]["bidder"] == "C"
+    book = tmp_path / "bids.xlsx"
+    assert (
+        run(
+            "evaluate-bids", EXAMPLES / "bids-uniforms.json", "--format", "xlsx", "--output", book
+        ).returncode
+        == 0
+    )
+    assert book.stat().st_size > 0
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps({"price_formula": "cheapest", "price_weight": 0.5, "criteria": [], "bids": []})
+    )
+    refused = run("evaluate-bids", bad)
+    assert refused.returncode == 1 and "price_formula must be one of" in refused.stderr
