@@ -22,7 +22,8 @@ def reports(tmp_path_factory):
     root = tmp_path_factory.mktemp("assess")
     with open_warehouse(root / "w.duckdb") as wh:
         es = assess([SAMPLE], "PY", wh, out=root / "es", lang="es", draws=300, attribution="DNCP")
-        en = assess([], "PY", wh, out=root / "en", lang="en", draws=300)
+        economics = [Path(__file__).parents[1] / "examples" / "economics-uniforms.json"]
+        en = assess([], "PY", wh, out=root / "en", lang="en", draws=300, economics=economics)
     return root, es, en
 
 
@@ -68,6 +69,15 @@ def test_spanish_is_spanish_throughout(reports):
         assert MESSAGES[key]["en"] in en, key
     assert "the file is empty" in es  # the refusal is listed with its reason
     assert "data:image/svg+xml;base64," in es  # charts travel inside the file
+
+
+def test_the_economic_case_section(reports):
+    root, _, en = reports
+    case = en.data["economics"][0]
+    assert case["p10"] < case["p50"] < case["p90"] and case["category"] == "53100000"
+    html = (root / "en" / "report.html").read_text()
+    assert "The economic case" in html and "assumption: contract length" in html
+    assert (root / "en" / case["chart"]).exists()
 
 
 def test_every_message_has_english_and_spanish_with_the_same_placeholders():

@@ -35,6 +35,12 @@ from .common import PhaseProgress, console, open_from, warehouse_options
     help="Prioritisation weights (JSON).",
 )
 @click.option("--attribution", help="How to credit the data publisher in the report.")
+@click.option(
+    "--economics",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Economic-case parameters (JSON, see examples/); adds that section. Repeatable.",
+)
 @warehouse_options
 def command(
     paths: tuple[Path, ...],
@@ -44,6 +50,7 @@ def command(
     top: int,
     weights: Path | None,
     attribution: str | None,
+    economics: tuple[Path, ...],
     **options: Any,
 ) -> None:
     """Load PATHS (or use the warehouse as it is) and write the country assessment."""
@@ -58,6 +65,7 @@ def command(
             top=top,
             weights=weights,
             attribution=attribution,
+            economics=economics,
             progress=progress,
         )
     console.print(f"Report: {result.out / 'report.html'} and {result.out / 'report.pdf'}")

@@ -36,6 +36,8 @@ from ..spend import coverage, cube, spend_lines
 from ..warehouse.base import Warehouse
 from ..warehouse.export import write_workbook
 from ..warehouse.ingest import Progress, ingest
+from .economics_section import check as check_economics
+from .economics_section import economic_cases
 from .render import render_html, render_pdf
 
 __all__ = ["Assessment", "assess"]
@@ -145,6 +147,7 @@ def assess(
     draws: int = 2000,
     seed: int = 0,
     attribution: str | None = None,
+    economics: Sequence[str | Path] = (),
     progress: Progress | None = None,
 ) -> Assessment:
     """Ingest ``paths`` (already loaded files add nothing), then write the assessment to ``out``."""
@@ -153,6 +156,7 @@ def assess(
     if iso3(country) is None:
         raise BestValueError(f"{country!r} is not an ISO 3166 country code (e.g. PY, CO, MX)")
     chosen = Weights.read(weights)
+    check_economics(economics)
     if paths:
         ingest(paths, wh, country=country, skip_bad=True, progress=progress)
     ensure_classified(wh, progress=progress)
@@ -185,6 +189,9 @@ def assess(
             staging,
             progress,
         )
+        if economics:
+            progress.phase("Simulating the economic case")
+            data["economics"] = economic_cases(economics, staging, lang, seed)
         files = _write(staging, data, by_category, ranked, cov, lang)
         _swap(staging, out)
     except BaseException:

@@ -152,6 +152,31 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Dialogue con el mercado sobre los riesgos de la categoría e incluya la "
         "transparencia de la cadena de suministro en los criterios de selección.",
     },
+    "economics": {"en": "The economic case", "es": "El caso económico"},
+    "econ_text": {
+        "en": "Net present saving of incorporating responsible business conduct ({currency}): "
+        "P10 {p10} · P50 {p50} · P90 {p90}; probability that it saves money: {p}. Positive values "
+        "are savings. {draws} draws, reproducible with the same seed.",
+        "es": "Ahorro neto en valor presente de incorporar la conducta empresarial responsable "
+        "({currency}): P10 {p10} · P50 {p50} · P90 {p90}; probabilidad de que ahorre dinero: {p}. "
+        "Los valores positivos son ahorros. {draws} extracciones, reproducibles con la misma "
+        "semilla.",
+    },
+    "econ_axis": {
+        "en": "Net saving of RBC ({currency}, present value)",
+        "es": "Ahorro neto de la CER ({currency}, valor presente)",
+    },
+    "econ_draws": {"en": "Draws", "es": "Extracciones"},
+    "econ_sensitivity": {
+        "en": "What moves the result most (P10 to P90 of each input)",
+        "es": "Lo que más mueve el resultado (P10 a P90 de cada variable)",
+    },
+    "econ_assumptions": {"en": "Inputs and their sources", "es": "Variables y sus fuentes"},
+    "parameter": {"en": "Input", "es": "Variable"},
+    "distribution": {"en": "Distribution", "es": "Distribución"},
+    "values": {"en": "Values", "es": "Valores"},
+    "source": {"en": "Source", "es": "Fuente"},
+    "swing": {"en": "Swing", "es": "Variación"},
     "methods": {"en": "Methods and sources", "es": "Métodos y fuentes"},
     "methods_text": {
         "en": "Spend basis, allocation, conversion, classification, risk scoring and "

@@ -1,0 +1,66 @@
+"""The economic case in the assessment: one Monte Carlo per parameter file, with its chart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..economics import economic_case, read_params
+from ..risk.charts import _plt
+from .i18n import t
+
+__all__ = ["check", "economic_cases"]
+
+
+def check(paths: Sequence[str | Path]) -> None:
+    """Refuse bad parameter files before anything is written."""
+    for path in paths:
+        read_params(path)
+
+
+def _chart(values: np.ndarray, summary: Any, target: Path, lang: str, currency: str) -> None:
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    low, high = np.percentile(values, [0.5, 99.5])
+    ax.hist(np.clip(values, low, high), bins=80, color="#4a78a8", alpha=0.8)
+    for label, x, colour in (
+        ("P10", summary.p10, "#555"),
+        ("P50", summary.p50, "#c2372b"),
+        ("P90", summary.p90, "#555"),
+    ):
+        ax.axvline(x, color=colour, linestyle="--", linewidth=1)
+        ax.text(x, ax.get_ylim()[1] * 0.95, f" {label}", color=colour, fontsize=8, va="top")
+    ax.axvline(0, color="black", linewidth=1)
+    ax.set_xlabel(t("econ_axis", lang, currency=currency))
+    ax.set_ylabel(t("econ_draws", lang))
+    fig.savefig(target, bbox_inches="tight")
+    plt.close(fig)
+
+
+def economic_cases(
+    paths: Sequence[str | Path], staging: Path, lang: str, seed: int = 0
+) -> list[dict[str, Any]]:
+    cases = []
+    for i, path in enumerate(paths, start=1):
+        values, summary, meta = economic_case(path, draws=100_000, seed=seed)
+        chart = f"economics_{i}.svg"
+        currency = str(meta.get("currency", ""))
+        _chart(values, summary, staging / chart, lang, currency)
+        cases.append(
+            {
+                "title": meta.get("title", Path(path).name),
+                "category": meta.get("category"),
+                "currency": currency,
+                "p10": summary.p10,
+                "p50": summary.p50,
+                "p90": summary.p90,
+                "probability_positive": summary.probability_positive,
+                "tornado": summary.tornado[:5],
+                "parameters": meta["parameters"],
+                "chart": chart,
+            }
+        )
+    return cases
