@@ -27,6 +27,7 @@ from . import (
     spend,
     sql,
     tables,
+    tender_package,
     valuechain,
 )
 
@@ -55,6 +56,7 @@ for module in (
     economics,
     evaluate_bids,
     gap_analysis,
+    tender_package,
     indicators,
     tables,
     sql,
