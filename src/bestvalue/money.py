@@ -88,12 +88,12 @@ def convert(
     ``t`` needs ``amount``, ``currency`` and ``year``. USD needs no rate; constant dollars need
     the CPI of both years (an amount whose year has no CPI keeps ``amount_usd_const`` empty).
     """
-    base_year = base_year or latest_cpi_year()
+    cpi_rows = cpi_table()
+    by_year = dict(zip(cpi_rows["year"].to_pylist(), cpi_rows["cpi"].to_pylist(), strict=True))
+    base_year = base_year or max(by_year)
+    base_cpi = float(by_year.get(base_year, float("nan")))
     fx = ibis.memtable(rates if rates is not None else rate_table())
-    cpi = ibis.memtable(cpi_table())
-    base_cpi = float(
-        dict(zip(*cpi_table().to_pydict().values(), strict=True)).get(base_year, float("nan"))
-    )
+    cpi = ibis.memtable(cpi_rows)
     t = t.mutate(_year=t.year.cast("int32"))
     fx = fx.select(_cur=fx.currency, _fy=fx.year, _rate=fx.lcu_per_usd)
     joined = t.left_join(fx, [t.currency == fx._cur, t._year == fx._fy])

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .. import settings
+from ..frames import records
 from ..warehouse import ENGINES, Warehouse, open_warehouse
 from ..warehouse.ingest import Progress
 
@@ -152,15 +153,3 @@ lang_option = click.option(
     show_default=True,
     help="Language of names, labels and reasons.",
 )
-
-
-def records(frame: Any) -> list[dict[str, Any]]:
-    """A DataFrame's rows as plain Python values, missing values as None (for JSON and tables)."""
-    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    return [{k: _scalar(v) for k, v in r.items()} for r in rows]
-
-
-def _scalar(value: Any) -> Any:
-    if isinstance(value, float) and value != value:
-        return None
-    return value.item() if hasattr(value, "item") else value

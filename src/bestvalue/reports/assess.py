@@ -20,9 +20,8 @@ import pandas as pd
 import pyarrow as pa
 
 from .. import __version__, refdata
-from ..categories.classify import ensure_classified
 from ..errors import BestValueError
-from ..money import rate_table
+from ..frames import records
 from ..risk import Weights, supplier_countries
 from ..risk.charts import heat_map, risk_spend
 from ..risk.countries import country_name, iso3
@@ -32,7 +31,7 @@ from ..risk.prioritise import prioritise as rank_categories
 from ..risk.valuechain import render as render_chain
 from ..risk.valuechain import rows as chain_rows
 from ..risk.valuechain import value_chain
-from ..spend import coverage, cube, spend_lines
+from ..spend import classified_lines, coverage, cube
 from ..warehouse.base import Warehouse
 from ..warehouse.export import write_workbook
 from ..warehouse.ingest import Progress, ingest
@@ -51,14 +50,6 @@ class Assessment:
     files: list[Path]
     priorities: pd.DataFrame
     data: dict[str, Any] = field(default_factory=dict)
-
-
-def _frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    clean = frame.astype(object).where(frame.notna(), None)
-    return [
-        {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
-        for r in clean.to_dict("records")
-    ]
 
 
 def _sources() -> list[dict[str, Any]]:
@@ -99,7 +90,7 @@ def _data_quality(wh: Warehouse, country: str) -> dict[str, Any]:
     return {
         "files": int(len(mine)),
         "processes": int(n),
-        "rejects": _frame_rows(rejects[["path", "location", "reason"]]),
+        "rejects": records(rejects[["path", "location", "reason"]]),
     }
 
 
@@ -159,9 +150,8 @@ def assess(
     check_economics(economics)
     if paths:
         ingest(paths, wh, country=country, skip_bad=True, progress=progress)
-    ensure_classified(wh, progress=progress)
+    lines = classified_lines(wh, progress=progress)
     progress.phase("Assessing spend and risk")
-    lines = spend_lines(wh, rates=rate_table())
     lines = lines.filter(lines.country == country)
     by_category = cube(lines, ["category"], level=level)
     if by_category.empty:
@@ -255,10 +245,10 @@ def _build(
         "processes": processes,
         "coverage": {
             "total_usd": cov.total_usd,
-            "by_method": _frame_rows(cov.by_method),
-            "unconverted": _frame_rows(cov.unconverted),
+            "by_method": records(cov.by_method),
+            "unconverted": records(cov.unconverted),
         },
-        "spend_by_category": _frame_rows(by_category.head(25)),
+        "spend_by_category": records(by_category.head(25)),
         "priorities": priorities,
         "weights": {
             "criteria": weights.criteria,

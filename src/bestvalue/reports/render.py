@@ -9,7 +9,7 @@ from typing import Any
 import jinja2
 
 from ..risk.profiles import dimensions
-from .i18n import t
+from .i18n import MESSAGES, t
 
 __all__ = ["next_steps", "render_html", "render_pdf"]
 
@@ -46,8 +46,6 @@ def next_steps(priority: dict[str, Any], lang: str) -> list[str]:
     steps = []
     for risk in ranked:
         key = f"step_{risk['dimension']}"
-        from .i18n import MESSAGES
-
         text = t(key, lang, goods=goods) if key in MESSAGES else None
         if text and text not in steps:
             steps.append(text)

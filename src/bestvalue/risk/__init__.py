@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import BestValueError
-from ..spend import cube, spend
+from ..spend import classified_lines, cube
 from ..warehouse.base import Warehouse
 from ..warehouse.ingest import Progress
 from .countries import country_name, iso3, iso3_of_name
@@ -38,7 +38,7 @@ def supplier_countries(wh: Warehouse, code: str, *, country: str | None = None) 
     """Countries of the suppliers paid in a category (ISO3, amount in USD), from parties."""
     from ..categories.taxonomy import level_of
 
-    lines = spend(wh).lines
+    lines = classified_lines(wh)
     n = {"segment": 2, "family": 4, "class": 6, "commodity": 8}[level_of(code)]
     lines = lines.filter(lines.category_code.substr(0, n) == code[:n])
     if country:
@@ -71,7 +71,7 @@ def prioritise(
     if iso3(country) is None:
         raise BestValueError(f"{country!r} is not an ISO 3166 country code (e.g. PY, CO, MX)")
     chosen = weights if isinstance(weights, Weights) else Weights.read(weights)
-    lines = spend(wh, progress=progress).lines
+    lines = classified_lines(wh, progress=progress)
     lines = lines.filter(lines.country == country.upper())
     by_category = cube(lines, ["category"], level=level)
     if by_category.empty:

@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..categories.taxonomy import taxonomy
 from ..errors import InputError
 from .countries import iso3
 from .indicators import indicators
@@ -218,8 +217,3 @@ def _sources(profile: CategoryProfile, context: CountryContext) -> list[str]:
     found = {e.source for d in profile.dimensions.values() for e in d.evidence}
     found |= {e.source for ev in context.evidence.values() for e in ev}
     return sorted(found)
-
-
-def names(code: str) -> tuple[str, str]:
-    tax = taxonomy()
-    return tax.label(code, "en"), tax.label(code, "es")

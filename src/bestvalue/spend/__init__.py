@@ -24,6 +24,7 @@ __all__ = [
     "SpendResult",
     "coverage",
     "cube",
+    "classified_lines",
     "spend",
     "spend_lines",
 ]
@@ -34,6 +35,21 @@ class SpendResult:
     table: pd.DataFrame
     coverage: Coverage
     lines: ir.Table
+
+
+def classified_lines(
+    wh: Warehouse,
+    *,
+    basis: str = "actual",
+    base_year: int | None = None,
+    rates: Sequence[str | Path] = (),
+    progress: Progress | None = None,
+) -> ir.Table:
+    """The spend lines (``spend_lines``), after classifying the warehouse if it needs it."""
+    if basis not in BASES:
+        raise ValueError(f"unknown basis {basis!r}; choose from {', '.join(BASES)}")
+    ensure_classified(wh, progress=progress)
+    return spend_lines(wh, basis=basis, rates=rate_table(rates), base_year=base_year)
 
 
 def spend(
@@ -49,10 +65,7 @@ def spend(
     progress: Progress | None = None,
 ) -> SpendResult:
     """The spend cube and its coverage; classifies the warehouse first if it needs it."""
-    if basis not in BASES:
-        raise ValueError(f"unknown basis {basis!r}; choose from {', '.join(BASES)}")
-    ensure_classified(wh, progress=progress)
-    lines = spend_lines(wh, basis=basis, rates=rate_table(rates), base_year=base_year)
+    lines = classified_lines(wh, basis=basis, rates=rates, base_year=base_year, progress=progress)
     return SpendResult(
         cube(lines, by, level=level, currency=currency, top=top), coverage(lines), lines
     )

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ...categories.taxonomy import LEVELS
+from ...frames import records
 from . import jobs, services
 from .access import agencies_of, agency_for, require
 from .forms import check_server_path
@@ -59,14 +60,6 @@ class SpendRowSerializer(serializers.Serializer[dict[str, Any]]):
     suppliers = serializers.IntegerField()
 
 
-def _records(frame: Any, columns: list[str]) -> list[dict[str, Any]]:
-    clean = frame[columns].astype(object).where(frame[columns].notna(), None)
-    return [
-        {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
-        for r in clean.to_dict("records")
-    ]
-
-
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet[Agency]):
     serializer_class = AgencySerializer
 
@@ -97,7 +90,7 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet[Agency]):
             table = services.spend_table(agency, level, request.query_params.get("prefix", ""))
         except services.NoData as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        return Response(_records(table, list(SpendRowSerializer().fields)))
+        return Response(records(table, list(SpendRowSerializer().fields)))
 
     @action(detail=True)
     def priorities(self, request: Request, pk: Any = None) -> Response:
@@ -118,7 +111,7 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet[Agency]):
             "reason_en",
             "reason_es",
         ]
-        return Response(_records(ranked, columns))
+        return Response(records(ranked, columns))
 
 
 class UploadViewSet(viewsets.ModelViewSet[Upload]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -19,7 +20,7 @@ from ..security import client_address, is_locked, record_failure
 from . import jobs, services
 from .access import agencies_of, agency_for, require
 from .forms import UploadForm
-from .models import CAN, Upload
+from .models import CAN, Agency, Upload
 
 LEVEL_NAMES = {
     "segment": gettext_lazy("segment"),
@@ -131,30 +132,33 @@ def _language(request: HttpRequest) -> str:
     return "es" if (request.LANGUAGE_CODE or "en").startswith("es") else "en"
 
 
-@login_required
-def chart(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def _svg(
+    request: HttpRequest, pk: int, valid: bool, draw: Callable[[Agency, str], bytes]
+) -> HttpResponse:
+    """An SVG of the agency's data in the page's language: same access rules as the pages."""
     agency, role = agency_for(request.user, pk)
     require(role, "view_data")
-    if kind not in ("risk-spend", "heatmap"):
+    if not valid:
         return HttpResponse(status=404)
     try:
-        svg = services.chart_svg(agency, kind, _language(request))
+        svg = draw(agency, _language(request))
     except services.NoData:
         return HttpResponse(status=404)
     return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@login_required
+def chart(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    valid = kind in ("risk-spend", "heatmap")
+    return _svg(request, pk, valid, lambda agency, lang: services.chart_svg(agency, kind, lang))
 
 
 @login_required
 def value_chain(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    agency, role = agency_for(request.user, pk)
-    require(role, "view_data")
-    if not (code.isdigit() and len(code) == 8):
-        return HttpResponse(status=404)
-    try:
-        svg = services.value_chain_svg(agency, code, _language(request))
-    except services.NoData:
-        return HttpResponse(status=404)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    valid = code.isdigit() and len(code) == 8
+    return _svg(
+        request, pk, valid, lambda agency, lang: services.value_chain_svg(agency, code, lang)
+    )
 
 
 class LoginView(auth_views.LoginView):
