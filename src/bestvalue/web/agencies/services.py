@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from django.utils.translation import gettext as _
 
 from ... import open_warehouse, spend
 from ...errors import BestValueError
@@ -32,11 +33,11 @@ class NoData(Exception):
 
 def _open(agency: Agency) -> Any:
     if not agency.warehouse_path.exists():
-        raise NoData("no data loaded yet")
+        raise NoData(_("No data loaded yet."))
     try:
         return open_warehouse(agency.warehouse_path)
     except BestValueError as exc:
-        raise NoData(f"the data is being loaded; try again in a moment ({exc})") from exc
+        raise NoData(_("The data is being loaded; try again in a moment.")) from exc
 
 
 def spend_table(agency: Agency, level: str = "segment", prefix: str = "") -> pd.DataFrame:
