@@ -21,7 +21,7 @@ import pandas as pd
 
 from .errors import InputError
 
-__all__ = ["PACKAGES", "Resource", "catalogue", "load", "resource", "user_rows"]
+__all__ = ["bundled_json", "PACKAGES", "Resource", "catalogue", "load", "resource", "user_rows"]
 
 PACKAGES = ("classifications", "money", "risk")
 
@@ -81,6 +81,13 @@ def load(package: str, name: str) -> pd.DataFrame:
         res.path, dtype=dtype, keep_default_na=False, na_values=["", ".."], encoding=encoding
     )
     return frame[list(dtype)]
+
+
+@functools.cache
+def bundled_json(*parts: str) -> Any:
+    """A curated JSON document shipped under ``bestvalue/data`` (read once; do not mutate)."""
+    path = resources.files("bestvalue").joinpath("data", *parts)
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def catalogue() -> list[Resource]:

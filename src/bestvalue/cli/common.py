@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -153,3 +154,18 @@ lang_option = click.option(
     show_default=True,
     help="Language of names, labels and reasons.",
 )
+
+
+def emit(content: str | bytes, output: Path | None) -> None:
+    """Write a document to ``output``, or text to standard output; a binary document (DOCX,
+    XLSX) needs a file, so say so rather than spill bytes on the terminal."""
+    if output is None:
+        if isinstance(content, bytes):
+            raise click.UsageError("this format is a binary file: give --output FILE")
+        click.echo(content, nl=False)
+        return
+    if isinstance(content, bytes):
+        output.write_bytes(content)
+    else:
+        output.write_text(content, encoding="utf-8")
+    console.print(f"Wrote {output}")

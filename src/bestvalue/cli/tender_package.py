@@ -7,24 +7,34 @@ from pathlib import Path
 import click
 
 from ..categories.taxonomy import unspsc_code
-from ..duediligence import render, tender_package
-from .common import console, format_option, lang_option
+from ..duediligence import FORMATS, render, tender_package
+from .common import emit, format_option, lang_option
 
 
 @click.command("tender-package")
 @click.option("--category", required=True, help="UNSPSC code, e.g. 72100000.")
 @click.option("--country", required=True, help="ISO 3166 code of the buyer's country.")
+@click.option(
+    "--library",
+    "extra",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The agency's own requirements (JSON or YAML), added to the library; an id already in "
+    "the library replaces it. Repeatable.",
+)
 @lang_option
-@format_option("md", "html")
+@format_option(*FORMATS)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
-def command(category: str, country: str, lang: str, fmt: str, output: Path | None) -> None:
+def command(
+    category: str,
+    country: str,
+    extra: tuple[Path, ...],
+    lang: str,
+    fmt: str,
+    output: Path | None,
+) -> None:
     """Requirements stage by stage, and a supplier self-assessment, for a CATEGORY."""
     code = unspsc_code(category)
     if code is None:
         raise click.BadParameter(f"{category!r} is not a UNSPSC code", param_hint="--category")
-    text = render(tender_package(code, country, lang), lang, fmt)
-    if output:
-        output.write_text(text, encoding="utf-8")
-        console.print(f"Wrote {output}")
-    else:
-        click.echo(text, nl=False)
+    emit(render(tender_package(code, country, lang, extra), lang, fmt), output)

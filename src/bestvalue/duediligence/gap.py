@@ -9,24 +9,31 @@ assessment compared with the first shows progress.
 
 from __future__ import annotations
 
-import functools
-import json
+import datetime as dt
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, Location
+from ..refdata import bundled_json
+from ..userfiles import read_mapping
+from .document import Document
 
-__all__ = ["GapReport", "compare", "gap_analysis", "questionnaire", "read_answers", "template"]
+__all__ = [
+    "GapReport",
+    "compare",
+    "gap_analysis",
+    "gap_document",
+    "questionnaire",
+    "read_answers",
+    "template",
+]
 
 MAX_LEVEL = 3
 
 
-@functools.cache
 def questionnaire() -> dict[str, Any]:
-    path = resources.files("bestvalue") / "data" / "duediligence" / "ungp_questions.json"
-    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return bundled_json("duediligence", "ungp_questions.json")  # type: ignore[no-any-return]
 
 
 def template(lang: str = "en") -> dict[str, Any]:
@@ -48,12 +55,19 @@ def template(lang: str = "en") -> dict[str, Any]:
 
 
 def read_answers(path: str | Path) -> dict[str, Any]:
-    try:
-        doc: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(str(path), f"cannot read the answers: {exc}") from None
+    """Answers from a JSON, YAML or XLSX file filled from a template, checked one by one."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        from .gap_xlsx import read_workbook
+
+        doc = read_workbook(path)
+    else:
+        doc = read_mapping(path)
+    answers = doc.get("answers") or {}
+    if not isinstance(answers, dict):
+        raise InputError(str(path), "'answers' must map question ids to answers")
     known = {item["id"] for item in questionnaire()["questions"]}
-    for qid, answer in doc.get("answers", {}).items():
+    for qid, answer in answers.items():
         if qid not in known:
             raise InputError(
                 str(path), f"unknown question {qid!r}; questions: {', '.join(sorted(known))}"
@@ -61,9 +75,29 @@ def read_answers(path: str | Path) -> dict[str, Any]:
         level = answer.get("level") if isinstance(answer, dict) else answer
         if level is not None and level not in range(MAX_LEVEL + 1):
             raise InputError(
-                str(path), f"question {qid}: level must be 0, 1, 2 or 3 (or null), not {level!r}"
+                str(path),
+                f"question {qid}: level must be 0, 1, 2 or 3 (or empty), not {level!r}",
+                Location(pointer=f"/answers/{qid}/level"),
             )
+    _check_date(path, doc)
     return doc
+
+
+def _check_date(path: Path, doc: dict[str, Any]) -> None:
+    """The date orders assessments; a typo there would put progress backwards."""
+    date = doc.get("date")
+    if isinstance(date, dt.date):  # YAML reads an unquoted date as a date
+        doc["date"] = date.isoformat()
+        return
+    if date in (None, "", "YYYY-MM-DD"):
+        doc["date"] = ""
+        return
+    try:
+        dt.date.fromisoformat(str(date))
+    except ValueError:
+        raise InputError(
+            str(path), f"date must be YYYY-MM-DD, not {date!r}", Location(pointer="/date")
+        ) from None
 
 
 def _level(doc: dict[str, Any], qid: str) -> int | None:
@@ -76,7 +110,9 @@ def _level(doc: dict[str, Any], qid: str) -> int | None:
 class GapReport:
     date: str
     overall: float
-    themes: dict[str, float]
+    themes: dict[str, float]  # by theme id, 0-100
+    theme_names: dict[str, str]  # theme id -> name in the report's language
+    agency: str = ""
     roadmap: list[dict[str, Any]] = field(default_factory=list)
     unanswered: list[str] = field(default_factory=list)
 
@@ -98,6 +134,7 @@ def gap_analysis(doc: dict[str, Any], lang: str = "en") -> GapReport:
             roadmap.append(
                 {
                     "question": item["id"],
+                    "text": item["text"][lang],
                     "theme": q["themes"][theme][lang],
                     "principles": item["principles"],
                     "level": level,
@@ -107,9 +144,11 @@ def gap_analysis(doc: dict[str, Any], lang: str = "en") -> GapReport:
                 }
             )
     roadmap.sort(key=lambda r: (-r["gap"], r["question"]))
-    themes = {q["themes"][k][lang]: 100 * earned[k] / possible[k] for k in possible}
+    themes = {k: 100 * earned[k] / possible[k] for k in possible}
     overall = 100 * sum(earned.values()) / sum(possible.values())
-    return GapReport(str(doc.get("date", "")), overall, themes, roadmap, unanswered)
+    names = {k: q["themes"][k][lang] for k in possible}
+    agency = str(doc.get("agency") or "")
+    return GapReport(str(doc.get("date", "")), overall, themes, names, agency, roadmap, unanswered)
 
 
 def compare(previous: GapReport, current: GapReport) -> dict[str, float]:
@@ -119,3 +158,84 @@ def compare(previous: GapReport, current: GapReport) -> dict[str, float]:
     }
     deltas["overall"] = current.overall - previous.overall
     return deltas
+
+
+GAP_LABELS = {
+    "en": {
+        "title": "UNGP gap analysis",
+        "scores": "Scores by theme (0-100)",
+        "theme": "Theme",
+        "score": "Score",
+        "progress": "Change since {date}",
+        "overall": "Overall",
+        "roadmap": "Roadmap: the gaps to close first",
+        "roadmap_note": "Ordered by the question's weight times the levels still missing.",
+        "priority": "Priority",
+        "question": "Question",
+        "principles": "Principles",
+        "now": "Now",
+        "next": "Next step",
+        "unanswered": "Unanswered (scored 0)",
+        "basis": "Basis",
+        "none": "No gaps left: every question is at the leading level.",
+    },
+    "es": {
+        "title": "Análisis de brechas frente a los Principios Rectores",
+        "scores": "Puntaje por tema (0-100)",
+        "theme": "Tema",
+        "score": "Puntaje",
+        "progress": "Cambio desde {date}",
+        "overall": "Total",
+        "roadmap": "Hoja de ruta: las brechas que cerrar primero",
+        "roadmap_note": "Ordenadas por el peso de la pregunta por los niveles que faltan.",
+        "priority": "Prioridad",
+        "question": "Pregunta",
+        "principles": "Principios",
+        "now": "Hoy",
+        "next": "Próximo paso",
+        "unanswered": "Sin respuesta (puntaje 0)",
+        "basis": "Fundamento",
+        "none": "No quedan brechas: todas las preguntas están en el nivel más alto.",
+    },
+}
+
+
+def gap_document(
+    report: GapReport, lang: str = "en", previous: GapReport | None = None
+) -> Document:
+    """The gap report people read: scores per theme, progress, and the roadmap."""
+    t = GAP_LABELS[lang]
+    who = " — ".join(x for x in (report.agency, report.date) if x)
+    doc = Document(f"{t['title']}{': ' + who if who else ''}", lang)
+    doc.h(1, t["scores"])
+    doc.table(*_score_table(report, t, previous))
+    doc.h(1, t["roadmap"])
+    doc.p(t["roadmap_note"])
+    if not report.roadmap:
+        doc.p(t["none"])
+    for i, r in enumerate(report.roadmap, start=1):
+        doc.h(2, f"{t['priority']} {i}: {r['question']} ({r['principles']})")
+        doc.field(t["question"], r["text"])
+        doc.field(t["now"], r["now"])
+        doc.field(t["next"], r["next"])
+    if report.unanswered:
+        doc.field(t["unanswered"], ", ".join(report.unanswered))
+    doc.field(t["basis"], questionnaire()["basis"][lang])
+    return doc
+
+
+def _score_table(
+    report: GapReport, t: dict[str, str], previous: GapReport | None
+) -> tuple[list[str], list[list[str]]]:
+    headers = [t["theme"], t["score"]]
+    deltas = compare(previous, report) if previous else None
+    if previous:
+        headers.append(t["progress"].format(date=previous.date or "?"))
+    rows = []
+    for key, name in [*report.theme_names.items(), ("overall", t["overall"])]:
+        score = report.overall if key == "overall" else report.themes[key]
+        row = [name, f"{score:.1f}"]
+        if deltas is not None:
+            row.append(f"{deltas[key]:+.1f}")
+        rows.append(row)
+    return headers, rows

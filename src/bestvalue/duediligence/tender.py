@@ -3,21 +3,21 @@ paste into a tender, with a supplier self-assessment questionnaire."""
 
 from __future__ import annotations
 
-import functools
-import json
-from html import escape
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from ..categories.taxonomy import taxonomy
-from ..errors import BestValueError
+from ..errors import BestValueError, InputError, Location
+from ..refdata import bundled_json
 from ..risk import category_profile, country_context, saliency
 from ..risk.countries import country_name, iso3
 from ..risk.profiles import dimensions
+from ..userfiles import read_mapping
+from .document import Document, render_document
 
-__all__ = ["library", "render", "tender_package"]
+__all__ = ["library", "render", "salient_risks", "tender_document", "tender_package"]
 
-SALIENT = 2.0
+SALIENT = 2.0  # saliency (0-3) from which a dimension calls for requirements
 # The stages whose evidence comes from the supplier (the others are the buyer's own work).
 SUPPLIER_STAGES = (
     "selection",
@@ -26,7 +26,7 @@ SUPPLIER_STAGES = (
     "contract_conditions",
     "remediation",
     "grievance",
-)  # saliency (0-3) from which a dimension calls for requirements
+)
 LABELS = {
     "en": {
         "title": "Tender package",
@@ -36,10 +36,16 @@ LABELS = {
         "text": "Requirement",
         "verification": "Verification",
         "evidence": "Evidence the supplier provides",
-        "legal": "Legal note",
+        "legal_note": "Legal note",
         "source": "Source of the idea",
+        "basis": "Basis",
         "questionnaire": "Supplier self-assessment",
-        "answer": "Yes / Partly / No — evidence attached:",
+        "intro": "To be completed by the tenderer for each question: answer, and name the "
+        "documents attached as evidence. False statements may be grounds for exclusion "
+        "under national law.",
+        "question": "Question",
+        "answer": "Yes / Partly / No",
+        "attached": "Evidence attached",
         "can": "Can you provide: {evidence}",
     },
     "es": {
@@ -51,99 +57,158 @@ LABELS = {
         "text": "Requisito",
         "verification": "Verificación",
         "evidence": "Evidencia que aporta el proveedor",
-        "legal": "Nota jurídica",
+        "legal_note": "Nota jurídica",
         "source": "Origen de la idea",
+        "basis": "Fundamento",
         "questionnaire": "Autoevaluación del proveedor",
-        "answer": "Sí / En parte / No — evidencia adjunta:",
+        "intro": "A completar por el oferente para cada pregunta: responda e indique los "
+        "documentos adjuntos como evidencia. Las declaraciones falsas pueden ser causal de "
+        "exclusión según la ley nacional.",
+        "question": "Pregunta",
+        "answer": "Sí / En parte / No",
+        "attached": "Evidencia adjunta",
         "can": "¿Puede aportar: {evidence}?",
     },
 }
 
 
-@functools.cache
-def library() -> dict[str, Any]:
-    path = resources.files("bestvalue") / "data" / "duediligence" / "requirements.json"
-    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+def _builtin() -> dict[str, Any]:
+    return bundled_json("duediligence", "requirements.json")  # type: ignore[no-any-return]
 
 
-def tender_package(code: str, country: str, lang: str = "en") -> dict[str, Any]:
+def library(*extra: str | Path) -> dict[str, Any]:
+    """The requirements library, with an agency's own files (JSON or YAML, a list under
+    ``requirements``) added to it; a requirement with a built-in id replaces it, so an agency can
+    adapt the text to its law."""
+    lib = _builtin()
+    if not extra:
+        return lib
+    merged = {r["id"]: r for r in lib["requirements"]}
+    for path in extra:
+        for r in _user_requirements(Path(path), lib["stages"]):
+            merged[r["id"]] = r
+    return {**lib, "requirements": list(merged.values())}
+
+
+TEXTS = ("purpose", "text", "verification", "evidence", "legal_note")
+
+
+def _user_requirements(path: Path, stages: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = read_mapping(path).get("requirements")
+    if not isinstance(rows, list):
+        raise InputError(str(path), "expected a list of requirements under 'requirements'")
+    known = set(dimensions().index)
+    for i, r in enumerate(rows):
+        where = Location(pointer=f"/requirements/{i}")
+        problem = _problem(r, stages, known)
+        if problem:
+            rid = r.get("id", "?") if isinstance(r, dict) else "?"
+            raise InputError(str(path), f"requirement {rid}: {problem}", where)
+        r["categories"] = [str(c) for c in r.get("categories") or []]
+    return rows
+
+
+def _problem(r: Any, stages: dict[str, Any], known: set[str]) -> str | None:
+    if not isinstance(r, dict) or not r.get("id"):
+        return "each requirement needs an id"
+    if r.get("stage") not in stages:
+        return f"stage must be one of {', '.join(stages)}, not {r.get('stage')!r}"
+    dims = r.get("dimensions")
+    if not isinstance(dims, list) or not dims or not set(dims) <= known:
+        return f"dimensions must be a list drawn from {', '.join(sorted(known))}"
+    for key in TEXTS:
+        text = r.get(key)
+        if not isinstance(text, dict) or not text.get("en") or not text.get("es"):
+            return f"{key} needs its text in English and Spanish (en, es)"
+    return None if r.get("source") else "source: say where the idea comes from"
+
+
+def salient_risks(code: str, country: str) -> dict[str, float]:
+    """The category's risk dimensions at or above the saliency threshold in the country, most
+    salient first."""
     code3 = iso3(country)
     if code3 is None:
         raise BestValueError(f"{country!r} is not an ISO 3166 country code")
     salient = saliency(category_profile(code), country_context(code3))
-    chosen = {d for d, v in salient.items() if v is not None and v >= SALIENT}
-    lib = library()
+    chosen = [(d, v) for d, v in salient.items() if v is not None and v >= SALIENT]
+    return dict(sorted(chosen, key=lambda dv: -dv[1]))
+
+
+def applies(requirement: dict[str, Any], code: str, salient: set[str], general: set[str]) -> bool:
+    """A category-specific requirement applies to its categories; the others to the salient
+    risks they address, and the general ones (every dimension) always."""
+    categories = requirement.get("categories")
+    if categories:
+        return any(code.startswith(_prefix(c)) for c in categories)
+    dims = set(requirement["dimensions"])
+    return bool(dims & salient) or dims == general
+
+
+def _prefix(code: str) -> str:
+    """``42132200`` (a class written as a full code) means every code starting ``421322``."""
+    while len(code) > 2 and code.endswith("00"):
+        code = code[:-2]
+    return code
+
+
+def tender_package(
+    code: str, country: str, lang: str = "en", extra: tuple[str | Path, ...] = ()
+) -> dict[str, Any]:
+    salient = salient_risks(code, country)
+    lib = library(*extra)
     order = list(lib["stages"])
-    general = set(dimensions().index)  # requirements listing every dimension apply to all
-    picked = [
-        r
-        for r in lib["requirements"]
-        if set(r["dimensions"]) & chosen or set(r["dimensions"]) == general
-    ]
+    general = set(dimensions().index)
+    picked = [r for r in lib["requirements"] if applies(r, code, set(salient), general)]
     picked.sort(key=lambda r: order.index(r["stage"]))
     return {
         "category": code,
         "category_name": taxonomy().label(code, lang),
-        "country": country_name(code3, lang),
-        "salient": {d: salient[d] for d in sorted(chosen, key=lambda d: -(salient[d] or 0))},
+        "country": country_name(iso3(country) or country, lang),
+        "salient": salient,
         "stages": lib["stages"],
         "requirements": picked,
         "basis": lib["basis"],
     }
 
 
-def render(package: dict[str, Any], lang: str = "en", fmt: str = "md") -> str:
-    """The package as Markdown or as a self-contained HTML page."""
-    lines = _markdown(package, lang)
-    if fmt == "md":
-        return "\n".join(lines) + "\n"
-    body = []
-    for line in lines:
-        if line.startswith("#"):
-            level = len(line) - len(line.lstrip("#"))
-            body.append(f"<h{level}>{escape(line.lstrip('# '))}</h{level}>")
-        elif line.startswith("- "):
-            body.append(f"<p>• {escape(line[2:])}</p>")
-        elif line:
-            body.append(f"<p>{escape(line).replace('**', '')}</p>")
-    title = escape(f"{LABELS[lang]['title']}: {package['category']} {package['category_name']}")
-    return (
-        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-        f"<title>{title}</title></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
-    )
+def render(package: dict[str, Any], lang: str = "en", fmt: str = "md") -> str | bytes:
+    """The package as Markdown, a self-contained HTML page or a Word document (bytes)."""
+    return render_document(tender_document(package, lang), fmt)
 
 
-def _markdown(p: dict[str, Any], lang: str) -> list[str]:
+def tender_document(p: dict[str, Any], lang: str) -> Document:
     t = LABELS[lang]
     names = dimensions()[f"name_{lang}"]
-    lines = [
-        f"# {t['title']}: {p['category']} {p['category_name']} — {p['country']}",
-        "",
-        f"## {t['risks']}",
-        "",
-    ]
-    lines += [f"- {names[d]}: {v:.1f}/3" for d, v in p["salient"].items()] or [t["none"]]
+    doc = Document(f"{t['title']}: {p['category']} {p['category_name']} — {p['country']}", lang)
+    doc.h(1, t["risks"])
+    for d, v in p["salient"].items():
+        doc.li(f"{names[d]}: {v:.1f}/3")
+    if not p["salient"]:
+        doc.p(t["none"])
     stage = None
     for r in p["requirements"]:
         if r["stage"] != stage:
             stage = r["stage"]
-            lines += ["", f"## {p['stages'][stage][lang]}"]
-        lines += ["", f"### {r['id']}"]
-        for label, value in (
-            ("purpose", r["purpose"][lang]),
-            ("text", r["text"][lang]),
-            ("verification", r["verification"][lang]),
-            ("evidence", r["evidence"][lang]),
-            ("legal", r["legal_note"][lang]),
-            ("source", r["source"]),
-        ):
-            lines += ["", f"**{t[label]}:** {value}"]
-    lines += ["", f"## {t['questionnaire']}", ""]
+            doc.h(1, p["stages"][stage][lang])
+        doc.h(2, r["id"])
+        for label in TEXTS:
+            doc.field(t[label], r[label][lang])
+        doc.field(t["source"], r["source"])
+    _questionnaire(doc, p, t, lang)
+    doc.field(t["basis"], p["basis"][lang])
+    return doc
+
+
+def _questionnaire(doc: Document, p: dict[str, Any], t: dict[str, str], lang: str) -> None:
+    doc.h(1, t["questionnaire"])
+    doc.p(t["intro"])
     asked = [r for r in p["requirements"] if r["stage"] in SUPPLIER_STAGES]
-    for i, r in enumerate(asked, start=1):
-        lines += [
-            f"{i}. {t['can'].format(evidence=r['evidence'][lang].rstrip('.'))} ({r['id']})",
-            f"   {t['answer']}",
-            "",
-        ]
-    return lines
+    doc.table(
+        ["#", t["question"], t["answer"], t["attached"]],
+        [
+            [str(i), f"{t['can'].format(evidence=r['evidence'][lang].rstrip('.'))} ({r['id']})"]
+            + ["", ""]
+            for i, r in enumerate(asked, start=1)
+        ],
+        widths=[0.8, 6, 2, 3.2],
+    )
