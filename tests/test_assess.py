@@ -22,7 +22,7 @@ def reports(tmp_path_factory):
     root = tmp_path_factory.mktemp("assess")
     with open_warehouse(root / "w.duckdb") as wh:
         es = assess([SAMPLE], "PY", wh, out=root / "es", lang="es", draws=300, attribution="DNCP")
-        economics = [Path(__file__).parents[1] / "examples" / "economics-uniforms.json"]
+        economics = [Path(__file__).parents[1] / "examples" / "economics-uniforms.yaml"]
         en = assess([], "PY", wh, out=root / "en", lang="en", draws=300, economics=economics)
     return root, es, en
 
@@ -76,8 +76,23 @@ def test_the_economic_case_section(reports):
     case = en.data["economics"][0]
     assert case["p10"] < case["p50"] < case["p90"] and case["category"] == "53100000"
     html = (root / "en" / "report.html").read_text()
-    assert "The economic case" in html and "assumption: contract length" in html
+    assert "The economic case" in html and "illustration: contract length" in html
     assert (root / "en" / case["chart"]).exists()
+    assert case["expected"]["due_diligence"] > 0
+
+
+def test_each_prioritised_category_gets_an_economic_case_by_default(reports):
+    root, es, _ = reports
+    cases = es.data["economics"]
+    codes = [p["category_code"] for p in es.data["priorities"]]
+    assert [c["category"] for c in cases] == codes
+    first, priority = cases[0], es.data["priorities"][0]
+    value = next(p for p in first["parameters"] if p["name"] == "annual_value")
+    assert value["values"][0] == pytest.approx(priority["amount_usd"] / 3, rel=1e-6)
+    assert value["kind"] == "assumption" and "gasto de la categoría" in value["source"]
+    html = (root / "es" / "report.html").read_text()
+    assert "El caso económico" in html and "Valores presentes esperados" in html
+    assert "nivel alto" in html  # the incident probability's tier, in Spanish
 
 
 def test_every_message_has_english_and_spanish_with_the_same_placeholders():

@@ -9,7 +9,17 @@ import numpy as np
 import pytest
 
 from bestvalue import InputError
-from bestvalue.economics import LifeCycle, Param, economic_case, evaluate_bids, lcc, simulate
+from bestvalue.economics import (
+    LifeCycle,
+    Param,
+    economic_case,
+    evaluate_bids,
+    lcc,
+    parts,
+    preset,
+    risk_tier,
+    simulate,
+)
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 
@@ -45,7 +55,7 @@ def test_lcc_without_discounting_is_the_plain_sum():
 
 
 def test_monte_carlo_is_reproducible_and_stable():
-    path = EXAMPLES / "economics-uniforms.json"
+    path = EXAMPLES / "economics-uniforms.yaml"
     first, summary, meta = economic_case(path, draws=100_000, seed=7)
     again, _, _ = economic_case(path, draws=100_000, seed=7)
     assert np.array_equal(first, again)
@@ -54,9 +64,69 @@ def test_monte_carlo_is_reproducible_and_stable():
     for a, b in ((summary.p10, other.p10), (summary.p50, other.p50), (summary.p90, other.p90)):
         assert abs(a - b) < 0.01 * spread  # within 1% of the distribution's width
     assert abs(summary.probability_positive - other.probability_positive) < 0.01
-    assert summary.tornado[0]["parameter"] == "incident_cost"  # the widest input swings most
-    assert max(summary.sobol, key=summary.sobol.get) == "incident_cost"
-    assert all(p["source"] for p in meta["parameters"])
+    swings = [r["swing"] for r in summary.tornado]
+    assert swings == sorted(swings, reverse=True)
+    varying = {p["name"] for p in meta["parameters"] if p["distribution"] != "fixed"}
+    assert set(summary.sobol) == varying and {r["parameter"] for r in summary.tornado} == varying
+    assert all(
+        p["source"] and p["kind"] in ("evidence", "assumption", "given") for p in meta["parameters"]
+    )
+    given = {p["name"] for p in meta["parameters"] if p["kind"] == "given"}
+    assert given == {"annual_value", "years", "audits_per_year"}  # what the file replaced
+
+
+def test_rbc_case_matches_a_hand_computed_case():
+    # 3 years at 5%: annuity a = 1/1.05 + 1/1.05² + 1/1.05³ = 2.723248
+    # due diligence: (2 audits × 1000 + 1% of 100000 + 3000) × a + 500 training = 16839.49
+    # incident: 20% of 100000 + 5000 + 10000 + 5000 + 0 = 40000; avoided 0.1 × 0.5 × 40000 × a
+    #   = 5446.50
+    # social: 10 × 1000 × 0.8 × 0.9 × 0.75 × (1/1.05 + 0.5/1.05² + 0.25/1.05³) = 8758.02
+    x = {
+        k: np.array([v])
+        for k, v in {
+            "years": 3,
+            "discount_rate": 0.05,
+            "annual_value": 100_000,
+            "audits_per_year": 2,
+            "audit_cost": 1000,
+            "certification_premium": 0.01,
+            "administration_cost": 3000,
+            "training_cost": 500,
+            "incident_probability": 0.1,
+            "effectiveness": 0.5,
+            "disruption_cost": 0.2,
+            "retender_cost": 5000,
+            "litigation_cost": 10_000,
+            "remediation_cost": 5000,
+            "reputation_cost": 0,
+            "social_quantity": 10,
+            "social_proxy": 1000,
+            "deadweight": 0.2,
+            "displacement": 0.1,
+            "attribution": 0.25,
+            "drop_off": 0.5,
+        }.items()
+    }
+    got = {k: round(float(v[0]), 2) for k, v in parts(x).items()}
+    assert got == {
+        "due_diligence": 16839.49,
+        "incidents_avoided": 5446.50,
+        "social_value": 8758.02,
+        "saving": -2634.97,
+    }
+
+
+def test_presets_follow_the_risk_tier_and_cite_their_sources():
+    assert risk_tier("53100000", "PY")[0] == "high"  # garments: forced and child labour
+    assert risk_tier("80110000", "CA")[0] == "low"
+    high = preset("53100000", "PY")["incident_probability"]
+    low = preset("80110000", "CA")["incident_probability"]
+    assert high["values"][1] > low["values"][1]
+    assert "tier high" in high["source"] and "arXiv 2311.15971" in high["source"]
+    for name, spec in preset().items():
+        assert spec["source"] and spec["source_es"] and spec["kind"] in ("evidence", "assumption")
+        assert spec.get("unit"), name
+    assert "incident_probability" not in preset()  # without a category the file must give it
 
 
 def test_distributions_hit_their_anchors():
@@ -77,14 +147,29 @@ def test_simulate_a_known_model():
     assert summary.p50 == pytest.approx(4.0, abs=0.01) and summary.probability_positive == 1.0
 
 
-def test_parameters_need_a_source(tmp_path):
-    doc = json.loads((EXAMPLES / "economics-uniforms.json").read_text())
-    doc["parameters"]["incident_cost"]["source"] = ""
-    bad = tmp_path / "p.json"
-    bad.write_text(json.dumps(doc))
+def test_bad_parameters_are_named(tmp_path):
+    bad = tmp_path / "p.yaml"
+    bad.write_text(
+        "category: '53100000'\ncountry: PY\nparameters:\n  annual_value: 1000\n"
+        "  audit_cost: {distribution: pert, values: [1, 2, 3], source: ''}\n"
+    )
     with pytest.raises(InputError) as err:
         economic_case(bad, draws=100)
-    assert "incident_cost" in str(err.value) and "source" in str(err.value)
+    assert "audit_cost" in str(err.value) and "source" in str(err.value)
+    bad.write_text("parameters:\n  annual_value: 1000\n")
+    with pytest.raises(InputError) as err:
+        economic_case(bad, draws=100)
+    assert "incident_probability" in str(err.value) and "category and country" in str(err.value)
+    bad.write_text("category: '53100000'\ncountry: PY\nparameters:\n  anual_value: 1000\n")
+    with pytest.raises(InputError) as err:
+        economic_case(bad, draws=100)
+    assert "unknown parameter 'anual_value'" in str(err.value)
+    bad.write_text(
+        "category: '53100000'\ncountry: PY\nparameters:\n  annual_value: 1000\n  social_proxy: 50\n"
+    )
+    with pytest.raises(InputError) as err:
+        economic_case(bad, draws=100)
+    assert "social value needs all" in str(err.value) and "deadweight" in str(err.value)
 
 
 def _tender(formula: str, bids: list[tuple[str, float, float]]) -> dict:
@@ -130,19 +215,36 @@ def test_thresholds_exclude_with_reasons():
 def test_economics_and_bids_from_the_command_line(tmp_path):
     from test_cli import run
 
-    case = json.loads(
+    garments = ("economics", "53100000", "--country", "PY", "--value", "400000")
+    case = json.loads(run(*garments, "--draws", "20000", "--format", "json").stdout)
+    assert case["summary"]["p10"] < case["summary"]["p50"] < case["summary"]["p90"]
+    value = next(p for p in case["inputs"]["parameters"] if p["name"] == "annual_value")
+    assert value["values"] == [400000.0] and value["source"] == "command line"
+    # The template round-trips: edit it and run it back.
+    template = tmp_path / "case.yaml"
+    done = run(*garments, "--template", "--output", template)
+    assert done.returncode == 0 and "kind: assumption" in template.read_text()
+    template.write_text(template.read_text().replace("value: 400000", "value: 800000"))
+    edited = json.loads(
+        run("economics", "--params", template, "--draws", "20000", "--format", "json").stdout
+    )
+    assert edited["summary"]["mean"] < case["summary"]["mean"]  # more value, more premium
+    contract = json.loads(
         run(
             "economics",
-            "--params",
-            EXAMPLES / "economics-uniforms.json",
+            "--contract",
+            EXAMPLES / "contract-laptops.yaml",
             "--draws",
             "20000",
             "--format",
             "json",
         ).stdout
     )
-    assert case["summary"]["p10"] < case["summary"]["p50"] < case["summary"]["p90"]
-    assert case["inputs"]["parameters"][0]["source"]
+    cost = contract["inputs"]["lcc"]
+    assert cost["acquisition"] == 650000 and cost["total"] > cost["acquisition"]
+    assert cost["total_with_rbc"] == pytest.approx(cost["total"] - contract["summary"]["mean"])
+    refused = run("economics", "53100000", "--value", "1")
+    assert refused.returncode != 0 and "--country" in refused.stderr
     bids = json.loads(
         run("evaluate-bids", EXAMPLES / "bids-uniforms.json", "--format", "json").stdout
     )

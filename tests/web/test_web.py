@@ -169,15 +169,23 @@ def test_spanish_pages(client, world):
     assert "Sus agencias" in page and '<html lang="es">' in page
 
 
-def test_every_spanish_string_is_translated_and_compiled():
-    po = polib.pofile(str(WEB / "locale" / "es" / "LC_MESSAGES" / "django.po"))
+CATALOGUES = [WEB / "locale", *sorted(WEB.glob("*/locale"))]  # the project's, then each app's
+
+
+@pytest.mark.parametrize("locale", CATALOGUES, ids=lambda p: str(p.relative_to(WEB)))
+def test_every_spanish_string_is_translated_and_compiled(locale):
+    po = polib.pofile(str(locale / "es" / "LC_MESSAGES" / "django.po"))
     assert po.percent_translated() == 100 and not po.fuzzy_entries()
-    mo = polib.mofile(str(WEB / "locale" / "es" / "LC_MESSAGES" / "django.mo"))
+    mo = polib.mofile(str(locale / "es" / "LC_MESSAGES" / "django.mo"))
     assert {e.msgid: e.msgstr for e in mo} == {e.msgid: e.msgstr for e in po.translated_entries()}
     for lang in ("pt", "fr"):  # prepared: the catalogues exist, with every message to translate
         assert {
-            e.msgid for e in polib.pofile(str(WEB / "locale" / lang / "LC_MESSAGES" / "django.po"))
+            e.msgid for e in polib.pofile(str(locale / lang / "LC_MESSAGES" / "django.po"))
         } == {e.msgid for e in po}
+
+
+def test_every_app_with_templates_has_its_catalogue():
+    assert WEB / "duediligence" / "locale" in CATALOGUES
 
 
 def test_deploy_check_is_clean_under_production_settings(tmp_path):

@@ -39,7 +39,11 @@ from .common import PhaseProgress, console, open_from, warehouse_options
     "--economics",
     multiple=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Economic-case parameters (JSON, see examples/); adds that section. Repeatable.",
+    help="Economic-case parameters (JSON or YAML, see examples/), in place of the defaults for "
+    "each prioritised category. Repeatable.",
+)
+@click.option(
+    "--no-economics", is_flag=True, help="Leave out the economic case (it takes a few seconds)."
 )
 @warehouse_options
 def command(
@@ -51,6 +55,7 @@ def command(
     weights: Path | None,
     attribution: str | None,
     economics: tuple[Path, ...],
+    no_economics: bool,
     **options: Any,
 ) -> None:
     """Load PATHS (or use the warehouse as it is) and write the country assessment."""
@@ -65,7 +70,7 @@ def command(
             top=top,
             weights=weights,
             attribution=attribution,
-            economics=economics,
+            economics=None if no_economics else economics,
             progress=progress,
         )
     console.print(f"Report: {result.out / 'report.html'} and {result.out / 'report.pdf'}")

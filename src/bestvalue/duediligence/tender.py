@@ -15,7 +15,7 @@ from ..risk.profiles import dimensions
 from ..userfiles import read_mapping
 from .document import Document, render_document
 
-__all__ = ["library", "render", "salient_risks", "tender_document", "tender_package"]
+__all__ = ["library", "render", "saliency_of", "salient_risks", "tender_document", "tender_package"]
 
 SALIENT = 2.0  # saliency (0-3) from which a dimension calls for requirements
 # The stages whose evidence comes from the supplier (the others are the buyer's own work).
@@ -123,14 +123,18 @@ def _problem(r: Any, stages: dict[str, Any], known: set[str]) -> str | None:
     return None if r.get("source") else "source: say where the idea comes from"
 
 
-def salient_risks(code: str, country: str) -> dict[str, float]:
-    """The category's risk dimensions at or above the saliency threshold in the country, most
-    salient first."""
+def saliency_of(code: str, country: str) -> dict[str, float]:
+    """Every risk dimension's saliency (0-3) for the category in the country, where known."""
     code3 = iso3(country)
     if code3 is None:
         raise BestValueError(f"{country!r} is not an ISO 3166 country code")
     salient = saliency(category_profile(code), country_context(code3))
-    chosen = [(d, v) for d, v in salient.items() if v is not None and v >= SALIENT]
+    return {d: float(v) for d, v in salient.items() if v is not None}
+
+
+def salient_risks(code: str, country: str) -> dict[str, float]:
+    """The dimensions at or above the saliency threshold, most salient first."""
+    chosen = [(d, v) for d, v in saliency_of(code, country).items() if v >= SALIENT]
     return dict(sorted(chosen, key=lambda dv: -dv[1]))
 
 

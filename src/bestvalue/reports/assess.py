@@ -36,7 +36,7 @@ from ..warehouse.base import Warehouse
 from ..warehouse.export import write_workbook
 from ..warehouse.ingest import Progress, ingest
 from .economics_section import check as check_economics
-from .economics_section import economic_cases
+from .economics_section import economic_cases, preset_cases
 from .render import render_html, render_pdf
 
 __all__ = ["Assessment", "assess"]
@@ -138,7 +138,7 @@ def assess(
     draws: int = 2000,
     seed: int = 0,
     attribution: str | None = None,
-    economics: Sequence[str | Path] = (),
+    economics: Sequence[str | Path] | None = (),
     progress: Progress | None = None,
 ) -> Assessment:
     """Ingest ``paths`` (already loaded files add nothing), then write the assessment to ``out``."""
@@ -147,7 +147,7 @@ def assess(
     if iso3(country) is None:
         raise BestValueError(f"{country!r} is not an ISO 3166 country code (e.g. PY, CO, MX)")
     chosen = Weights.read(weights)
-    check_economics(economics)
+    check_economics(economics or ())
     if paths:
         ingest(paths, wh, country=country, skip_bad=True, progress=progress)
     lines = classified_lines(wh, progress=progress)
@@ -179,9 +179,10 @@ def assess(
             staging,
             progress,
         )
-        if economics:
+        if economics is not None:
             progress.phase("Simulating the economic case")
-            data["economics"] = economic_cases(economics, staging, lang, seed)
+            cases = economics or preset_cases(data["priorities"], country, lang)
+            data["economics"] = economic_cases(cases, staging, lang, seed)
         files = _write(staging, data, by_category, ranked, cov, lang)
         _swap(staging, out)
     except BaseException:

@@ -8,11 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from ..economics import economic_case, read_params
+from ..economics import defaults, economic_case, read_params
 from ..risk.charts import _plt
 from .i18n import t
 
-__all__ = ["check", "economic_cases"]
+__all__ = ["check", "economic_cases", "preset_cases"]
 
 
 def check(paths: Sequence[str | Path]) -> None:
@@ -40,18 +40,46 @@ def _chart(values: np.ndarray, summary: Any, target: Path, lang: str, currency: 
     plt.close(fig)
 
 
+def preset_cases(priorities: list[dict[str, Any]], country: str, lang: str) -> list[dict[str, Any]]:
+    """One case per prioritised category from the defaults, its yearly value taken from the
+    data: the category's spend spread over the default contract length (an assumption the
+    report states; give files with --economics to replace it)."""
+    years = defaults()["parameters"]["years"]["value"]
+    cases = []
+    for row in priorities:
+        amount = float(row["amount_usd"])
+        source = t("econ_value_source", lang, amount=f"{amount:,.0f}", years=years)
+        cases.append(
+            {
+                "title": f"{row['category_code']} {row['name_' + lang]}",
+                "category": row["category_code"],
+                "country": country,
+                "currency": "USD",
+                "parameters": {
+                    "annual_value": {
+                        "distribution": "fixed",
+                        "value": round(amount / years, 2),
+                        "kind": "assumption",
+                        "source": source,
+                    }
+                },
+            }
+        )
+    return cases
+
+
 def economic_cases(
-    paths: Sequence[str | Path], staging: Path, lang: str, seed: int = 0
+    sources: Sequence[str | Path | dict[str, Any]], staging: Path, lang: str, seed: int = 0
 ) -> list[dict[str, Any]]:
     cases = []
-    for i, path in enumerate(paths, start=1):
+    for i, path in enumerate(sources, start=1):
         values, summary, meta = economic_case(path, draws=100_000, seed=seed)
         chart = f"economics_{i}.svg"
         currency = str(meta.get("currency", ""))
         _chart(values, summary, staging / chart, lang, currency)
         cases.append(
             {
-                "title": meta.get("title", Path(path).name),
+                "title": meta.get("title") or Path(str(path)).name,
                 "category": meta.get("category"),
                 "currency": currency,
                 "p10": summary.p10,
@@ -59,6 +87,7 @@ def economic_cases(
                 "p90": summary.p90,
                 "probability_positive": summary.probability_positive,
                 "tornado": summary.tornado[:5],
+                "expected": meta["expected"],
                 "parameters": meta["parameters"],
                 "chart": chart,
             }

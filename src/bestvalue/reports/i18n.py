@@ -167,6 +167,31 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Ahorro neto de la CER ({currency}, valor presente)",
     },
     "econ_draws": {"en": "Draws", "es": "Extracciones"},
+    "econ_expected": {
+        "en": "Expected present values: due-diligence cost {dd}; incident costs avoided {avoided}; "
+        "social value {social}.",
+        "es": "Valores presentes esperados: costo de la debida diligencia {dd}; costos de "
+        "incidentes evitados {avoided}; valor social {social}.",
+    },
+    "econ_value_source": {
+        "en": "assumption: the category's spend in the data (USD {amount}) taken as one contract "
+        "of {years} years; give a parameters file with --economics to use the contract's value",
+        "es": "supuesto: el gasto de la categoría en los datos (USD {amount}) tomado como un "
+        "contrato de {years} años; indique un archivo de parámetros con --economics para usar "
+        "el valor del contrato",
+    },
+    "econ_defaults_note": {
+        "en": "Inputs marked 'assumption' have no measured value behind them: they are wide "
+        "ranges for the agency to replace with its own evidence (bestvalue economics CATEGORY "
+        "--country XX --template writes them to a file).",
+        "es": "Las variables marcadas como 'supuesto' no tienen un valor medido que las respalde: "
+        "son rangos amplios que la agencia debe reemplazar con su propia evidencia (bestvalue "
+        "economics CATEGORÍA --country XX --template las escribe en un archivo).",
+    },
+    "kind": {"en": "Basis", "es": "Base"},
+    "kind_evidence": {"en": "evidence", "es": "evidencia"},
+    "kind_assumption": {"en": "assumption", "es": "supuesto"},
+    "kind_given": {"en": "given", "es": "dado"},
     "econ_sensitivity": {
         "en": "What moves the result most (P10 to P90 of each input)",
         "es": "Lo que más mueve el resultado (P10 a P90 de cada variable)",

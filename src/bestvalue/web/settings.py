@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "bestvalue.web.agencies",
+    "bestvalue.web.duediligence",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

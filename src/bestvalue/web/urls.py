@@ -18,6 +18,7 @@ urlpatterns = [
     path("agencies/<int:pk>/assessment/<str:lang>.<str:fmt>", views.assessment, name="assessment"),
     path("agencies/<int:pk>/charts/<str:kind>.svg", views.chart, name="chart"),
     path("agencies/<int:pk>/value-chains/<str:code>.svg", views.value_chain, name="value_chain"),
+    path("", include("bestvalue.web.duediligence.urls")),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -22,6 +22,10 @@ CAN = {
     "view_data": {Role.ADMINISTRATOR, Role.ANALYST, Role.PROCURER, Role.AUDITOR},
     "upload": {Role.ADMINISTRATOR, Role.ANALYST},
     "assess": {Role.ADMINISTRATOR, Role.ANALYST, Role.PROCURER, Role.AUDITOR},
+    "gap_view": {Role.ADMINISTRATOR, Role.ANALYST, Role.PROCURER, Role.AUDITOR},
+    "gap_edit": {Role.ADMINISTRATOR, Role.ANALYST},
+    "tender": {Role.ADMINISTRATOR, Role.ANALYST, Role.PROCURER},
+    "economics": {Role.ADMINISTRATOR, Role.ANALYST, Role.PROCURER, Role.AUDITOR},
 }
 
 
