@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.model_selection import GroupKFold
 
 from ..warehouse.base import Warehouse
 from .classify import _item_key, _keys, coded_examples
@@ -84,6 +83,8 @@ def evaluate_examples(
         return evaluation
     votes: list[Vote | None] = [None] * len(texts)
     tax = taxonomy()
+    from sklearn.model_selection import GroupKFold  # loads in about a second: only here
+
     for train, test in GroupKFold(folds).split(np.zeros(len(texts)), groups=groups):
         classifier = TextClassifier(**model).fit(
             [texts[i] for i in train], [families[i] for i in train], tax=tax

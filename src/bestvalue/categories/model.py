@@ -18,11 +18,12 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import FeatureUnion
+
+if TYPE_CHECKING:  # scikit-learn and SciPy load in about a second: only when a model is built
+    import scipy.sparse as sp
 
 from .taxonomy import LANGUAGES, Taxonomy, at_level, level_of, taxonomy
 
@@ -75,6 +76,9 @@ class TextClassifier:
         self.threshold = threshold
         self.power = power  # > 1 lets the closest neighbours count more
         self.data_weight = data_weight  # > 1 lets the agency's own coded items count more
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import FeatureUnion
+
         self._vectoriser = FeatureUnion(
             [
                 (
@@ -95,6 +99,8 @@ class TextClassifier:
         self._boost = np.where(
             np.arange(len(self._labels)) >= len(title_labels), self.data_weight, 1.0
         )
+        import scipy.sparse as sp
+
         self._matrix = sp.csr_matrix(self._vectoriser.fit_transform(corpus))
         return self
 
@@ -106,7 +112,7 @@ class TextClassifier:
         out: list[Vote] = []
         for start in range(0, len(texts), chunk):
             batch = [normalise_text(t) for t in texts[start : start + chunk]]
-            sims = sp.csr_matrix(self._vectoriser.transform(batch) @ self._matrix.T)
+            sims = (self._vectoriser.transform(batch) @ self._matrix.T).tocsr()
             out.extend(self._vote(sims.getrow(i)) for i in range(sims.shape[0]))
         return out
 
