@@ -10,7 +10,7 @@ SAMPLE := src/bestvalue/data/sample/paraguay-dncp
 DEMO_DIR := demo-output
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint typecheck setup java pango clean bench serve
+.PHONY: demo test lint typecheck setup java pango chromium clean bench serve
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Debian: apt-get install python3.11 python3.11-venv)"; exit 1; }
@@ -37,6 +37,13 @@ pango:
 	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; \
 	fi
 
+# The browser tests drive Debian's Chromium through Playwright (no browser download).
+chromium:
+	@if ! command -v chromium >/dev/null; then \
+	  echo "Installing Chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
+
 demo: setup pango
 	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
 	$(BIN)/bestvalue assess $(SAMPLE) --country PY --lang es --warehouse $(DEMO_DIR)/bestvalue.duckdb \
@@ -61,7 +68,7 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy src/bestvalue
 
-test: setup java pango lint typecheck
+test: setup java pango chromium lint typecheck
 	$(BIN)/python -m pytest -q
 	@# The web platform again, on PostgreSQL (the server these machines run).
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -q tests/web -p no:cacheprovider

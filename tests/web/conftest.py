@@ -20,6 +20,17 @@ def data_dir(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Login throttling counts failures in the cache: one test's failures must not lock out
+    the next test's user."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def synchronous_jobs(monkeypatch):
     """Run ingestion in the request (the thread pool is the same function, later)."""
     monkeypatch.setattr(jobs, "submit", jobs.run)

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
+from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from .agencies import api, views
@@ -34,6 +35,16 @@ urlpatterns = [
         api.UploadViewSet.as_view({"get": "retrieve"}),
         name="api_upload",
     ),
-    path("api/token/", obtain_auth_token, name="api_token"),
+    path("api/token/", api.ObtainToken.as_view(), name="api_token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """API clients get JSON for a URL that matches nothing, as for any other 404 of the API."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+handler404 = not_found

@@ -3,6 +3,8 @@ not take are forbidden (403). Views and the API both use these functions."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -10,7 +12,7 @@ from django.http import Http404
 
 from .models import CAN, Agency, Membership
 
-__all__ = ["agencies_of", "agency_for", "require"]
+__all__ = ["BoundedLookup", "agencies_of", "agency_for", "require"]
 
 
 def agencies_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Agency]:
@@ -19,8 +21,18 @@ def agencies_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Agency]:
     return Agency.objects.filter(memberships__user=user)
 
 
-def agency_for(user: AbstractBaseUser | AnonymousUser, pk: int) -> tuple[Agency, str]:
-    """The agency and the user's role in it, or 404 (another agency's id reveals nothing)."""
+MAX_ID = 2**63 - 1  # the largest id a database key holds; beyond it nothing can be found
+
+
+def agency_for(user: AbstractBaseUser | AnonymousUser, pk: int | str) -> tuple[Agency, str]:
+    """The agency and the user's role in it, or 404 (another agency's id reveals nothing, and
+    neither does an id that is not a number or too large for the database)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("no such agency") from None
+    if not 0 < pk <= MAX_ID:
+        raise Http404("no such agency")
     membership = (
         Membership.objects.filter(user_id=getattr(user, "pk", None), agency_id=pk)
         .select_related("agency")
@@ -34,3 +46,16 @@ def agency_for(user: AbstractBaseUser | AnonymousUser, pk: int) -> tuple[Agency,
 def require(role: str, action: str) -> None:
     if role not in CAN[action]:
         raise PermissionDenied(f"the role {role!r} may not {action}")
+
+
+class BoundedLookup:
+    """For API views: an object id that no database key can hold is simply not found (SQLite
+    would otherwise fail on it with a server error)."""
+
+    kwargs: dict[str, Any]
+
+    def get_object(self):  # type: ignore[no-untyped-def]
+        value = self.kwargs.get("pk")
+        if value is not None and not (str(value).isdigit() and 0 < int(str(value)) <= MAX_ID):
+            raise Http404("no such object")
+        return super().get_object()  # type: ignore[misc]

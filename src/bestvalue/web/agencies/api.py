@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,7 +15,7 @@ from rest_framework.response import Response
 from ...categories.taxonomy import LEVELS
 from ...frames import records
 from . import jobs, services
-from .access import agencies_of, agency_for, require
+from .access import BoundedLookup, agencies_of, agency_for, require
 from .forms import check_server_path
 from .models import Agency, Upload
 
@@ -60,14 +61,14 @@ class SpendRowSerializer(serializers.Serializer[dict[str, Any]]):
     suppliers = serializers.IntegerField()
 
 
-class AgencyViewSet(viewsets.ReadOnlyModelViewSet[Agency]):
+class AgencyViewSet(BoundedLookup, viewsets.ReadOnlyModelViewSet[Agency]):
     serializer_class = AgencySerializer
 
     def get_queryset(self) -> Any:
         return agencies_of(self.request.user)
 
     def _agency(self, pk: Any, action_name: str) -> Agency:
-        agency, role = agency_for(self.request.user, int(pk))
+        agency, role = agency_for(self.request.user, pk)
         require(role, action_name)
         return agency
 
@@ -114,7 +115,7 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet[Agency]):
         return Response(records(ranked, columns))
 
 
-class UploadViewSet(viewsets.ModelViewSet[Upload]):
+class UploadViewSet(BoundedLookup, viewsets.ModelViewSet[Upload]):
     serializer_class = UploadSerializer
     http_method_names = ["get", "post", "head", "options"]
 
@@ -122,7 +123,7 @@ class UploadViewSet(viewsets.ModelViewSet[Upload]):
         """Access first: another agency is not found, a forbidden action is refused, before any
         validation can say anything about the request."""
         super().initial(request, *args, **kwargs)
-        self.agency, role = agency_for(request.user, int(self.kwargs["agency_pk"]))
+        self.agency, role = agency_for(request.user, self.kwargs["agency_pk"])
         require(role, "upload" if request.method == "POST" else "view_data")
 
     def get_queryset(self) -> Any:
@@ -131,3 +132,20 @@ class UploadViewSet(viewsets.ModelViewSet[Upload]):
     def perform_create(self, serializer: Any) -> None:
         upload = serializer.save(agency=self.agency, created_by=self.request.user)
         jobs.submit(upload.pk)
+
+
+class TokenRequestSerializer(serializers.Serializer[dict[str, Any]]):
+    username = serializers.CharField(min_length=1)
+    password = serializers.CharField(min_length=1, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer[dict[str, Any]]):
+    token = serializers.CharField()
+
+
+class ObtainToken(ObtainAuthToken):
+    """DRF's token view, documented as it behaves (an empty name or password is refused)."""
+
+    @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer)
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().post(request, *args, **kwargs)

@@ -9,7 +9,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 
 from ...duediligence import gap_analysis, questionnaire
-from ..agencies.access import agency_for, require
+from ..agencies.access import BoundedLookup, agency_for, require
 from .models import GapAssessment
 
 
@@ -51,13 +51,13 @@ class GapAssessmentSerializer(serializers.ModelSerializer[GapAssessment]):
         return list(self._report(obj).unanswered)
 
 
-class GapAssessmentViewSet(viewsets.ModelViewSet[GapAssessment]):
+class GapAssessmentViewSet(BoundedLookup, viewsets.ModelViewSet[GapAssessment]):
     serializer_class = GapAssessmentSerializer
     http_method_names = ["get", "post", "head", "options"]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        self.agency, role = agency_for(request.user, int(self.kwargs["agency_pk"]))
+        self.agency, role = agency_for(request.user, self.kwargs["agency_pk"])
         require(role, "gap_edit" if request.method == "POST" else "gap_view")
 
     def get_queryset(self) -> Any:
