@@ -200,3 +200,25 @@ def test_deploy_check_is_clean_under_production_settings(tmp_path):
         capture_output=True, text=True, env=env, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_page_and_its_charts_rank_the_categories_once(client, world, monkeypatch):
+    from bestvalue.web.agencies import services
+
+    login(client, world["analyst_a"])
+    upload_real_file(client, world["a"])
+    calls = []
+    real = services.prioritise
+    monkeypatch.setattr(services, "prioritise", lambda *a, **k: calls.append(1) or real(*a, **k))
+    pk = world["a"].pk
+    for url in (
+        reverse("agency_detail", args=[pk]),
+        reverse("chart", args=[pk, "risk-spend"]),
+        reverse("chart", args=[pk, "heatmap"]),
+        reverse("agency_detail", args=[pk]),
+    ):
+        assert client.get(url).status_code == 200
+    assert len(calls) == 1
+    world["a"].warehouse_path.touch()  # new data: computed again
+    client.get(reverse("agency_detail", args=[pk]))
+    assert len(calls) == 2

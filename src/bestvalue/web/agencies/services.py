@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from ... import open_warehouse, spend
@@ -25,6 +27,7 @@ __all__ = [
 ]
 
 FORMATS = {"html": "report.html", "pdf": "report.pdf", "xlsx": "assessment.xlsx"}
+CACHE_SECONDS = 3600
 
 
 class NoData(Exception):
@@ -40,20 +43,38 @@ def _open(agency: Agency) -> Any:
         raise NoData(_("The data is being loaded; try again in a moment.")) from exc
 
 
+def _cached(agency: Agency, name: str, compute: Callable[[], Any]) -> Any:
+    """What the core computed from this agency's warehouse, kept until the warehouse changes
+    (its file's modification time is in the key), so a page and its charts compute it once."""
+    if not agency.warehouse_path.exists():
+        raise NoData(_("No data loaded yet."))
+    key = f"bestvalue:{agency.pk}:{agency.warehouse_path.stat().st_mtime_ns}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=CACHE_SECONDS)
+    return value
+
+
 def spend_table(agency: Agency, level: str = "segment", prefix: str = "") -> pd.DataFrame:
     """Spend by category at ``level``, only the categories under ``prefix`` (drill-down)."""
-    with _open(agency) as wh:
-        result = spend(wh, ["category"], level=level)
-    table = result.table
+
+    def compute() -> pd.DataFrame:
+        with _open(agency) as wh:
+            return spend(wh, ["category"], level=level).table
+
+    table = _cached(agency, f"spend:{level}", compute)
     if prefix:
         table = table[table.category_code.fillna("").str.startswith(prefix)]
     return table.reset_index(drop=True)
 
 
 def priorities(agency: Agency, top: int = 3) -> pd.DataFrame:
-    with _open(agency) as wh:
-        ranked = prioritise(wh, agency.country, top=top, draws=500)
-    return ranked
+    def compute() -> pd.DataFrame:
+        with _open(agency) as wh:
+            return prioritise(wh, agency.country, top=top, draws=500)
+
+    return _cached(agency, f"priorities:{top}", compute)  # type: ignore[no-any-return]
 
 
 def chart_svg(agency: Agency, kind: str, lang: str) -> bytes:
