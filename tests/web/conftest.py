@@ -21,13 +21,17 @@ def data_dir(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Login throttling counts failures in the cache: one test's failures must not lock out
-    the next test's user."""
+    """Login throttling counts failures in the cache (one test's failures must not lock out the
+    next test's user), and results computed for one test's agency must not serve another's."""
     from django.core.cache import cache
 
+    from bestvalue.web.agencies import services
+
     cache.clear()
+    services.forget()
     yield
     cache.clear()
+    services.forget()
 
 
 @pytest.fixture(autouse=True)

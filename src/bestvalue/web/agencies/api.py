@@ -97,22 +97,9 @@ class AgencyViewSet(BoundedLookup, viewsets.ReadOnlyModelViewSet[Agency]):
     def priorities(self, request: Request, pk: Any = None) -> Response:
         agency = self._agency(pk, "view_data")
         try:
-            ranked = services.priorities(agency)
+            return Response(services.priority_records(agency))
         except services.NoData as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        columns = [
-            "rank",
-            "category_code",
-            "category_name_en",
-            "category_name_es",
-            "amount",
-            "score",
-            "rank_p5",
-            "rank_p95",
-            "reason_en",
-            "reason_es",
-        ]
-        return Response(records(ranked, columns))
 
 
 class UploadViewSet(BoundedLookup, viewsets.ModelViewSet[Upload]):

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.db import close_old_connections
 
 from ... import ingest, open_warehouse
+from ...categories import ensure_classified
 from ...errors import BestValueError
 from ...warehouse.ingest import Progress
 from .models import Upload
@@ -65,6 +66,8 @@ def run(upload_id: int) -> None:
                 skip_bad=True,
                 progress=UploadProgress(upload),
             )
+            # Classify now, in the one writer, so that pages only ever read.
+            ensure_classified(wh, progress=UploadProgress(upload))
         upload.status = Upload.Status.DONE
         upload.processes = report.processes
         upload.releases = report.releases

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from ... import open_warehouse, spend
+from ...categories import ensure_classified, needs_classifying
 from ...errors import BestValueError
+from ...frames import records
 from ...reports import assess
 from ...risk import prioritise
 from .models import Agency
@@ -21,13 +24,15 @@ __all__ = [
     "NoData",
     "assessment_file",
     "chart_svg",
+    "forget",
     "priorities",
+    "priority_records",
     "spend_table",
     "value_chain_svg",
 ]
 
 FORMATS = {"html": "report.html", "pdf": "report.pdf", "xlsx": "assessment.xlsx"}
-CACHE_SECONDS = 3600
+MEMO_SIZE = 256  # computed results kept per process (tables, rankings, SVGs), newest first
 
 
 class NoData(Exception):
@@ -35,24 +40,54 @@ class NoData(Exception):
 
 
 def _open(agency: Agency) -> Any:
+    """The agency's warehouse, read-only so that several server processes can read it at once
+    (the ingest job classifies what it loads; a warehouse loaded before that is classified
+    here once)."""
     if not agency.warehouse_path.exists():
         raise NoData(_("No data loaded yet."))
     try:
-        return open_warehouse(agency.warehouse_path)
+        wh = open_warehouse(agency.warehouse_path, read_only=True)
+        if needs_classifying(wh):
+            wh.close()
+            with open_warehouse(agency.warehouse_path) as writable:
+                ensure_classified(writable)
+            wh = open_warehouse(agency.warehouse_path, read_only=True)
+        return wh
     except BestValueError as exc:
         raise NoData(_("The data is being loaded; try again in a moment.")) from exc
 
 
+_MEMO: OrderedDict[str, Any] = OrderedDict()
+_MEMO_LOCK = threading.Lock()
+
+
+def forget() -> None:
+    """Drop everything computed (tests; an administrator after changing reference data)."""
+    with _MEMO_LOCK:
+        _MEMO.clear()
+
+
 def _cached(agency: Agency, name: str, compute: Callable[[], Any]) -> Any:
-    """What the core computed from this agency's warehouse, kept until the warehouse changes
-    (its file's modification time is in the key), so a page and its charts compute it once."""
+    """What the core computed from this agency's warehouse, kept in this process until the
+    warehouse changes (its file's modification time is in the key): a page, its charts and the
+    API compute it once. Kept as objects, not pickled, because reading it is the hot path."""
     if not agency.warehouse_path.exists():
         raise NoData(_("No data loaded yet."))
-    key = f"bestvalue:{agency.pk}:{agency.warehouse_path.stat().st_mtime_ns}:{name}"
-    value = cache.get(key)
-    if value is None:
+    key = f"{agency.pk}:{agency.warehouse_path.stat().st_mtime_ns}:{name}"
+    with _MEMO_LOCK:
+        if key in _MEMO:
+            _MEMO.move_to_end(key)
+            return _MEMO[key]
+    try:
         value = compute()
-        cache.set(key, value, timeout=CACHE_SECONDS)
+    except NoData:
+        raise
+    except BestValueError as exc:  # e.g. no spend for the agency's country in its data
+        raise NoData(str(exc)) from exc
+    with _MEMO_LOCK:
+        _MEMO[key] = value
+        while len(_MEMO) > MEMO_SIZE:
+            _MEMO.popitem(last=False)
     return value
 
 
@@ -77,28 +112,55 @@ def priorities(agency: Agency, top: int = 3) -> pd.DataFrame:
     return _cached(agency, f"priorities:{top}", compute)  # type: ignore[no-any-return]
 
 
+PRIORITY_COLUMNS = [
+    "rank",
+    "category_code",
+    "category_name_en",
+    "category_name_es",
+    "amount",
+    "score",
+    "rank_p5",
+    "rank_p95",
+    "reason_en",
+    "reason_es",
+]
+
+
+def priority_records(agency: Agency) -> list[dict[str, Any]]:
+    """The ranking as the API returns it (converted once per warehouse version)."""
+    return _cached(  # type: ignore[no-any-return]
+        agency, "priorities:records", lambda: records(priorities(agency), PRIORITY_COLUMNS)
+    )
+
+
 def chart_svg(agency: Agency, kind: str, lang: str) -> bytes:
     """The risk-versus-spend chart or the heat map of the agency's categories, as SVG."""
     from ...risk.charts import heat_map, risk_spend
 
     draw = {"risk-spend": risk_spend, "heatmap": heat_map}[kind]
-    ranked = priorities(agency)
-    with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / "chart.svg"
-        draw(ranked, str(target), lang)
-        return target.read_bytes()
+
+    def compute() -> bytes:
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / "chart.svg"
+            draw(priorities(agency), str(target), lang)
+            return target.read_bytes()
+
+    return _cached(agency, f"chart:{kind}:{lang}", compute)  # type: ignore[no-any-return]
 
 
 def value_chain_svg(agency: Agency, code: str, lang: str) -> bytes:
     from ...risk import supplier_countries
     from ...risk.valuechain import render, value_chain
 
-    with _open(agency) as wh:
-        suppliers = supplier_countries(wh, code, country=agency.country)
-    with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / "chain.svg"
-        render(value_chain(code, suppliers), str(target), lang)
-        return target.read_bytes()
+    def compute() -> bytes:
+        with _open(agency) as wh:
+            suppliers = supplier_countries(wh, code, country=agency.country)
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / "chain.svg"
+            render(value_chain(code, suppliers), str(target), lang)
+            return target.read_bytes()
+
+    return _cached(agency, f"chain:{code}:{lang}", compute)  # type: ignore[no-any-return]
 
 
 def assessment_file(agency: Agency, lang: str, fmt: str) -> Path:
