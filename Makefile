@@ -76,6 +76,7 @@ test: setup java pango chromium lint typecheck
 bench: setup java
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/spend.py
+	$(BIN)/python benchmarks/web.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache

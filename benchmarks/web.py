@@ -207,7 +207,8 @@ def write(rows: list[tuple[str, dict]], items: int, processes: int, users: int) 
         "production settings (DEBUG off), the web database on SQLite. Load: "
         f"{users} concurrent keep-alive clients on loopback (one Python thread each) per "
         "endpoint, after one warm-up request per worker; pages as a logged-in analyst in "
-        "Spanish, API calls with a token. Goal (issue 6): p95 under 300 ms.",
+        "Spanish, API calls with a token. The clients share the machine's cores with the "
+        "server. Goal (issue 6): p95 under 300 ms.",
         "",
         "| endpoint | requests | errors | req/s | p50 ms | p95 ms | p99 ms | p95 goal |",
         "|---|---|---|---|---|---|---|---|",

@@ -263,3 +263,38 @@ def test_economics_and_bids_from_the_command_line(tmp_path):
     )
     refused = run("evaluate-bids", bad)
     assert refused.returncode == 1 and "price_formula must be one of" in refused.stderr
+
+
+def test_bids_from_a_filled_workbook_template(tmp_path):
+    from openpyxl import load_workbook
+    from test_cli import run
+
+    book = tmp_path / "bids.xlsx"
+    assert run("evaluate-bids", "--template", "xlsx", "--output", book).returncode == 0
+    wb = load_workbook(book)
+    criteria = [row[0].value for row in wb["criteria"].iter_rows(min_row=2)]
+    assert criteria == ["technical", "transparency", "due_diligence", "remediation"]
+    wb["bids"].append(["Bidder B", 150000, 9, 9, 9, 9])  # dearer, better on RBC
+    wb["bids"].append(["Bidder C", 82000, 5, 2, 2, 1])  # cheap, below the transparency minimum
+    wb.save(book)
+    result = json.loads(run("evaluate-bids", book, "--format", "json").stdout)
+    assert [b["bidder"] for b in result["ranking"]] == ["Bidder A", "Bidder B"]
+    assert result["excluded"][0]["bidder"] == "Bidder C"
+    assert any(
+        "Supply-chain transparency 2 is below the minimum" in r
+        for r in result["excluded"][0]["reasons"]
+    )
+    # linear (the template's formula): 50 × (160000 − 150000) / 80000 = 6.25 price points
+    b = next(b for b in result["ranking"] if b["bidder"] == "Bidder B")
+    assert b["price_points"] == pytest.approx(6.25) and b["quality"] == pytest.approx(45.0)
+    wb["bids"]["D3"] = "lots"
+    wb.save(book)
+    refused = run("evaluate-bids", book)
+    assert refused.returncode == 1 and "sheet bids, cell D3" in refused.stderr
+
+
+def test_bids_from_yaml():
+    from bestvalue.economics import read_tender
+
+    tender = read_tender(EXAMPLES / "bids-uniforms.yaml")
+    assert evaluate_bids(tender).ranking[0]["bidder"] == "B"

@@ -9,18 +9,41 @@ import click
 import pyarrow as pa
 
 from ..economics import evaluate_bids, read_tender
+from ..economics.bids_xlsx import TEMPLATE, write_template
+from ..userfiles import dump_yaml
 from ..warehouse.export import write_workbook
-from .common import console, format_option
+from .common import console, emit, format_option
+
+
+def _template(fmt: str) -> str | bytes:
+    if fmt == "xlsx":
+        return write_template()
+    if fmt == "yaml":
+        return "# The weights and bounds are examples: set your own.\n" + dump_yaml(TEMPLATE)
+    return json.dumps(TEMPLATE, ensure_ascii=False, indent=2) + "\n"
 
 
 @click.command("evaluate-bids")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @format_option("table", "json", "xlsx")
 @click.option(
     "--output", type=click.Path(dir_okay=False, path_type=Path), help="The workbook (xlsx)."
 )
-def command(file: Path, fmt: str, output: Path | None) -> None:
-    """Score the bids in FILE (JSON, see examples/), exclude those below thresholds, rank them."""
+@click.option(
+    "--template",
+    type=click.Choice(["xlsx", "yaml", "json"]),
+    help="Write a tender to fill in (rules, criteria with RBC ones, bids) instead.",
+)
+def command(file: Path | None, fmt: str, output: Path | None, template: str | None) -> None:
+    """Score the bids in FILE (JSON, YAML or XLSX; see --template and examples/), exclude those
+    below thresholds, rank them, explain every score and warn of rank reversals."""
+    if template:
+        emit(_template(template), output)
+        return
+    if file is None:
+        raise click.UsageError("give the bids FILE, or --template FORMAT to start one")
     result = evaluate_bids(read_tender(file))
     if fmt == "json":
         click.echo(

@@ -8,13 +8,13 @@ when a third is added or removed (Stilger et al. 2017): the evaluation checks it
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..userfiles import read_mapping
 
 __all__ = ["FORMULAS", "Evaluation", "evaluate_bids", "read_tender"]
 
@@ -45,10 +45,14 @@ class Evaluation:
 
 
 def read_tender(path: str | Path) -> dict[str, Any]:
-    try:
-        tender: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(str(path), f"cannot read the bids: {exc}") from None
+    """The tender and its bids from JSON, YAML or a workbook made from the template."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        from .bids_xlsx import read_workbook
+
+        tender = read_workbook(path)
+    else:
+        tender = read_mapping(path)
     problems = _problems(tender)
     if problems:
         raise InputError(str(path), "; ".join(problems))
@@ -61,13 +65,19 @@ def _problems(t: Mapping[str, Any]) -> list[str]:
         out.append(f"price_formula must be one of {', '.join(FORMULAS)}")
     if t.get("price_formula") == "linear" and len(t.get("price_bounds", [])) != 2:
         out.append("the linear formula needs price_bounds [lowest, highest]")
-    weights = float(t.get("price_weight", 0)) + sum(
-        float(c["weight"]) for c in t.get("criteria", [])
-    )
+    try:
+        weights = float(t.get("price_weight", 0)) + sum(
+            float(c["weight"]) for c in t.get("criteria", [])
+        )
+    except (KeyError, TypeError, ValueError):
+        return [*out, "price_weight and every criterion's weight must be numbers"]
     if abs(weights - 1) > 1e-9:
         out.append(
             f"price_weight and criteria weights must add up to 1 (they add up to {weights:g})"
         )
+    if not all(isinstance(c, Mapping) and c.get("id") for c in t.get("criteria", [])):
+        out.append("every criterion needs an id")
+        return out
     ids = {c["id"] for c in t.get("criteria", [])}
     for bid in t.get("bids", []):
         if float(bid.get("price", 0)) <= 0:
