@@ -9,6 +9,7 @@ from bestvalue.web.agencies import jobs
 from bestvalue.web.agencies.models import Agency, Membership, Role
 
 PASSWORD = "a-long-enough-test-password"
+REAL_SUBMIT = jobs.submit  # before the fixture below replaces it
 
 
 @pytest.fixture(autouse=True)

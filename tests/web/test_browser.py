@@ -94,7 +94,7 @@ def test_a_new_user_from_login_to_report(live_server, agency, browser, tmp_path)
         "heading", name="Hoja de ruta: las brechas que cerrar primero"
     ).is_visible()
     assert_accessible(page)
-    for task in ("tender-package", "economics"):
+    for task in ("tender-package", "economics", "bids"):
         page.goto(f"{live_server.url}/agencies/{agency.pk}/{task}/")
         assert_accessible(page)
     page.goto(f"{live_server.url}/agencies/{agency.pk}/")

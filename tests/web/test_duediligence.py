@@ -158,3 +158,32 @@ def test_gap_assessments_through_the_api(world):
         HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world['supplier_a']).key}"
     )
     assert supplier.get(url).status_code == 403
+
+
+def test_bids_are_evaluated_from_the_workbook(client, world):
+    from openpyxl import load_workbook
+
+    agency = world["a"]
+    login(client, world["analyst_a"])
+    url = reverse("bids", args=[agency.pk])
+    template = client.get(url + "?template=xlsx")
+    assert template.status_code == 200 and template.content[:2] == b"PK"
+    wb = load_workbook(io.BytesIO(template.content))
+    wb["bids"].append(["Bidder B", 150000, 9, 9, 9, 9])
+    filled = io.BytesIO()
+    wb.save(filled)
+    filled.name = "bids.xlsx"
+    filled.seek(0)
+    page = client.post(url, {"file": filled}, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Clasificación" in page and "Bidder B" in page
+    assert "Supply-chain transparency: 9/10.0 × 15 = 13.50" in page  # each score explained
+    wb["bids"]["C2"] = "good"
+    broken = io.BytesIO()
+    wb.save(broken)
+    broken.name = "bids.xlsx"
+    broken.seek(0)
+    refused = client.post(url, {"file": broken}).content.decode()
+    assert "sheet bids, cell C2" in refused
+    client.logout()
+    login(client, world["analyst_b"])
+    assert client.get(url).status_code == 404

@@ -5,6 +5,7 @@ Runs on SQLite, and again on PostgreSQL (`make test` sets DATABASE_URL for the s
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -19,7 +20,7 @@ from rest_framework.test import APIClient
 
 from bestvalue.web.agencies.models import Upload
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, REAL_SUBMIT
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "ocds"
 JALISCO = (
@@ -222,3 +223,24 @@ def test_a_page_and_its_charts_rank_the_categories_once(client, world, monkeypat
     world["a"].warehouse_path.touch()  # new data: computed again
     client.get(reverse("agency_detail", args=[pk]))
     assert len(calls) == 2
+
+
+def test_queued_uploads_are_loaded_by_the_worker(client, world, settings, monkeypatch):
+    from django.core.management import call_command
+
+    from bestvalue.web.agencies import jobs
+
+    settings.JOBS = "queue"
+    monkeypatch.setattr(jobs, "submit", REAL_SUBMIT)
+    login(client, world["analyst_a"])
+    first = upload_real_file(client, world["a"])
+    second = upload_real_file(client, world["a"])
+    assert {first.status, second.status} == {"queued"}  # nothing ran in the web process
+    assert jobs.claim() == first.pk  # oldest first, claimed once
+    assert jobs.claim() is None  # its agency is busy: the second waits
+    Upload.objects.filter(pk=first.pk).update(status="queued")
+    call_command("work", "--once", stdout=io.StringIO())
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == "done" and first.processes == 1
+    assert second.status == "done" and second.processes == 0  # the same file adds nothing

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 HERE = Path(__file__).resolve().parent
@@ -127,6 +128,10 @@ STATIC_ROOT = DATA_DIR / "static"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
+# thread: load uploads in the web process; queue: leave them to `python -m bestvalue.web work`.
+JOBS = os.environ.get("BESTVALUE_WEB_JOBS", "thread")
+if JOBS not in ("thread", "queue"):
+    raise ImproperlyConfigured("BESTVALUE_WEB_JOBS must be 'thread' or 'queue'")
 UPLOAD_ROOTS = [p for p in os.environ.get("BESTVALUE_WEB_SERVER_PATHS", "").split(os.pathsep) if p]
 
 REST_FRAMEWORK = {

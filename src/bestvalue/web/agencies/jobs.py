@@ -1,8 +1,13 @@
 """Ingestion in the background, with its progress in the database.
 
-One worker thread per process: an ingest writes its agency's DuckDB file, and one writer at a
-time is what DuckDB allows. For several server processes, run ingestion through a queue
-(`python -m bestvalue.web ingest UPLOAD_ID` does the same work).
+Two ways, chosen by ``BESTVALUE_WEB_JOBS``:
+
+- ``thread`` (the default, for one server process): a worker thread in the web process.
+- ``queue`` (for several server processes, e.g. gunicorn workers): the upload row waits as
+  *queued* in the database, and ``python -m bestvalue.web work`` (one or more worker processes)
+  claims and runs it. The database is the queue: no broker to install.
+
+Either way one agency's uploads are loaded one at a time, since DuckDB allows one writer.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from django.conf import settings
 from django.db import close_old_connections
 
 from ... import ingest, open_warehouse
@@ -94,5 +100,34 @@ def _threaded(upload_id: int) -> None:
         close_old_connections()
 
 
-def submit(upload_id: int) -> Future[None]:
+def submit(upload_id: int) -> Future[None] | None:
+    """Start loading the upload now (thread), or leave it queued for a worker (queue)."""
+    if settings.JOBS == "queue":
+        return None
     return _POOL.submit(_threaded, upload_id)
+
+
+def outcome(upload_id: int) -> str:
+    upload = Upload.objects.get(pk=upload_id)
+    if upload.status == Upload.Status.DONE:
+        return f"loaded, {upload.processes} processes, {len(upload.rejects)} refused"
+    return f"{upload.status}: {upload.error}"
+
+
+def claim() -> int | None:
+    """Take the oldest queued upload of an agency that is not loading another one; None when
+    there is none. The conditional update makes two workers never take the same upload."""
+    busy = Upload.objects.filter(status=Upload.Status.RUNNING).values("agency_id")
+    waiting = (
+        Upload.objects.filter(status=Upload.Status.QUEUED)
+        .exclude(agency_id__in=busy)
+        .order_by("created", "pk")
+        .values_list("pk", flat=True)
+    )
+    for pk in waiting[:20]:
+        taken = Upload.objects.filter(pk=pk, status=Upload.Status.QUEUED).update(
+            status=Upload.Status.RUNNING
+        )
+        if taken:
+            return int(pk)
+    return None

@@ -85,3 +85,16 @@ class EconomicsForm(forms.Form):
     )
 
     clean_category = TenderForm.clean_category
+
+
+class BidsForm(forms.Form):
+    file = forms.FileField(
+        label=_("Bids (the workbook from the template, or JSON or YAML)"),
+        help_text=_("Sheets tender, criteria and bids."),
+    )
+
+    def clean_file(self) -> Any:
+        uploaded = self.cleaned_data["file"]
+        if not uploaded.name.lower().endswith((".xlsx", ".json", ".yaml", ".yml")):
+            raise forms.ValidationError(_("Give an .xlsx, .json or .yaml file."))
+        return uploaded

@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("agencies/<int:pk>/tender-package/", views.tender, name="tender"),
     path("agencies/<int:pk>/economics/", views.economics, name="economics"),
+    path("agencies/<int:pk>/bids/", views.bids, name="bids"),
     path(
         "api/agencies/<int:agency_pk>/gap-assessments/",
         api.GapAssessmentViewSet.as_view({"get": "list", "post": "create"}),

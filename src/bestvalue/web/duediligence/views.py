@@ -22,12 +22,14 @@ from ...duediligence import (
     tender_package,
 )
 from ...duediligence import render as render_package
-from ...economics import economic_case
+from ...economics import economic_case, evaluate_bids, read_tender
+from ...economics.bids_xlsx import write_template
+from ...errors import InputError
 from ..agencies import services
 from ..agencies.access import agency_for, require
 from ..agencies.models import CAN
 from ..agencies.views import _language
-from .forms import EconomicsForm, GapForm, TenderForm
+from .forms import BidsForm, EconomicsForm, GapForm, TenderForm
 from .models import GapAssessment
 
 CONTENT_TYPES = {
@@ -182,3 +184,42 @@ def _economic_case(agency: Any, data: dict[str, Any], lang: str) -> dict[str, An
     for p in meta["parameters"]:
         p["shown_source"] = p["source_es"] if lang == "es" else p["source"]
     return {"summary": summary, "meta": meta, "tornado": summary.tornado[:5]}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bids(request: HttpRequest, pk: int) -> HttpResponse:
+    agency, role = agency_for(request.user, pk)
+    require(role, "tender")
+    if request.GET.get("template") == "xlsx":
+        response = HttpResponse(
+            write_template(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="bids-template.xlsx"'
+        return response
+    form = BidsForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"agency": agency, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            context["result"] = _evaluate(form.cleaned_data["file"])
+        except InputError as exc:
+            form.add_error("file", exc.reason)
+    return render(request, "duediligence/bids.html", context)
+
+
+def _evaluate(uploaded: Any) -> Any:
+    """Read the uploaded file through the core's reader (it picks the format by its suffix)."""
+    import tempfile
+    from pathlib import Path
+
+    suffix = Path(uploaded.name).suffix.lower()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"bids{suffix}"
+        with path.open("wb") as out:
+            for chunk in uploaded.chunks():
+                out.write(chunk)
+        try:
+            return evaluate_bids(read_tender(path))
+        except InputError as exc:
+            raise InputError(uploaded.name, exc.reason, exc.location) from None
