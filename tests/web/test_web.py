@@ -203,14 +203,15 @@ def test_deploy_check_is_clean_under_production_settings(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_a_page_and_its_charts_rank_the_categories_once(client, world, monkeypatch):
+def test_the_load_prepares_the_dashboard_and_pages_share_it(client, world, monkeypatch):
     from bestvalue.web.agencies import services
 
     login(client, world["analyst_a"])
-    upload_real_file(client, world["a"])
+    upload_real_file(client, world["a"])  # the job ranks the categories before it reports done
     calls = []
     real = services.prioritise
     monkeypatch.setattr(services, "prioritise", lambda *a, **k: calls.append(1) or real(*a, **k))
+    services.forget()  # as another server process would be: only the disk copy is there
     pk = world["a"].pk
     for url in (
         reverse("agency_detail", args=[pk]),
@@ -219,10 +220,14 @@ def test_a_page_and_its_charts_rank_the_categories_once(client, world, monkeypat
         reverse("agency_detail", args=[pk]),
     ):
         assert client.get(url).status_code == 200
-    assert len(calls) == 1
-    world["a"].warehouse_path.touch()  # new data: computed again
+    assert calls == []
+    assert list((world["a"].folder / "computed").glob("*.pickle"))
+    world["a"].warehouse_path.touch()  # new data: computed again, once, and the old copy gone
     client.get(reverse("agency_detail", args=[pk]))
-    assert len(calls) == 2
+    client.get(reverse("chart", args=[pk, "heatmap"]))
+    assert len(calls) == 1
+    stamp = world["a"].warehouse_path.stat().st_mtime_ns
+    assert all(p.name.startswith(f"{stamp}-") for p in (world["a"].folder / "computed").glob("*"))
 
 
 def test_queued_uploads_are_loaded_by_the_worker(client, world, settings, monkeypatch):

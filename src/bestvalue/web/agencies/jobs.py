@@ -22,6 +22,7 @@ from ... import ingest, open_warehouse
 from ...categories import ensure_classified
 from ...errors import BestValueError
 from ...warehouse.ingest import Progress
+from . import services
 from .models import Upload
 
 _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bestvalue-ingest")
@@ -74,6 +75,8 @@ def run(upload_id: int) -> None:
             )
             # Classify now, in the one writer, so that pages only ever read.
             ensure_classified(wh, progress=UploadProgress(upload))
+        UploadProgress(upload).phase("preparing the dashboards")
+        services.warm(agency)
         upload.status = Upload.Status.DONE
         upload.processes = report.processes
         upload.releases = report.releases

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pickle
 import tempfile
 import threading
 from collections import OrderedDict
@@ -25,6 +27,7 @@ __all__ = [
     "assessment_file",
     "chart_svg",
     "forget",
+    "warm",
     "priorities",
     "priority_records",
     "spend_table",
@@ -68,27 +71,68 @@ def forget() -> None:
 
 
 def _cached(agency: Agency, name: str, compute: Callable[[], Any]) -> Any:
-    """What the core computed from this agency's warehouse, kept in this process until the
-    warehouse changes (its file's modification time is in the key): a page, its charts and the
-    API compute it once. Kept as objects, not pickled, because reading it is the hot path."""
+    """What the core computed from this agency's warehouse, kept until the warehouse changes
+    (its file's modification time is in the key): in this process as objects (reading it is the
+    hot path), and on disk beside the warehouse, so every server process and worker shares what
+    one computed (the ingest job computes the dashboards' share before it reports done)."""
     if not agency.warehouse_path.exists():
         raise NoData(_("No data loaded yet."))
-    key = f"{agency.pk}:{agency.warehouse_path.stat().st_mtime_ns}:{name}"
+    stamp = agency.warehouse_path.stat().st_mtime_ns
+    key = f"{agency.pk}:{stamp}:{name}"
     with _MEMO_LOCK:
         if key in _MEMO:
             _MEMO.move_to_end(key)
             return _MEMO[key]
-    try:
-        value = compute()
-    except NoData:
-        raise
-    except BestValueError as exc:  # e.g. no spend for the agency's country in its data
-        raise NoData(str(exc)) from exc
+    value = _from_disk(agency, stamp, name)
+    if value is None:
+        try:
+            value = compute()
+        except NoData:
+            raise
+        except BestValueError as exc:  # e.g. no spend for the agency's country in its data
+            raise NoData(str(exc)) from exc
+        _to_disk(agency, stamp, name, value)
     with _MEMO_LOCK:
         _MEMO[key] = value
         while len(_MEMO) > MEMO_SIZE:
             _MEMO.popitem(last=False)
     return value
+
+
+def _disk_path(agency: Agency, stamp: int, name: str) -> Path:
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
+    return agency.folder / "computed" / f"{stamp}-{safe}.pickle"
+
+
+def _from_disk(agency: Agency, stamp: int, name: str) -> Any:
+    """Only files this application wrote, in the agency's own data folder, are read back."""
+    path = _disk_path(agency, stamp, name)
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)  # noqa: S301 - our own file, see above
+    except (OSError, pickle.UnpicklingError, EOFError):
+        return None
+
+
+def _to_disk(agency: Agency, stamp: int, name: str, value: Any) -> None:
+    path = _disk_path(agency, stamp, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for old in path.parent.glob("*.pickle"):  # results of an older warehouse
+        if not old.name.startswith(f"{stamp}-"):
+            old.unlink(missing_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
+    with partial.open("wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(path)
+
+
+def warm(agency: Agency) -> None:
+    """Compute what the dashboard shows first, so no visitor waits for it."""
+    for compute in (lambda: spend_table(agency), lambda: priorities(agency)):
+        try:
+            compute()
+        except NoData:
+            return
 
 
 def spend_table(agency: Agency, level: str = "segment", prefix: str = "") -> pd.DataFrame:
