@@ -18,9 +18,9 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from bestvalue.web.agencies.models import Upload
+from bestvalue.web.agencies.models import Membership, Role, Upload
 
-from .conftest import PASSWORD, REAL_SUBMIT
+from .conftest import PASSWORD, REAL_SUBMIT, member
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "ocds"
 JALISCO = (
@@ -249,3 +249,42 @@ def test_queued_uploads_are_loaded_by_the_worker(client, world, settings, monkey
     second.refresh_from_db()
     assert first.status == "done" and first.processes == 1
     assert second.status == "done" and second.processes == 0  # the same file adds nothing
+
+
+def test_agency_administrators_manage_their_members(client, world):
+    agency = world["a"]
+    admin = member(agency, "root-a", Role.ADMINISTRATOR)
+    login(client, admin)
+    url = reverse("members", args=[agency.pk])
+    short = client.post(
+        url, {"action": "add", "username": "newbie", "role": "procurer", "password": "short"}
+    )
+    assert "too short" in short.content.decode()  # Django's password rules apply
+    added = client.post(
+        url,
+        {
+            "action": "add",
+            "username": "newbie",
+            "role": "procurer",
+            "password": "a-fine-long-password-9",
+        },
+    )
+    assert added.status_code == 302
+    newbie = Membership.objects.get(agency=agency, user__username="newbie")
+    assert newbie.role == "procurer"
+    client.post(url, {"action": "role", "membership": newbie.pk, "role": "auditor"})
+    newbie.refresh_from_db()
+    assert newbie.role == "auditor"
+    own = Membership.objects.get(agency=agency, user=admin)
+    kept = client.post(url, {"action": "remove", "membership": own.pk}, follow=True)
+    assert Membership.objects.filter(pk=own.pk).exists()  # the last administrator stays
+    assert "at least one administrator" in kept.content.decode()
+    # Another agency's membership cannot be touched from here.
+    other = Membership.objects.get(user=world["analyst_b"])
+    assert client.post(url, {"action": "remove", "membership": other.pk}).status_code == 404
+    client.logout()
+    login(client, world["analyst_a"])
+    assert client.get(url).status_code == 403  # analysts do not manage members
+    client.logout()
+    login(client, world["analyst_b"])
+    assert client.get(url).status_code == 404

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),
     path("agencies/<int:pk>/uploads/new/", views.upload_new, name="upload_new"),
+    path("agencies/<int:pk>/members/", views.members, name="members"),
     path("agencies/<int:pk>/uploads/<int:upload>/", views.upload_detail, name="upload_detail"),
     path("agencies/<int:pk>/assessment/<str:lang>.<str:fmt>", views.assessment, name="assessment"),
     path("agencies/<int:pk>/charts/<str:kind>.svg", views.chart, name="chart"),

@@ -4,7 +4,10 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
+
+from .models import Role
 
 
 def check_server_path(path: str) -> str:
@@ -32,4 +35,27 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(_("Choose a file or give a path on the server."))
         if data.get("server_path"):
             data["server_path"] = check_server_path(str(data["server_path"]))
+        return data
+
+
+class MemberForm(forms.Form):
+    """Add a person to the agency: an existing account by its user name, or a new one."""
+
+    username = forms.CharField(label=_("User name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    password = forms.CharField(
+        label=_("Password (only for a new account)"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("At least 12 characters. Leave empty to add an existing account."),
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        exists = get_user_model().objects.filter(username=data.get("username")).exists()
+        password = str(data.get("password") or "")
+        if not exists and not password:
+            raise forms.ValidationError(_("No account has that user name: give a password."))
+        if not exists:
+            password_validation.validate_password(password)
         return data

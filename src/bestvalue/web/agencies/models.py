@@ -26,6 +26,7 @@ CAN = {
     "gap_edit": {Role.ADMINISTRATOR, Role.ANALYST},
     "tender": {Role.ADMINISTRATOR, Role.ANALYST, Role.PROCURER},
     "economics": {Role.ADMINISTRATOR, Role.ANALYST, Role.PROCURER, Role.AUDITOR},
+    "manage_members": {Role.ADMINISTRATOR},
 }
 
 

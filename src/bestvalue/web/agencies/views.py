@@ -19,8 +19,8 @@ from ...categories.taxonomy import LEVELS
 from ..security import client_address, is_locked, record_failure
 from . import jobs, services
 from .access import agencies_of, agency_for, require
-from .forms import UploadForm
-from .models import CAN, Agency, Upload
+from .forms import MemberForm, UploadForm
+from .models import CAN, Agency, Membership, Role, Upload
 
 LEVEL_NAMES = {
     "segment": gettext_lazy("segment"),
@@ -159,6 +159,59 @@ def value_chain(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     return _svg(
         request, pk, valid, lambda agency, lang: services.value_chain_svg(agency, code, lang)
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def members(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agency's administrators add people, change roles and remove them; the agency always
+    keeps at least one administrator."""
+    agency, role = agency_for(request.user, pk)
+    require(role, "manage_members")
+    form = MemberForm(request.POST if request.POST.get("action") == "add" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "add" and form.is_valid():
+            _add_member(request, agency, form.cleaned_data)
+            return redirect("members", pk=agency.pk)
+        if action in ("role", "remove"):
+            _change_member(request, agency, action)
+            return redirect("members", pk=agency.pk)
+    people = agency.memberships.select_related("user").order_by("user__username")
+    context = {"agency": agency, "form": form, "people": people, "roles": Role.choices}
+    return render(request, "agencies/members.html", context)
+
+
+def _add_member(request: HttpRequest, agency: Agency, data: dict[str, object]) -> None:
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    user = users.filter(username=data["username"]).first()
+    if user is None:
+        user = users.create_user(str(data["username"]), password=str(data["password"]))
+    Membership.objects.update_or_create(
+        user=user, agency=agency, defaults={"role": str(data["role"])}
+    )
+    messages.success(request, _("%(name)s is a member now.") % {"name": user.get_username()})
+
+
+def _change_member(request: HttpRequest, agency: Agency, action: str) -> None:
+    membership = get_object_or_404(
+        Membership, pk=request.POST.get("membership", "0"), agency=agency
+    )
+    new_role = request.POST.get("role", "")
+    leaves_admin = membership.role == Role.ADMINISTRATOR and (
+        action == "remove" or new_role != Role.ADMINISTRATOR
+    )
+    admins = agency.memberships.filter(role=Role.ADMINISTRATOR).count()
+    if leaves_admin and admins == 1:
+        messages.error(request, _("The agency must keep at least one administrator."))
+        return
+    if action == "remove":
+        membership.delete()
+    elif new_role in Role.values:
+        membership.role = new_role
+        membership.save(update_fields=["role"])
 
 
 class LoginView(auth_views.LoginView):
