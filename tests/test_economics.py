@@ -191,6 +191,9 @@ def test_relative_scoring_reverses_ranks_and_is_flagged():
     without_z = evaluate_bids(_tender("relative_to_lowest", BIDS[:2]))
     assert [b["bidder"] for b in without_z.ranking] == ["X", "Y"]  # 85 and 84 points
     assert any("without Z's bid" in w for w in with_z.warnings)
+    spanish = evaluate_bids(_tender("relative_to_lowest", BIDS), "es")
+    assert any("sin la oferta de Z" in w for w in spanish.warnings)
+    assert spanish.ranking[0]["explanation"][0].endswith("(relativa al más bajo)")
 
 
 def test_linear_scoring_keeps_ranks_and_explains_each_score():

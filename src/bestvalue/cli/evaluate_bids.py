@@ -12,7 +12,7 @@ from ..economics import evaluate_bids, read_tender
 from ..economics.bids_xlsx import TEMPLATE, write_template
 from ..userfiles import dump_yaml
 from ..warehouse.export import write_workbook
-from .common import console, emit, format_option
+from .common import console, emit, format_option, lang_option
 
 
 def _template(fmt: str) -> str | bytes:
@@ -36,7 +36,10 @@ def _template(fmt: str) -> str | bytes:
     type=click.Choice(["xlsx", "yaml", "json"]),
     help="Write a tender to fill in (rules, criteria with RBC ones, bids) instead.",
 )
-def command(file: Path | None, fmt: str, output: Path | None, template: str | None) -> None:
+@lang_option
+def command(
+    file: Path | None, fmt: str, output: Path | None, template: str | None, lang: str
+) -> None:
     """Score the bids in FILE (JSON, YAML or XLSX; see --template and examples/), exclude those
     below thresholds, rank them, explain every score and warn of rank reversals."""
     if template:
@@ -44,7 +47,7 @@ def command(file: Path | None, fmt: str, output: Path | None, template: str | No
         return
     if file is None:
         raise click.UsageError("give the bids FILE, or --template FORMAT to start one")
-    result = evaluate_bids(read_tender(file))
+    result = evaluate_bids(read_tender(file), lang)
     if fmt == "json":
         click.echo(
             json.dumps(

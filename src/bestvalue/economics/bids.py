@@ -20,6 +20,37 @@ __all__ = ["FORMULAS", "Evaluation", "evaluate_bids", "read_tender"]
 
 PriceFormula = Callable[[float, list[float], Mapping[str, Any]], float]
 
+TEXTS = {
+    "en": {
+        "price": "price {price}: {weight} × {share} = {points} ({formula})",
+        "below_minimum": "{name} {score} is below the minimum {minimum}",
+        "below_threshold": "quality {quality} is below the threshold {threshold}",
+        "reversal": "rank reversal: without {left_out}'s bid the order of the others becomes "
+        "{new} (was {old})",
+        "relative": "the {formula} formula scores each price against the others: adding or "
+        "removing a bid can change the order of the rest; a linear formula between buyer-set "
+        "bounds cannot",
+        "linear": "linear",
+        "relative_to_lowest": "relative to the lowest",
+    },
+    "es": {
+        "price": "precio {price}: {weight} × {share} = {points} ({formula})",
+        "below_minimum": "{name} {score} está por debajo del mínimo {minimum}",
+        "below_threshold": "la calidad {quality} está por debajo del umbral {threshold}",
+        "reversal": "inversión de rangos: sin la oferta de {left_out} el orden de las demás "
+        "pasa a ser {new} (era {old})",
+        "relative": "la fórmula {formula} puntúa cada precio frente a los demás: agregar o "
+        "quitar una oferta puede cambiar el orden del resto; una fórmula lineal entre límites "
+        "fijados por el comprador no",
+        "linear": "lineal",
+        "relative_to_lowest": "relativa al más bajo",
+    },
+}
+
+
+def _t(lang: str, key: str, **values: Any) -> str:
+    return TEXTS.get(lang, TEXTS["en"])[key].format(**values)
+
 
 def _relative_to_lowest(price: float, prices: list[float], tender: Mapping[str, Any]) -> float:
     return min(prices) / price
@@ -88,7 +119,7 @@ def _problems(t: Mapping[str, Any]) -> list[str]:
 
 
 def _quality(
-    bid: Mapping[str, Any], tender: Mapping[str, Any]
+    bid: Mapping[str, Any], tender: Mapping[str, Any], lang: str = "en"
 ) -> tuple[float, list[str], list[str]]:
     points, lines, failures = 0.0, [], []
     for c in tender["criteria"]:
@@ -99,22 +130,29 @@ def _quality(
             f"{c['name']}: {score:g}/{c['max']} × {float(c['weight']) * 100:g} = {earned:.2f}"
         )
         if score < float(c.get("minimum", 0)):
-            failures.append(f"{c['name']} {score:g} is below the minimum {c['minimum']}")
+            failures.append(
+                _t(lang, "below_minimum", name=c["name"], score=f"{score:g}", minimum=c["minimum"])
+            )
     quality_max = sum(float(c["weight"]) for c in tender["criteria"]) * 100
     threshold = float(tender.get("minimum_quality", 0))
     if quality_max and points / quality_max < threshold:
         failures.append(
-            f"quality {points / quality_max:.0%} is below the threshold {threshold:.0%}"
+            _t(
+                lang,
+                "below_threshold",
+                quality=f"{points / quality_max:.0%}",
+                threshold=f"{threshold:.0%}",
+            )
         )
     return points, lines, failures
 
 
-def _rank(tender: Mapping[str, Any], bids: list[Mapping[str, Any]]) -> Evaluation:
+def _rank(tender: Mapping[str, Any], bids: list[Mapping[str, Any]], lang: str = "en") -> Evaluation:
     formula, _ = FORMULAS[tender["price_formula"]]
     qualified: list[dict[str, Any]] = []
     excluded: list[dict[str, Any]] = []
     for bid in bids:
-        quality, lines, failures = _quality(bid, tender)
+        quality, lines, failures = _quality(bid, tender, lang)
         entry = {
             "bidder": bid["bidder"],
             "price": float(bid["price"]),
@@ -129,11 +167,16 @@ def _rank(tender: Mapping[str, Any], bids: list[Mapping[str, Any]]) -> Evaluatio
     for b in qualified:
         share = formula(b["price"], prices, tender)
         b["price_points"] = weight * share
-        b["explanation"] = [
-            f"price {b['price']:,.2f}: {weight:g} × {share:.4f} = {b['price_points']:.2f} "
-            f"({tender['price_formula']})",
-            *b["explanation"],
-        ]
+        price_line = _t(
+            lang,
+            "price",
+            price=f"{b['price']:,.2f}",
+            weight=f"{weight:g}",
+            share=f"{share:.4f}",
+            points=f"{b['price_points']:.2f}",
+            formula=_t(lang, tender["price_formula"]),
+        )
+        b["explanation"] = [price_line, *b["explanation"]]
         b["total"] = b["price_points"] + b["quality"]
     ranking = sorted(qualified, key=lambda b: -b["total"])
     for i, b in enumerate(ranking, start=1):
@@ -141,24 +184,20 @@ def _rank(tender: Mapping[str, Any], bids: list[Mapping[str, Any]]) -> Evaluatio
     return Evaluation(ranking, excluded)
 
 
-def evaluate_bids(tender: Mapping[str, Any]) -> Evaluation:
-    """Score, exclude, rank and explain; check whether removing any bid reverses two others."""
+def evaluate_bids(tender: Mapping[str, Any], lang: str = "en") -> Evaluation:
+    """Score, exclude, rank and explain (in ``lang``); check whether removing any bid reverses
+    two others."""
     bids = list(tender["bids"])
-    result = _rank(tender, bids)
+    result = _rank(tender, bids, lang)
     order = [b["bidder"] for b in result.ranking]
     for left_out in order:
         rest = [b for b in bids if b["bidder"] != left_out]
-        new = [b["bidder"] for b in _rank(tender, rest).ranking]
+        new = [b["bidder"] for b in _rank(tender, rest, lang).ranking]
         old = [x for x in order if x != left_out]
         if new != old:
             result.warnings.append(
-                f"rank reversal: without {left_out}'s bid the order of the others becomes "
-                f"{' > '.join(new)} (was {' > '.join(old)})"
+                _t(lang, "reversal", left_out=left_out, new=" > ".join(new), old=" > ".join(old))
             )
     if FORMULAS[tender["price_formula"]][1]:
-        result.warnings.append(
-            f"the {tender['price_formula']} formula scores each price against the others: adding "
-            "or removing a bid can change the order of the rest; a linear formula between "
-            "buyer-set bounds cannot"
-        )
+        result.warnings.append(_t(lang, "relative", formula=_t(lang, tender["price_formula"])))
     return result

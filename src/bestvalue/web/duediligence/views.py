@@ -202,13 +202,13 @@ def bids(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"agency": agency, "form": form}
     if request.method == "POST" and form.is_valid():
         try:
-            context["result"] = _evaluate(form.cleaned_data["file"])
+            context["result"] = _evaluate(form.cleaned_data["file"], _language(request))
         except InputError as exc:
             form.add_error("file", exc.reason)
     return render(request, "duediligence/bids.html", context)
 
 
-def _evaluate(uploaded: Any) -> Any:
+def _evaluate(uploaded: Any, lang: str) -> Any:
     """Read the uploaded file through the core's reader (it picks the format by its suffix)."""
     import tempfile
     from pathlib import Path
@@ -220,6 +220,6 @@ def _evaluate(uploaded: Any) -> Any:
             for chunk in uploaded.chunks():
                 out.write(chunk)
         try:
-            return evaluate_bids(read_tender(path))
+            return evaluate_bids(read_tender(path), lang)
         except InputError as exc:
             raise InputError(uploaded.name, exc.reason, exc.location) from None
