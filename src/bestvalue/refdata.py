@@ -23,7 +23,8 @@ from .errors import InputError
 
 __all__ = ["bundled_json", "PACKAGES", "Resource", "catalogue", "load", "resource", "user_rows"]
 
-PACKAGES = ("classifications", "money", "risk")
+# Tables (CSV, read with ``load``) and curated documents (JSON, read with ``bundled_json``).
+PACKAGES = ("classifications", "money", "risk", "economics", "duediligence")
 
 
 @dataclass(frozen=True)
