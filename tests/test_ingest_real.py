@@ -128,3 +128,35 @@ def test_country_and_sources_are_recorded(duck):
     sources = duck.sql("SELECT * FROM sources").to_pylist()
     assert len(sources) == 20
     assert all(len(s["sha256"]) == 64 and s["encoding"] == "utf-8" for s in sources)
+
+
+def _fingerprint(wh) -> dict[str, object]:
+    """Every derived table's rows, whatever their order and the time of loading."""
+    out = {}
+    for table in ("processes", "items", "awards", "contracts", "parties"):
+        frame = wh.table(table).to_pandas()
+        frame = frame.drop(columns=[c for c in frame.columns if c in ("ingest_id", "loaded_at")])
+        out[table] = sorted(frame.astype(str).itertuples(index=False, name=None))
+    return out
+
+
+def test_worker_processes_compile_exactly_what_one_process_does(tmp_path, monkeypatch):
+    from conftest import COUNTRIES, FIXTURES
+
+    from bestvalue import ingest, open_warehouse
+    from bestvalue.warehouse import compiling
+
+    def load(name: str) -> dict[str, object]:
+        with open_warehouse(tmp_path / f"{name}.duckdb") as wh:
+            for publisher, country in COUNTRIES.items():
+                ingest([FIXTURES / publisher], wh, country=country, skip_bad=True)
+            return _fingerprint(wh)
+
+    monkeypatch.setenv("BESTVALUE_INGEST_WORKERS", "1")
+    alone = load("alone")
+    monkeypatch.setenv("BESTVALUE_INGEST_WORKERS", "2")
+    monkeypatch.setattr(compiling, "PARALLEL_FROM", 1)  # the samples are small: force the pool
+    monkeypatch.setattr(compiling, "CHUNK", 7)  # and many chunks, to test their order
+    assert compiling.workers_for(10) == 2
+    assert load("pool") == alone
+    assert len(alone["processes"]) > 50

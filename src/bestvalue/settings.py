@@ -56,6 +56,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Documents staged per batch while ingesting; bounds memory use.",
     ),
     Setting(
+        "ingest_workers",
+        "BESTVALUE_INGEST_WORKERS",
+        "0",
+        "Processes that compile OCDS side by side when an ingest touches many processes (0: one "
+        "per core; 1: compile in the main process).",
+    ),
+    Setting(
         "whole_file_mb",
         "BESTVALUE_WHOLE_FILE_MB",
         "16",

@@ -23,12 +23,12 @@ import pyarrow.parquet as pq
 
 from .. import settings
 from ..errors import InputError, Location
-from ..ocds.compile import CompileError, compile_documents, date_key
+from ..ocds.compile import date_key
 from ..ocds.reader import Document, Problem, read
 from ..ocds.sources import Fingerprint, Source, discover
 from ..ocds.validate import check_release
 from .base import Commit, Warehouse
-from .normalise import normalise
+from .compiling import compile_chunks, workers_for
 from .schema import COMPILED, TABLES
 from .staging import RAW_SCHEMA, Stage
 
@@ -292,45 +292,21 @@ def _latest_per_id(group: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _compile(run: _Run, path: Path) -> int:
-    run.progress.phase("compile", run.stage.affected_count())
+    affected = run.stage.affected_count()
+    run.progress.phase("compile", affected)
+    groups = (
+        _latest_per_id(g)
+        for g in _groups(run.stage.documents_by_ocid(int(settings.get("batch_rows"))))
+    )
     writer = pq.ParquetWriter(str(path), COMPILED.arrow)
-    rows: list[dict[str, Any]] = []
-    count = written = 0
+    written = 0
     try:
-        for group in _groups(run.stage.documents_by_ocid(int(settings.get("batch_rows")))):
-            row = _compile_group(run, _latest_per_id(group))
-            count += 1
-            if count % 500 == 0:  # progress bars are slow: report in steps
-                run.progress.step(500)
-            if row is None:
-                continue
-            written += 1
-            rows.append(row)
-            if len(rows) >= 1000:
-                writer.write_table(pa.Table.from_pylist(rows, schema=COMPILED.arrow))
-                rows.clear()
-        writer.write_table(pa.Table.from_pylist(rows, schema=COMPILED.arrow))
-        run.progress.step(count % 500)
+        for table, failures, count in compile_chunks(groups, workers_for(affected)):
+            for files, ocid, reason in failures:
+                run.reject(files, Location(), reason, ocid, "")
+            writer.write_table(table)
+            written += table.num_rows
+            run.progress.step(count)
     finally:
         writer.close()
     return written
-
-
-def _compile_group(run: _Run, group: list[dict[str, Any]]) -> dict[str, Any] | None:
-    ocid = group[0]["ocid"]
-    try:
-        release, method = compile_documents([(r["kind"], orjson.loads(r["doc"])) for r in group])
-    except CompileError as exc:
-        files = ", ".join(sorted({r["source"] for r in group}))
-        run.reject(files, Location(), f"cannot compile {ocid}: {exc}", ocid, "")
-        return None
-    latest = max(group, key=lambda r: (r["ingest_id"], r["seq"]))
-    meta = {
-        "ocid": ocid,
-        "source": latest["source"],
-        "country": next((r["country"] for r in reversed(group) if r["country"]), None),
-        "compiled_by": method,
-        "release_count": sum(1 for r in group if r["kind"] == "release"),
-        "ocds_version": next((r["version"] for r in reversed(group) if r["version"]), None),
-    }
-    return normalise(release, meta)
