@@ -342,8 +342,8 @@ def write(results: list[dict]) -> None:
         "cost per document.",
         "- The 5× goal needs the per-document work out of Python: parsing and merging in "
         "native code, and the typed rows built inside DuckDB (`json_transform`) rather than "
-        "in Python. The workers' peak RSS is not in the table (it is that of the main "
-        "process); each worker holds at most two chunks of 500 processes.",
+        "in Python. Peak RSS covers the worker processes too (the largest process of the "
+        "pipeline); each worker holds at most two chunks of 500 processes.",
         "",
     ]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")
