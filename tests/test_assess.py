@@ -93,6 +93,7 @@ def test_each_prioritised_category_gets_an_economic_case_by_default(reports):
     html = (root / "es" / "report.html").read_text()
     assert "El caso económico" in html and "Valores presentes esperados" in html
     assert "nivel alto" in html  # the incident probability's tier, in Spanish
+    assert "Sobreprecio de certificación" in html and ">fija<" in html  # labels, not identifiers
 
 
 def test_every_message_has_english_and_spanish_with_the_same_placeholders():

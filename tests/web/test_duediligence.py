@@ -128,6 +128,7 @@ def test_tender_package_and_economic_case_forms(client, world):
     ).content.decode()
     assert "P10" in case and "Probabilidad de que la CER ahorre dinero" in case
     assert "tasa social de descuento" in case  # the sources, in Spanish
+    assert "Tasa de descuento <small>(discount_rate)</small>" in case
 
 
 def test_gap_assessments_through_the_api(world):

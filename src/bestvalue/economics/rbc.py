@@ -30,6 +30,7 @@ from ..userfiles import read_mapping
 from .montecarlo import Param, Summary, sample, simulate
 
 __all__ = [
+    "LABELS",
     "REQUIRED",
     "SOCIAL",
     "defaults",
@@ -68,6 +69,42 @@ SOCIAL = (
     "drop_off",
 )
 TIER_ES = {"high": "alto", "medium": "medio", "low": "bajo"}
+# What people read for each parameter (the identifier stays what files use).
+LABELS = {
+    "years": ("Contract length (years)", "Duración del contrato (años)"),
+    "discount_rate": ("Discount rate", "Tasa de descuento"),
+    "annual_value": ("Yearly value of the contract", "Valor anual del contrato"),
+    "audits_per_year": ("Audits per year", "Auditorías por año"),
+    "audit_cost": ("Cost of an audit", "Costo de una auditoría"),
+    "certification_premium": (
+        "Certification premium (share of yearly value)",
+        "Sobreprecio de certificación (proporción del valor anual)",
+    ),
+    "administration_cost": ("Administration per year", "Administración por año"),
+    "training_cost": ("Training (once)", "Capacitación (una vez)"),
+    "incident_probability": (
+        "Probability of an incident per year",
+        "Probabilidad de un incidente por año",
+    ),
+    "effectiveness": (
+        "Share of incidents due diligence prevents",
+        "Proporción de incidentes que evita la debida diligencia",
+    ),
+    "disruption_cost": (
+        "Disruption (share of yearly value)",
+        "Interrupción (proporción del valor anual)",
+    ),
+    "retender_cost": ("Cost of re-tendering", "Costo de volver a licitar"),
+    "litigation_cost": ("Litigation per incident", "Litigio por incidente"),
+    "remediation_cost": ("Remediation per incident", "Reparación por incidente"),
+    "reputation_cost": ("Reputation per incident", "Reputación por incidente"),
+    "social_quantity": ("Social outcomes per year", "Resultados sociales por año"),
+    "social_proxy": ("Value of one outcome", "Valor de un resultado"),
+    "deadweight": ("Deadweight", "Peso muerto"),
+    "displacement": ("Displacement", "Desplazamiento"),
+    "attribution": ("Attribution to others", "Atribución a otros"),
+    "drop_off": ("Drop-off per year", "Caída por año"),
+}
 HIGH, MEDIUM = 2.5, 1.5  # the most salient risk (0-3) from which a category is high or medium
 
 
@@ -224,6 +261,8 @@ def economic_case(
     meta["parameters"] = [
         {
             "name": p.name,
+            "label_en": LABELS[p.name][0],
+            "label_es": LABELS[p.name][1],
             "distribution": p.kind,
             "values": list(p.values),
             "unit": specs[p.name].get("unit", ""),

@@ -87,6 +87,7 @@ def economic_cases(
                 "p90": summary.p90,
                 "probability_positive": summary.probability_positive,
                 "tornado": summary.tornado[:5],
+                "labels": {p["name"]: p[f"label_{lang}"] for p in meta["parameters"]},
                 "expected": meta["expected"],
                 "parameters": meta["parameters"],
                 "chart": chart,

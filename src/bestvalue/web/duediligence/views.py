@@ -181,9 +181,13 @@ def _economic_case(agency: Any, data: dict[str, Any], lang: str) -> dict[str, An
         },
     }
     __, summary, meta = economic_case(doc, draws=20_000, seed=0, where="form")
+    labels = {}
     for p in meta["parameters"]:
         p["shown_source"] = p["source_es"] if lang == "es" else p["source"]
-    return {"summary": summary, "meta": meta, "tornado": summary.tornado[:5]}
+        p["label"] = p[f"label_{lang}"]
+        labels[p["name"]] = p["label"]
+    tornado = [r | {"label": labels[str(r["parameter"])]} for r in summary.tornado[:5]]
+    return {"summary": summary, "meta": meta, "tornado": tornado}
 
 
 @login_required
