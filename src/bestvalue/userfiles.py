@@ -15,7 +15,7 @@ import yaml
 
 from .errors import InputError, Location
 
-__all__ = ["dump_yaml", "read_mapping"]
+__all__ = ["dump_yaml", "open_workbook", "read_mapping"]
 
 
 def read_mapping(path: str | Path) -> dict[str, Any]:
@@ -50,6 +50,16 @@ def _yaml(path: Path, text: str) -> Any:
         raise InputError(str(path), f"not valid YAML: {exc.problem}", Location(line=line)) from None
     except yaml.YAMLError as exc:
         raise InputError(str(path), f"not valid YAML: {exc}") from None
+
+
+def open_workbook(path: Path) -> Any:
+    """A workbook to read (values, not formulas), or an error naming the file."""
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise InputError(str(path), f"cannot read the workbook: {exc}") from None
 
 
 def dump_yaml(doc: Any) -> str:

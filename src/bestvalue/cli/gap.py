@@ -136,9 +136,8 @@ def policy_command(
 
 
 def _prioritised(country: str, top: int, options: dict[str, Any]) -> list[str]:
-    from ..risk import prioritise
+    from ..risk import prioritise, top_ranked
 
     with open_from(options, read_only=True) as warehouse, PhaseProgress() as progress:
         ranked = prioritise(warehouse, country, top=top, progress=progress)
-    ranked = ranked[ranked["rank"].notna()].sort_values("rank")
-    return [str(code) for code in ranked["category_code"].head(top)]
+    return [str(code) for code in top_ranked(ranked, top).category_code]

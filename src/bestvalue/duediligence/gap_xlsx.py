@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Location
+from ..userfiles import open_workbook
 from .gap import questionnaire
 
 __all__ = ["read_workbook", "write_workbook"]
@@ -63,12 +64,7 @@ def write_workbook(lang: str = "en") -> bytes:
 
 
 def read_workbook(path: Path) -> dict[str, Any]:
-    from openpyxl import load_workbook
-
-    try:
-        ws = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise InputError(str(path), f"cannot read the workbook: {exc}") from None
+    ws = open_workbook(path).worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
     if len(rows) < FIRST_ROW - 1 or rows[FIRST_ROW - 2][0] not in ("Question", "Pregunta"):
         raise InputError(

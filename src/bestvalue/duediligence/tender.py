@@ -7,15 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from ..categories.taxonomy import taxonomy
-from ..errors import BestValueError, InputError, Location
+from ..errors import InputError, Location
 from ..refdata import bundled_json
-from ..risk import category_profile, country_context, saliency
+from ..risk import saliency_of
 from ..risk.countries import country_name, iso3
 from ..risk.profiles import dimensions
 from ..userfiles import read_mapping
 from .document import Document, render_document
 
-__all__ = ["library", "render", "saliency_of", "salient_risks", "tender_document", "tender_package"]
+__all__ = ["library", "render", "salient_risks", "tender_document", "tender_package"]
 
 SALIENT = 2.0  # saliency (0-3) from which a dimension calls for requirements
 # The stages whose evidence comes from the supplier (the others are the buyer's own work).
@@ -121,15 +121,6 @@ def _problem(r: Any, stages: dict[str, Any], known: set[str]) -> str | None:
         if not isinstance(text, dict) or not text.get("en") or not text.get("es"):
             return f"{key} needs its text in English and Spanish (en, es)"
     return None if r.get("source") else "source: say where the idea comes from"
-
-
-def saliency_of(code: str, country: str) -> dict[str, float]:
-    """Every risk dimension's saliency (0-3) for the category in the country, where known."""
-    code3 = iso3(country)
-    if code3 is None:
-        raise BestValueError(f"{country!r} is not an ISO 3166 country code")
-    salient = saliency(category_profile(code), country_context(code3))
-    return {d: float(v) for d, v in salient.items() if v is not None}
 
 
 def salient_risks(code: str, country: str) -> dict[str, float]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..userfiles import open_workbook
 
 __all__ = ["TEMPLATE", "read_workbook", "write_template"]
 
@@ -101,12 +102,7 @@ def write_template(tender: dict[str, Any] | None = None) -> bytes:
 
 
 def read_workbook(path: Path) -> dict[str, Any]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise InputError(str(path), f"cannot read the workbook: {exc}") from None
+    wb = open_workbook(path)
     missing = {"tender", "criteria", "bids"} - set(wb.sheetnames)
     if missing:
         raise InputError(

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Param", "Summary", "sample", "simulate"]
+__all__ = ["Param", "Summary", "sample", "simulate", "summarise"]
 
 Model = Callable[[Mapping[str, np.ndarray]], np.ndarray]
 
@@ -106,8 +106,15 @@ def simulate(
     model: Model, params: list[Param], draws: int = 100_000, seed: int = 0
 ) -> tuple[np.ndarray, Summary]:
     values = model(sample(params, draws, seed))
+    return values, summarise(values, model, params, seed)
+
+
+def summarise(values: np.ndarray, model: Model, params: list[Param], seed: int = 0) -> Summary:
+    """The summary of ``values``, the model's output on ``sample(params, len(values), seed)``
+    (for a caller that already has them), with its sensitivity."""
+    draws = len(values)
     p10, p50, p90 = (float(x) for x in np.percentile(values, [10, 50, 90]))
-    summary = Summary(
+    return Summary(
         draws,
         p10,
         p50,
@@ -117,4 +124,3 @@ def simulate(
         _tornado(model, params, seed),
         _sobol(model, params, min(draws, 20_000), seed),
     )
-    return values, summary

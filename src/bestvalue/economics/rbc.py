@@ -27,7 +27,7 @@ import numpy as np
 from ..errors import InputError, Location
 from ..refdata import bundled_json
 from ..userfiles import read_mapping
-from .montecarlo import Param, Summary, sample, simulate
+from .montecarlo import Param, Summary, sample, summarise
 
 __all__ = [
     "LABELS",
@@ -114,7 +114,7 @@ def defaults() -> dict[str, Any]:
 
 def risk_tier(code: str, country: str) -> tuple[str, float]:
     """high, medium or low, from the category's most salient risk in the country."""
-    from ..duediligence.tender import saliency_of
+    from ..risk import saliency_of
 
     top = max(saliency_of(code, country).values(), default=0.0)
     return ("high" if top >= HIGH else "medium" if top >= MEDIUM else "low"), top
@@ -254,8 +254,10 @@ def economic_case(
         params, meta = params_from(source, where)
     else:
         params, meta = read_params(source)
-    values, summary = simulate(saving, params, draws, seed)
-    means = {k: float(v.mean()) for k, v in parts(sample(params, draws, seed)).items()}
+    blocks = parts(sample(params, draws, seed))  # drawn once: the saving and its blocks
+    values = blocks["saving"]
+    summary = summarise(values, saving, params, seed)
+    means = {k: float(v.mean()) for k, v in blocks.items()}
     specs = meta.pop("specs")
     meta["expected"] = means
     meta["parameters"] = [

@@ -22,7 +22,7 @@ import pyarrow as pa
 from .. import __version__, refdata
 from ..errors import BestValueError
 from ..frames import records
-from ..risk import Weights, supplier_countries
+from ..risk import Weights, supplier_countries, top_ranked
 from ..risk.charts import heat_map, risk_spend
 from ..risk.countries import country_name, iso3
 from ..risk.indicators import indicators
@@ -209,7 +209,7 @@ def _build(
     progress.phase("Drawing charts and value chains")
     risk_spend(ranked, str(staging / "risk_spend.svg"), lang, top)
     heat_map(ranked, str(staging / "heat_map.svg"), lang)
-    chosen = ranked[ranked["rank"].notna()].head(top)
+    chosen = top_ranked(ranked, top)
     priorities = []
     for row in chosen.itertuples():
         detail = _priority_detail(row, lang, wh, country, staging)

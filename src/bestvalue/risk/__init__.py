@@ -12,7 +12,7 @@ from ..warehouse.base import Warehouse
 from ..warehouse.ingest import Progress
 from .countries import country_name, iso3, iso3_of_name
 from .indicators import Indicator, import_indicator, indicators
-from .prioritise import DEFAULT_WEIGHTS, Weights, saliency
+from .prioritise import DEFAULT_WEIGHTS, Weights, saliency, top_ranked
 from .prioritise import prioritise as rank_categories
 from .profiles import DIMENSIONS, CategoryProfile, category_profile, country_context
 
@@ -30,8 +30,19 @@ __all__ = [
     "prioritise",
     "rank_categories",
     "saliency",
+    "saliency_of",
     "supplier_countries",
+    "top_ranked",
 ]
+
+
+def saliency_of(code: str, country: str) -> dict[str, float]:
+    """Every risk dimension's saliency (0-3) for the category in the country, where known."""
+    code3 = iso3(country)
+    if code3 is None:
+        raise BestValueError(f"{country!r} is not an ISO 3166 country code")
+    salient = saliency(category_profile(code), country_context(code3))
+    return {d: float(v) for d, v in salient.items() if v is not None}
 
 
 def supplier_countries(wh: Warehouse, code: str, *, country: str | None = None) -> pd.DataFrame:

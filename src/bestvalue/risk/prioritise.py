@@ -29,7 +29,7 @@ from .profiles import (
     dimensions,
 )
 
-__all__ = ["DEFAULT_WEIGHTS", "OUTPUT_COLUMNS", "Weights", "prioritise", "saliency"]
+__all__ = ["DEFAULT_WEIGHTS", "OUTPUT_COLUMNS", "Weights", "prioritise", "saliency", "top_ranked"]
 
 CRITERIA = ("spend", "risk", "leverage", "scope")
 DEFAULT_WEIGHTS: dict[str, Any] = {
@@ -96,6 +96,12 @@ class Weights:
         if sum(weights.criteria.values()) <= 0:
             raise InputError(str(path), "at least one criterion needs a weight above 0")
         return weights
+
+
+def top_ranked(ranked: pd.DataFrame, top: int) -> pd.DataFrame:
+    """The first ``top`` categories a ranking puts forward (those with enough evidence to be
+    ranked come first, in rank order)."""
+    return ranked[ranked["rank"].notna()].head(top)
 
 
 def saliency(profile: CategoryProfile, context: CountryContext) -> dict[str, float | None]:

@@ -12,7 +12,7 @@ from django.http import Http404
 
 from .models import CAN, Agency, Membership
 
-__all__ = ["BoundedLookup", "agencies_of", "agency_for", "require"]
+__all__ = ["BoundedLookup", "agencies_of", "agency_for", "database_id", "require"]
 
 
 def agencies_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Agency]:
@@ -24,17 +24,23 @@ def agencies_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Agency]:
 MAX_ID = 2**63 - 1  # the largest id a database key holds; beyond it nothing can be found
 
 
+def database_id(value: object) -> int:
+    """An id from a URL as a number a database key can hold, or 404 (SQLite would otherwise
+    fail on a too-large one with a server error)."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise Http404("no such object") from None
+    if not 0 < number <= MAX_ID:
+        raise Http404("no such object")
+    return number
+
+
 def agency_for(user: AbstractBaseUser | AnonymousUser, pk: int | str) -> tuple[Agency, str]:
     """The agency and the user's role in it, or 404 (another agency's id reveals nothing, and
     neither does an id that is not a number or too large for the database)."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404("no such agency") from None
-    if not 0 < pk <= MAX_ID:
-        raise Http404("no such agency")
     membership = (
-        Membership.objects.filter(user_id=getattr(user, "pk", None), agency_id=pk)
+        Membership.objects.filter(user_id=getattr(user, "pk", None), agency_id=database_id(pk))
         .select_related("agency")
         .first()
     )
@@ -49,13 +55,11 @@ def require(role: str, action: str) -> None:
 
 
 class BoundedLookup:
-    """For API views: an object id that no database key can hold is simply not found (SQLite
-    would otherwise fail on it with a server error)."""
+    """For API views: an object id that no database key can hold is simply not found."""
 
     kwargs: dict[str, Any]
 
     def get_object(self):  # type: ignore[no-untyped-def]
-        value = self.kwargs.get("pk")
-        if value is not None and not (str(value).isdigit() and 0 < int(str(value)) <= MAX_ID):
-            raise Http404("no such object")
+        if self.kwargs.get("pk") is not None:
+            database_id(self.kwargs["pk"])
         return super().get_object()  # type: ignore[misc]

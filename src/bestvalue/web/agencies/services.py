@@ -87,8 +87,6 @@ def _cached(agency: Agency, name: str, compute: Callable[[], Any]) -> Any:
     if value is None:
         try:
             value = compute()
-        except NoData:
-            raise
         except BestValueError as exc:  # e.g. no spend for the agency's country in its data
             raise NoData(str(exc)) from exc
         _to_disk(agency, stamp, name, value)

@@ -14,9 +14,9 @@ from .models import GapAssessment
 
 
 class GapAssessmentSerializer(serializers.ModelSerializer[GapAssessment]):
-    overall = serializers.SerializerMethodField()
-    themes = serializers.SerializerMethodField()
-    unanswered = serializers.SerializerMethodField()
+    overall = serializers.FloatField(read_only=True)
+    themes = serializers.DictField(child=serializers.FloatField(), read_only=True)
+    unanswered = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
         model = GapAssessment
@@ -38,17 +38,14 @@ class GapAssessmentSerializer(serializers.ModelSerializer[GapAssessment]):
             clean[qid] = {"level": entry.get("level"), "evidence": str(entry.get("evidence", ""))}
         return clean
 
-    def _report(self, obj: GapAssessment) -> Any:
-        return gap_analysis(obj.document(), "en")
-
-    def get_overall(self, obj: GapAssessment) -> float:
-        return float(self._report(obj).overall)
-
-    def get_themes(self, obj: GapAssessment) -> dict[str, float]:
-        return {k: float(v) for k, v in self._report(obj).themes.items()}
-
-    def get_unanswered(self, obj: GapAssessment) -> list[str]:
-        return list(self._report(obj).unanswered)
+    def to_representation(self, instance: GapAssessment) -> dict[str, Any]:
+        """The stored answers, and the scores the core gives them (computed once per object)."""
+        data = super().to_representation(instance)
+        report = gap_analysis(instance.document(), "en")
+        data["overall"] = float(report.overall)
+        data["themes"] = {k: float(v) for k, v in report.themes.items()}
+        data["unanswered"] = list(report.unanswered)
+        return data
 
 
 class GapAssessmentViewSet(BoundedLookup, viewsets.ModelViewSet[GapAssessment]):

@@ -25,6 +25,7 @@ from ...duediligence import render as render_package
 from ...economics import economic_case, evaluate_bids, read_tender
 from ...economics.bids_xlsx import write_template
 from ...errors import InputError
+from ...risk import top_ranked
 from ..agencies import services
 from ..agencies.access import agency_for, require
 from ..agencies.models import CAN
@@ -51,7 +52,7 @@ def _priority_codes(agency: Any) -> list[str]:
         ranked = services.priorities(agency)
     except services.NoData:
         return []
-    return [str(c) for c in ranked[ranked["rank"].notna()].head(3).category_code]
+    return [str(c) for c in top_ranked(ranked, 3).category_code]
 
 
 @login_required
