@@ -288,3 +288,14 @@ def test_agency_administrators_manage_their_members(client, world):
     client.logout()
     login(client, world["analyst_b"])
     assert client.get(url).status_code == 404
+
+
+def test_the_load_phase_is_shown_in_the_readers_language(client, world):
+    running = Upload.objects.create(
+        agency=world["a"], source="x.json", status=Upload.Status.RUNNING, phase="compile"
+    )
+    login(client, world["analyst_a"])
+    page = client.get(
+        reverse("upload_detail", args=[world["a"].pk, running.pk]), HTTP_ACCEPT_LANGUAGE="es"
+    ).content.decode()
+    assert "(compilación)" in page

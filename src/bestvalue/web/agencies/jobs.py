@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import close_old_connections
+from django.utils.translation import gettext_noop
 
 from ... import ingest, open_warehouse
 from ...categories import ensure_classified
@@ -25,6 +26,17 @@ from ...warehouse.ingest import Progress
 from . import services
 from .models import Upload
 
+# The phases the core and this job report, marked for the translation catalogues: the upload
+# page shows each in the reader's language.
+PHASES = (
+    gettext_noop("reading"),
+    gettext_noop("compile"),
+    gettext_noop("Recognising codes"),
+    gettext_noop("Training the text classifier"),
+    gettext_noop("Classifying text"),
+    gettext_noop("Writing categories"),
+    gettext_noop("preparing the dashboards"),
+)
 _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bestvalue-ingest")
 
 
