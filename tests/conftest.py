@@ -29,6 +29,16 @@ def load_all(warehouse) -> None:
         ingest([FIXTURES / publisher], warehouse, country=country, skip_bad=True)
 
 
+def fingerprint(wh) -> dict[str, object]:
+    """Every derived table's rows, whatever their order and the time of loading."""
+    out = {}
+    for table in ("processes", "items", "awards", "contracts", "parties"):
+        frame = wh.table(table).to_pandas()
+        frame = frame.drop(columns=[c for c in frame.columns if c in ("ingest_id", "loaded_at")])
+        out[table] = sorted(frame.astype(str).itertuples(index=False, name=None))
+    return out
+
+
 @pytest.fixture(scope="session")
 def classified(tmp_path_factory):
     """The four real samples in one DuckDB warehouse, classified (shared: read it, don't write)."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import ocdsmerge
 import pytest
-from conftest import FIXTURES, PUBLISHERS, distinct_ocids, releases_by_ocid
+from conftest import FIXTURES, PUBLISHERS, distinct_ocids, fingerprint, releases_by_ocid
 
 from bestvalue import InputError, ingest
 
@@ -130,16 +130,6 @@ def test_country_and_sources_are_recorded(duck):
     assert all(len(s["sha256"]) == 64 and s["encoding"] == "utf-8" for s in sources)
 
 
-def _fingerprint(wh) -> dict[str, object]:
-    """Every derived table's rows, whatever their order and the time of loading."""
-    out = {}
-    for table in ("processes", "items", "awards", "contracts", "parties"):
-        frame = wh.table(table).to_pandas()
-        frame = frame.drop(columns=[c for c in frame.columns if c in ("ingest_id", "loaded_at")])
-        out[table] = sorted(frame.astype(str).itertuples(index=False, name=None))
-    return out
-
-
 def test_worker_processes_compile_exactly_what_one_process_does(tmp_path, monkeypatch):
     from conftest import COUNTRIES, FIXTURES
 
@@ -150,7 +140,7 @@ def test_worker_processes_compile_exactly_what_one_process_does(tmp_path, monkey
         with open_warehouse(tmp_path / f"{name}.duckdb") as wh:
             for publisher, country in COUNTRIES.items():
                 ingest([FIXTURES / publisher], wh, country=country, skip_bad=True)
-            return _fingerprint(wh)
+            return fingerprint(wh)
 
     monkeypatch.setenv("BESTVALUE_INGEST_WORKERS", "1")
     alone = load("alone")

@@ -63,6 +63,13 @@ SETTINGS: tuple[Setting, ...] = (
         "per core; 1: compile in the main process).",
     ),
     Setting(
+        "fast_ingest",
+        "BESTVALUE_FAST_INGEST",
+        "1",
+        "1: plain release packages and JSON lines are parsed and compiled in DuckDB (many times "
+        "faster), anything else by the Python reader and merge; 0: everything in Python.",
+    ),
+    Setting(
         "whole_file_mb",
         "BESTVALUE_WHOLE_FILE_MB",
         "16",

@@ -29,7 +29,9 @@ from ..ocds.sources import Fingerprint, Source, discover
 from ..ocds.validate import check_release
 from .base import Commit, Warehouse
 from .compiling import compile_chunks, workers_for
+from .fastload import SEQ_BITS, FastStage
 from .schema import COMPILED, TABLES
+from .sqlcompile import compile_plain
 from .staging import RAW_SCHEMA, Stage
 
 __all__ = ["IngestReport", "Progress", "ingest"]
@@ -55,6 +57,8 @@ class IngestReport:
     releases: int = 0
     compiled_releases: int = 0
     processes: int = 0
+    fast_files: int = 0  # files parsed by DuckDB (the others by the Python reader)
+    sql_processes: int = 0  # processes compiled in SQL (the others by the Python merge)
     rejects: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -73,6 +77,23 @@ class _Run:
     progress: Progress
     seq: int = 0
     sources: list[dict[str, Any]] = field(default_factory=list)
+
+    def source_row(
+        self, source: Source, fingerprint: Fingerprint, releases: int, compiled: int, rejected: int
+    ) -> dict[str, Any]:
+        """The ``sources`` row of one staged file."""
+        return {
+            "ingest_id": self.report.ingest_id,
+            "path": source.name,
+            "sha256": fingerprint.sha256,
+            "bytes": fingerprint.size,
+            "encoding": fingerprint.encoding,
+            "country": self.country,
+            "releases": releases,
+            "compiled_releases": compiled,
+            "rejected": rejected,
+            "loaded_at": datetime.now(UTC),
+        }
 
     def reject(self, path: str, location: Location, reason: str, ocid: Any, snippet: str) -> None:
         if not self.skip_bad:
@@ -113,6 +134,7 @@ def ingest(
             _stage_all(run, sources)
             stage.seal()
             _resolve_conflicts(run)
+            stage.settle()
             compiled = scratch / "compiled.parquet"
             report.processes = _compile(run, compiled)
             warehouse.commit(
@@ -137,7 +159,8 @@ def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
 
 def _stage_all(run: _Run, sources: list[Source]) -> None:
     known = run.warehouse.known_hashes()
-    for source in sources:
+    fast = FastStage(run, _stage_source) if settings.get("fast_ingest") == "1" else None
+    for index, source in enumerate(sources):
         fingerprint = _fingerprint(run, source)
         if fingerprint is None:
             continue
@@ -148,7 +171,13 @@ def _stage_all(run: _Run, sources: list[Source]) -> None:
         known.add(fingerprint.sha256)
         run.report.files += 1
         run.report.bytes += fingerprint.size
-        _stage_source(run, source, fingerprint)
+        run.seq = index << SEQ_BITS  # documents are ordered by file, whichever path reads them
+        if fast:
+            fast.add(index, source, fingerprint)
+        else:
+            _stage_source(run, source, fingerprint)
+    if fast:
+        fast.flush()
 
 
 def _fingerprint(run: _Run, source: Source) -> Fingerprint | None:
@@ -187,18 +216,13 @@ def _stage_source(run: _Run, source: Source, fingerprint: Fingerprint) -> None:
     run.report.releases += counts["release"]
     run.report.compiled_releases += counts["compiled"]
     run.sources.append(
-        {
-            "ingest_id": run.report.ingest_id,
-            "path": source.name,
-            "sha256": fingerprint.sha256,
-            "bytes": fingerprint.size,
-            "encoding": fingerprint.encoding,
-            "country": run.country,
-            "releases": counts["release"],
-            "compiled_releases": counts["compiled"],
-            "rejected": len(run.report.rejects) - counts["rejected"],
-            "loaded_at": datetime.now(UTC),
-        }
+        run.source_row(
+            source,
+            fingerprint,
+            counts["release"],
+            counts["compiled"],
+            len(run.report.rejects) - counts["rejected"],
+        )
     )
 
 
@@ -294,14 +318,20 @@ def _latest_per_id(group: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _compile(run: _Run, path: Path) -> int:
     affected = run.stage.affected_count()
     run.progress.phase("compile", affected)
-    groups = (
-        _latest_per_id(g)
-        for g in _groups(run.stage.documents_by_ocid(int(settings.get("batch_rows"))))
-    )
+    limit = int(settings.get("batch_rows"))
     writer = pq.ParquetWriter(str(path), COMPILED.arrow)
-    written = 0
+    written, exclude = 0, None
     try:
-        for table, failures, count in compile_chunks(groups, workers_for(affected)):
+        if settings.get("fast_ingest") == "1" and affected:
+            latest = run.stage.latest_documents()
+            for table in compile_plain(run.stage.con, latest, run.report.ingest_id):
+                writer.write_table(table)
+                written += table.num_rows
+                run.progress.step(table.num_rows)
+            run.report.sql_processes = written
+            exclude = "_sql_ocids"
+        groups = (_latest_per_id(g) for g in _groups(run.stage.documents_by_ocid(limit, exclude)))
+        for table, failures, count in compile_chunks(groups, workers_for(affected - written)):
             for files, ocid, reason in failures:
                 run.reject(files, Location(), reason, ocid, "")
             writer.write_table(table)

@@ -65,6 +65,15 @@ class Stage:
         self.path = scratch / "stage.parquet"
         self._writer: pq.ParquetWriter | None = pq.ParquetWriter(str(self.path), RAW_SCHEMA)
         con.execute("CREATE OR REPLACE TEMP TABLE _excluded (seq BIGINT)")
+        columns = ", ".join(
+            f"{f.name} {'BIGINT' if f.type == pa.int64() else 'VARCHAR'}" for f in RAW_SCHEMA
+        )
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_sql ({columns})")
+
+    def append_sql(self, query: str, params: list[object] | None = None) -> None:
+        """Stage the rows of a query (the columns of ``RAW_SCHEMA``) without leaving DuckDB."""
+        assert self._writer is not None, "the stage is sealed"
+        self.con.execute(f"INSERT INTO _stage_sql {query}", params or [])
 
     def append(self, rows: pa.Table) -> None:
         assert self._writer is not None, "the stage is sealed"
@@ -74,8 +83,9 @@ class Stage:
         """No more rows: make ``_stage`` queryable."""
         self.close()
         self.con.execute(
-            "CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM read_parquet("
-            f"{sql_string(self.path)}) WHERE seq NOT IN (SELECT seq FROM _excluded)"
+            "CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM (SELECT * FROM read_parquet("
+            f"{sql_string(self.path)}) UNION ALL SELECT * FROM _stage_sql) "
+            "WHERE seq NOT IN (SELECT seq FROM _excluded)"
         )
 
     def close(self) -> None:
@@ -100,31 +110,72 @@ class Stage:
     def drop_seq(self, seqs: list[int]) -> None:
         self.con.execute("INSERT INTO _excluded SELECT unnest(?::BIGINT[])", [seqs])
 
+    def settle(self) -> None:
+        """After the conflicts are resolved: keep the new documents in ``_new``, once."""
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE _new AS {self._new_documents()}")
+        self._settled = True
+
     def new_documents(self) -> str:
         """SQL of staged documents not already stored (identical copies are dropped)."""
+        return "SELECT * FROM _new" if getattr(self, "_settled", False) else self._new_documents()
+
+    def _new_documents(self) -> str:
+        # Decided on the narrow columns first: the documents' text is read once, at the end.
         return """
-            SELECT * EXCLUDE (rn) FROM (
-              SELECT *, row_number() OVER (PARTITION BY ocid, kind, doc_hash ORDER BY seq) AS rn
-              FROM _stage
-            ) s WHERE rn = 1 AND NOT EXISTS (
-              SELECT 1 FROM raw_documents r
-              WHERE r.ocid = s.ocid AND r.kind = s.kind AND r.doc_hash = s.doc_hash)
+            SELECT * FROM _stage WHERE seq IN (
+              SELECT min(seq) FROM _stage s GROUP BY ocid, kind, doc_hash
+              HAVING NOT EXISTS (
+                SELECT 1 FROM raw_documents r
+                WHERE r.ocid = s.ocid AND r.kind = s.kind AND r.doc_hash = s.doc_hash))
         """
 
     def affected_count(self) -> int:
         return int(self.con.execute("SELECT count(DISTINCT ocid) FROM _stage").fetchall()[0][0])
 
-    def documents_by_ocid(self, batch_rows: int) -> Iterator[pa.RecordBatch]:
-        """All stored and staged documents of the ocids this run touches, grouped by ocid."""
-        reader = self.con.sql(
-            f"""
+    def _touched(self, exclude: str | None) -> str:
+        """SQL of all stored and staged documents of the ocids this run touches."""
+        skip = f"AND ocid NOT IN (SELECT ocid FROM {exclude})" if exclude else ""
+        return f"""
             WITH touched AS (SELECT DISTINCT ocid FROM _stage),
             docs AS (
               SELECT * FROM raw_documents WHERE ocid IN (SELECT ocid FROM touched)
               UNION ALL ({self.new_documents()})
             )
-            SELECT ocid, kind, release_id, date_key, source, version, doc, country, ingest_id, seq
-            FROM docs ORDER BY ocid, ingest_id, seq
+            SELECT ocid, kind, release_id, date_key, source, version, doc, country, ingest_id, seq,
+                   doc_hash
+            FROM docs WHERE true {skip}
+        """
+
+    def documents_by_ocid(
+        self, batch_rows: int, exclude: str | None = None
+    ) -> Iterator[pa.RecordBatch]:
+        """The documents of the touched ocids (less those in table ``exclude``), by ocid."""
+        query = f"{self._touched(exclude)} ORDER BY ocid, ingest_id, seq"
+        yield from self.con.sql(query).to_arrow_reader(batch_rows)
+
+    def latest_documents(self) -> str:
+        """Make ``_latest``: the newest document per release id of each touched ocid, as
+        ``ingest._latest_per_id`` chooses, with when its id was first seen; return its name.
+
+        Chosen on the narrow columns (a compiled release is known by its hash), then joined to
+        the documents' text."""
+        self.con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE _latest AS
+            WITH docs AS ({self._touched(None)}),
+            chosen AS (
+              SELECT ingest_id, seq, first_seen FROM (
+                SELECT ingest_id, seq, row_number() OVER w AS rn,
+                       min(struct_pack(i := ingest_id, s := seq)) OVER w AS first_seen
+                FROM (SELECT ocid, kind, release_id, date_key, ingest_id, seq,
+                             doc_hash AS hash FROM docs)
+                WINDOW w AS (PARTITION BY ocid, kind,
+                             CASE WHEN kind = 'release' THEN release_id ELSE hash END
+                             ORDER BY date_key DESC, ingest_id DESC, seq DESC
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+              ) WHERE rn = 1
+            )
+            SELECT docs.*, chosen.first_seen FROM docs JOIN chosen USING (ingest_id, seq)
             """
-        ).to_arrow_reader(batch_rows)
-        yield from reader
+        )
+        return "_latest"

@@ -1,0 +1,250 @@
+"""Cut a JSON byte stream into its OCDS documents without parsing them in Python.
+
+Why: parsing every release into Python objects is most of an ingest's cost. This module only
+finds where each release starts and ends, with a vectorised structural scan (the first stage of
+simdjson, in numpy): unescaped quotes give the strings, brackets outside strings give the depth.
+The documents come out as byte slices, and DuckDB parses them (see ``warehouse.fastload``).
+
+Three shapes are cut: a release package (the elements of its ``releases`` array), JSON lines of
+bare releases, and a JSON array of releases. Anything else (record packages, concatenated JSON
+on one line, several packages in one file) raises :class:`Unsupported`, and the caller uses the
+streaming reader (:mod:`bestvalue.ocds.reader`), which handles every shape and names every error.
+Syntax is not checked here beyond the structure: DuckDB refuses what is not JSON.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+import numpy as np
+import orjson
+
+__all__ = ["Piece", "Splitter", "Unsupported"]
+
+CHUNK = 16 << 20
+HEAD_LIMIT = 1 << 20  # a package's releases array must start within this many bytes
+WHITESPACE = np.zeros(256, dtype=bool)
+WHITESPACE[list(b" \t\r\n")] = True
+QUOTE, SLASH, OPEN = 1, 2, 3
+CLASS = np.zeros(256, dtype=np.uint8)
+CLASS[ord('"')], CLASS[ord("\\")] = QUOTE, SLASH
+CLASS[list(b"{[")], CLASS[list(b"}]")] = OPEN, OPEN + 1
+RECORD_KEYS = ("compiledRelease", "versionedRelease")
+KEY_BEFORE = re.compile(rb'"(releases|records)"\s*:\s*$')
+
+
+class Unsupported(ValueError):
+    """The stream is not one of the shapes cut here; read it with the streaming reader."""
+
+
+@dataclass
+class Piece:
+    """Consecutive documents of one stream: their bytes, and where each one was."""
+
+    docs: list[bytes]
+    pointers: list[str]
+
+
+@dataclass
+class _State:
+    mode: str = ""  # package, lines or array
+    depth: int = 0  # the depth at which documents open
+    head: bytes = b""  # a package's bytes before its releases array
+    tail: list[bytes] = field(default_factory=list)  # ... and after it
+    count: int = 0
+    lines: int = 0  # newlines before the current buffer
+    closed: bool = False  # the releases array (or top-level array) has ended
+    concatenated: bool = False  # bare documents over several lines each, not JSON lines
+
+
+class Splitter:
+    """Iterate to get the documents of ``stream`` in order; then :meth:`package` gives the rest."""
+
+    def __init__(self, stream: BinaryIO, chunk: int = CHUNK) -> None:
+        self.stream, self.chunk, self.state = stream, chunk, _State()
+
+    @property
+    def mode(self) -> str:
+        return self.state.mode
+
+    @property
+    def alone(self) -> bool:
+        """One bare document in the whole stream: the reader's pointer for it is ``/``."""
+        return self.state.mode == "lines" and self.state.count == 1
+
+    def __iter__(self) -> Iterator[Piece]:
+        state, buffer = self.state, b""
+        while True:
+            data = self.stream.read(self.chunk)
+            buffer += data
+            if not state.mode:
+                buffer = _start(state, buffer, final=not data)
+                if not state.mode:
+                    continue
+            if state.closed:
+                state.tail.append(buffer)
+                buffer = b""
+                if sum(map(len, state.tail)) > HEAD_LIMIT:
+                    raise Unsupported("a large value follows the releases array")
+            else:
+                piece, buffer = _cut(state, buffer, final=not data)
+                if piece.docs:
+                    yield piece
+            if not data:
+                break
+        if buffer.strip() or (state.mode != "lines" and not state.closed):
+            raise Unsupported("the JSON does not end where expected")
+        if state.mode == "array" and b"".join(state.tail).strip():
+            raise Unsupported("something follows the top-level array")
+
+    def package(self) -> dict[str, Any]:
+        """The package metadata (everything but the releases), once iteration has ended."""
+        if self.state.mode != "package":
+            return {}
+        text = self.state.head + b"[]" + b"".join(self.state.tail)
+        try:
+            value = orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
+            raise Unsupported(f"the package around the releases is not JSON: {exc}") from exc
+        if not isinstance(value, dict) or {"records", "ocid", *RECORD_KEYS} & set(value):
+            raise Unsupported("a record, or a record package")
+        return {k: v for k, v in value.items() if k != "releases"}
+
+
+def _start(state: _State, buffer: bytes, final: bool) -> bytes:
+    """Recognise the shape from the first bytes; return the buffer from the first document."""
+    stripped = buffer.lstrip(b" \t\r\n")
+    if not stripped:
+        if final:
+            raise Unsupported("no JSON object or array found")
+        return buffer
+    if stripped[:1] == b"[":
+        state.mode, state.depth = "array", 1
+    elif stripped[:1] != b"{":
+        raise Unsupported("the stream does not start with a JSON object or array")
+    else:
+        opened = _package_array(stripped, final)
+        if opened == -1:
+            return buffer  # need more bytes to know
+        if opened is None:
+            state.mode, state.depth = "lines", 0
+        else:
+            state.mode, state.depth, state.head = "package", 2, stripped[:opened]
+            stripped = stripped[opened:]
+    state.lines = buffer[: len(buffer) - len(stripped)].count(b"\n")
+    return stripped[1:] if state.depth else stripped
+
+
+def _package_array(data: bytes, final: bool) -> int | None:
+    """The offset of the ``[`` of a top-level ``releases`` array, None if the first object has
+    none, -1 if more bytes are needed to tell."""
+    head = data[:HEAD_LIMIT]
+    positions, chars, depths = _structure(np.frombuffer(head, np.uint8), 0)
+    for pos, char, depth in zip(positions.tolist(), chars.tolist(), depths.tolist(), strict=True):
+        if depth == 1 and char in b"}]":
+            return None  # the first object ended: not a package
+        if depth == 1 and char == ord("["):
+            key = KEY_BEFORE.search(head[max(0, pos - 64) : pos])
+            if key and key.group(1) == b"records":
+                raise Unsupported("a record package")
+            if key:
+                return int(pos)
+    if len(data) >= HEAD_LIMIT:
+        raise Unsupported("no releases array near the start of the package")
+    return None if final else -1
+
+
+def _structure(buf: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions, bytes and depth-before of the brackets outside strings (buffer starts
+    outside a string, at ``depth``)."""
+    marked = np.flatnonzero(CLASS[buf])  # one pass over the bytes; the rest on far fewer
+    codes = CLASS[buf[marked]]
+    quote_at = marked[codes == QUOTE]
+    slashes = marked[codes == SLASH]
+    if len(slashes):
+        starts = slashes[np.r_[True, np.diff(slashes) != 1]]
+        ends = slashes[np.r_[np.diff(slashes) != 1, True]]
+        escaped = ends[(ends - starts) % 2 == 0] + 1  # odd runs escape the next byte
+        quote_at = quote_at[~np.isin(quote_at, escaped)]
+    positions = marked[codes >= OPEN]
+    outside = np.searchsorted(quote_at, positions) % 2 == 0
+    positions = positions[outside]
+    chars = buf[positions]
+    step = np.where((chars == 123) | (chars == 91), 1, -1)
+    depths = depth + np.cumsum(step) - step
+    return positions, chars, depths
+
+
+def _cut(state: _State, buffer: bytes, final: bool) -> tuple[Piece, bytes]:
+    """The complete documents at the start of ``buffer``, and what is left of it."""
+    buf = np.frombuffer(buffer, np.uint8)
+    if buffer.endswith(b"\\") and not final:
+        return Piece([], []), buffer  # never cut inside a run of backslashes
+    positions, chars, depths = _structure(buf, state.depth)
+    d = state.depth
+    starts = positions[(depths == d) & (chars == 123)]
+    ends = positions[(depths == d + 1) & (chars == 125)]
+    closing = positions[(depths == d) & ((chars == 93) | (chars == 125))]
+    if d and len(closing):
+        limit = int(closing[0])
+        state.closed = True
+        starts, ends = starts[starts < limit], ends[ends < limit]
+    else:
+        limit = len(buffer)
+    n = len(ends)
+    if len(starts) < n or (n and starts[n - 1] > ends[n - 1]):
+        raise Unsupported("documents that are not JSON objects")
+    cut = int(ends[-1]) + 1 if n else 0
+    _check_gaps(state, buf, starts[:n], ends, limit if state.closed else cut)
+    docs = [buffer[s : e + 1] for s, e in zip(starts[:n].tolist(), ends.tolist(), strict=True)]
+    pointers = _pointers(state, buf, starts[:n], ends)
+    state.count += n
+    if state.closed:
+        state.tail.append(buffer[limit + 1 :])
+        return Piece(docs, pointers), b""
+    if cut:
+        state.lines += int(np.count_nonzero(buf[:cut] == 10))
+    return Piece(docs, pointers), buffer[cut:]
+
+
+def _check_gaps(state: _State, buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, stop: int):
+    """Between documents only whitespace (and, in arrays, one comma) may stand.
+
+    Only the gaps are read (a few bytes per document), not the documents."""
+    gap_starts = np.r_[0, ends + 1]
+    gap_ends = np.r_[starts, stop]  # exclusive
+    lengths = np.maximum(gap_ends - gap_starts, 0)
+    total = int(lengths.sum())
+    first = np.cumsum(lengths) - lengths
+    index = np.arange(total) - np.repeat(first - gap_starts, lengths)
+    gap = buf[index]
+    stray = ~WHITESPACE[gap]
+    commas = np.r_[0, np.cumsum(gap == 44)]
+    per_gap = commas[first + lengths] - commas[first]
+    expected = np.zeros(len(lengths), dtype=np.int64)
+    if state.depth:  # a comma before each document but the very first
+        expected[: len(starts)] = 1
+        if state.count == 0 and len(starts):
+            expected[0] = 0
+    if int(np.count_nonzero(stray)) != int(per_gap.sum()) or np.any(per_gap != expected):
+        raise Unsupported("something other than a JSON object between documents")
+
+
+def _pointers(state: _State, buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[str]:
+    if state.mode == "package":
+        return [f"/releases/{state.count + i}" for i in range(len(starts))]
+    if state.mode == "array":
+        return [f"/{state.count + i}" for i in range(len(starts))]
+    newlines = np.flatnonzero(buf == 10)
+    first = np.searchsorted(newlines, starts)
+    spans = np.searchsorted(newlines, ends) != first
+    if state.count == 0 and len(starts):
+        state.concatenated = bool(spans[0])  # as the reader decides, from the first document
+    if state.concatenated:
+        return [f"/{state.count + i}" if state.count + i else "/" for i in range(len(starts))]
+    if np.any(spans):
+        raise Unsupported("a document spans several lines after a one-line document")
+    return [f"line {state.lines + int(k) + 1}" for k in first]

@@ -1,0 +1,426 @@
+"""Compiling in SQL: the OCDS merge and the typed rows of ``compiled``, inside DuckDB.
+
+Why: merging releases and normalising them in Python cost several milliseconds per process. For
+the fields the warehouse reads, the OCDS merge is simple to state in SQL: a field's merged value
+is its value in the latest release that sets it (``arg_max(value, release order)``), and an
+array of objects with ids merges object by object, in order of first appearance. This module
+does that for every process whose documents are all *plain*:
+
+- releases only (no record's compiled release), with no ``null`` anywhere (a null removes a
+  value in the merge, which the rule above does not do) and nothing empty;
+- every field read has one plain JSON type (text a string, an amount a number; see
+  :data:`bestvalue.warehouse.fastload.READ`), no extension field rendered as JSON text;
+- after merging, every object of a merged array has an id and every date has the ISO form.
+
+Every other process is handed back to the Python merge (:mod:`bestvalue.ocds.merge`) and
+normaliser (:mod:`bestvalue.warehouse.normalise`), which stay the reference:
+``tests/test_sqlcompile.py`` checks both give the same rows. One difference by design: fields the
+warehouse does not read are not merged here, so a type change in such a field (which makes the
+Python merge refuse the process) does not stop a plain process from loading.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .fastload import DATE_PATTERN, ID, ITEM, NUM, ORG, READ, TEXT, shape_is_plain
+from .schema import AWARD, COMPILED, CONTRACT, PARTY
+from .schema import ITEM as ITEM_TYPE
+
+__all__ = ["compile_plain"]
+
+WHOLE = "whole"
+CHUNK = 50_000  # processes assembled at a time: bounds the Arrow memory of one chunk
+ORDER = "ord * 1000000000000 + outer_pos * 1000000 + pos"  # release, then parent, then place
+
+
+def _type(spec: Any) -> Any:
+    if isinstance(spec, dict):
+        return {k: _type(v) for k, v in spec.items()}
+    if isinstance(spec, list):
+        return [_type(spec[0])]
+    return {TEXT: "VARCHAR", ID: "VARCHAR", NUM: "DOUBLE", WHOLE: "JSON"}[spec]
+
+
+def _leaves(spec: dict[str, Any], expr: str, name: str = "") -> list[tuple[str, str]]:
+    """(SQL expression, alias) of every leaf under ``spec`` that is not an array of objects."""
+    out: list[tuple[str, str]] = []
+    for key, sub in spec.items():
+        here, alias = f"{expr}['{key}']", f"{name}{key}"
+        if isinstance(sub, dict):
+            out += _leaves(sub, here, alias + "__")
+        elif not isinstance(sub, list) or not isinstance(sub[0], dict):
+            out.append((here, alias))
+    return out
+
+
+def _merged(spec: dict[str, Any], expr: str, order: str) -> str:
+    """Each leaf's value in the latest object that sets it (arg_max skips nulls)."""
+    return ", ".join(
+        f"arg_max({e}, {order}) AS {a}" for e, a in _leaves(spec, expr) if a not in ("id", "ocid")
+    )
+
+
+def _date(value: str) -> str:
+    return (
+        f"CASE WHEN regexp_full_match({value}, '{DATE_PATTERN}') THEN "
+        f"CASE WHEN regexp_matches({value}, '(Z|[+-]\\d{{2}}:\\d{{2}})$') "
+        f"THEN TRY_CAST({value} AS TIMESTAMPTZ) "
+        f"ELSE timezone('UTC', TRY_CAST({value} AS TIMESTAMP)) END "
+        "END"
+    )
+
+
+def _dates_ok(*values: str) -> str:
+    return " AND ".join(
+        f"bool_and({v} IS NULL OR regexp_full_match({v}, '{DATE_PATTERN}'))" for v in values
+    )
+
+
+def _org_id(p: str) -> str:
+    return (
+        f"CASE WHEN {p}id IS NOT NULL THEN {p}id WHEN {p}identifier__id IS NULL THEN {p}name "
+        f"WHEN coalesce({p}identifier__scheme, '') <> '' THEN {p}identifier__scheme || '-' || "
+        f"{p}identifier__id ELSE {p}identifier__id END"
+    )
+
+
+def _party_fields(p: str) -> str:
+    return (
+        f"{p}name AS name, {p}identifier__scheme AS identifier_scheme, "
+        f"{p}identifier__id AS identifier_id, {p}address__countryName AS country_name, "
+        f"{p}address__locality AS locality, {p}address__region AS region"
+    )
+
+
+def compile_plain(con: duckdb.DuckDBPyConnection, docs: str, ingest_id: str) -> Iterator[pa.Table]:
+    """Compiled rows (the ``compiled`` table's columns) of the plain processes among ``docs``.
+
+    ``docs`` holds the newest document per release id of every touched process (as
+    ``ingest._latest_per_id`` chooses); the shapes of this ingest's documents staged in DuckDB
+    are in ``_known_shapes``. Leaves ``_sql_ocids``: the processes compiled here.
+    """
+    _plain_releases(con, docs, ingest_id)
+    for sql in _STEPS:
+        con.execute(sql)
+    total = con.execute("SELECT count(*) FROM _sql_ocids").fetchall()[0][0]
+    for start in range(0, total, CHUNK):
+        yield _assemble(con, start, min(total, start + CHUNK))
+
+
+def _plain_releases(con: duckdb.DuckDBPyConnection, docs: str, ingest_id: str) -> None:
+    """``_rel``: the releases of plain processes, typed by ``json_transform``, in merge order."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _shapes AS
+        SELECT d.seq, d.ingest_id, CASE WHEN k.shape IS NOT NULL THEN k.shape
+                                        ELSE json_structure(d.doc) END AS shape,
+               contains(d.doc, 'null') OR d.kind <> 'release' AS odd
+        FROM {docs} d LEFT JOIN _known_shapes k ON k.seq = d.seq AND d.ingest_id = ?
+        """,
+        [ingest_id],
+    )
+    shapes = [r[0] for r in con.execute("SELECT DISTINCT shape FROM _shapes").fetchall()]
+    con.execute("CREATE OR REPLACE TEMP TABLE _plain_shapes (shape VARCHAR)")
+    plain = [[s] for s in shapes if shape_is_plain(s)]
+    if plain:
+        con.executemany("INSERT INTO _plain_shapes VALUES (?)", plain)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _rel AS
+        SELECT ocid, row_number() OVER (PARTITION BY ocid ORDER BY date_key, release_id) AS ord,
+               json_transform(doc, '{json.dumps(_type(READ))}') AS t, source, version, country,
+               ingest_id, seq, first_seen
+        FROM {docs} WHERE ocid NOT IN (
+          SELECT d.ocid FROM {docs} d JOIN _shapes s USING (ingest_id, seq)
+          WHERE s.odd OR s.shape NOT IN (SELECT shape FROM _plain_shapes))
+        """
+    )
+    con.execute("DROP TABLE _shapes")
+
+
+def _unnest(field: str, keys: str = "") -> str:
+    """Rows (ocid, keys, ord, outer_pos, pos, e): each object of ``field`` of every release."""
+    return (
+        f"SELECT ocid, {keys} ord, 0 AS outer_pos, unnest({field}) AS e, "
+        f"generate_subscripts({field}, 1) AS pos FROM _rel"
+    )
+
+
+def _nested(parent: str, child: str) -> str:
+    """Rows (ocid, parent_id, ord, outer_pos, pos, e): each ``child`` of each ``parent``."""
+    return f"""
+        SELECT ocid, p['id'] AS parent_id, ord, ppos AS outer_pos, unnest(p['{child}']) AS e,
+               generate_subscripts(p['{child}'], 1) AS pos
+        FROM (SELECT ocid, ord, unnest({parent}) AS p, generate_subscripts({parent}, 1) AS ppos
+              FROM _rel)
+    """
+
+
+def _array(name: str, rows: str, spec: dict[str, Any], keys: str = "") -> str:
+    """Merge the objects of ``rows`` by id (within ``keys``): order of first appearance."""
+    return f"""
+    CREATE OR REPLACE TEMP TABLE {name} AS
+    SELECT ocid, {keys + "," if keys else ""} e['id'] AS id, min({ORDER}) AS first,
+           bool_or(e['id'] IS NULL) AS no_id, {_merged(spec, "e", ORDER)}
+    FROM ({rows}) GROUP BY ALL
+    """
+
+
+def _k(group: int, a: str, b: str) -> str:
+    return f"struct_pack(g := {group}, a := CAST({a} AS BIGINT), b := CAST({b} AS BIGINT))"
+
+
+def _steps() -> list[str]:
+    award, contract, party = (
+        READ["awards"][0],
+        READ["contracts"][0],
+        READ["parties"][0],
+    )
+    process = {k: v for k, v in READ.items() if not isinstance(v, list)}
+    item_cols = (
+        "id AS item_id, CAST(row_number() OVER (PARTITION BY {by} ORDER BY first) - 1 AS INTEGER)"
+        " AS position, description, coalesce(classification__scheme, classification__schema) AS"
+        " classification_scheme, classification__id AS classification_id,"
+        " classification__description AS classification_description,"
+        " additionalClassifications::VARCHAR AS additional_classifications, quantity,"
+        " unit__name AS unit_name, unit__value__amount AS unit_value_amount,"
+        " unit__value__currency AS unit_value_currency"
+    )
+    return [
+        f"""
+        CREATE OR REPLACE TEMP TABLE _process AS
+        SELECT ocid, {_merged(process, "t", "ord")},
+               arg_max(source, struct_pack(i := ingest_id, s := seq)) AS source_,
+               arg_max(country, first_seen) AS country_, arg_max(version, first_seen) AS version_,
+               count(*) AS release_count
+        FROM _rel GROUP BY ocid
+        """,
+        _array("_titems", _unnest("t['tender']['items']"), ITEM),
+        _array("_tenderers", _unnest("t['tender']['tenderers']"), ORG),
+        _array("_awards", _unnest("t['awards']"), award),
+        _array("_contracts", _unnest("t['contracts']"), contract),
+        _array("_parties", _unnest("t['parties']"), party),
+        _array("_aitems", _nested("t['awards']", "items"), ITEM, "parent_id"),
+        _array("_suppliers", _nested("t['awards']", "suppliers"), ORG, "parent_id"),
+        _array("_citems", _nested("t['contracts']", "items"), ITEM, "parent_id"),
+        f"""
+        CREATE OR REPLACE TEMP TABLE _sql_ocids AS
+        SELECT ocid, CAST(row_number() OVER (ORDER BY ocid) - 1 AS INTEGER) AS row
+        FROM _process WHERE ocid NOT IN (
+          SELECT ocid FROM _titems WHERE no_id UNION SELECT ocid FROM _tenderers WHERE no_id
+          UNION SELECT ocid FROM _awards WHERE no_id UNION SELECT ocid FROM _contracts WHERE no_id
+          UNION SELECT ocid FROM _parties WHERE no_id UNION SELECT ocid FROM _aitems WHERE no_id
+          UNION SELECT ocid FROM _suppliers WHERE no_id UNION SELECT ocid FROM _citems WHERE no_id
+          UNION SELECT ocid FROM _process GROUP BY ocid HAVING NOT ({
+            _dates_ok("date", "tender__tenderPeriod__startDate", "tender__tenderPeriod__endDate")
+        })
+          UNION SELECT ocid FROM _awards GROUP BY ocid HAVING NOT ({_dates_ok("date")})
+          UNION SELECT ocid FROM _contracts GROUP BY ocid HAVING NOT ({
+            _dates_ok("dateSigned", "period__startDate", "period__endDate")
+        }))
+        """,
+        f"""
+        CREATE OR REPLACE TEMP TABLE _o_titems AS
+        SELECT row, {item_cols.format(by="ocid")}
+        FROM _titems JOIN _sql_ocids USING (ocid) ORDER BY row, position
+        """,
+        f"""
+        CREATE OR REPLACE TEMP TABLE _o_awards AS
+        SELECT row, CAST(row_number() OVER (ORDER BY row, first) - 1 AS BIGINT) AS arow, ocid,
+               id AS award_id, status, {_date("date")} AS date, value__amount AS value_amount,
+               value__currency AS value_currency
+        FROM _awards JOIN _sql_ocids USING (ocid) ORDER BY arow
+        """,
+        f"""
+        CREATE OR REPLACE TEMP TABLE _o_contracts AS
+        SELECT row, CAST(row_number() OVER (ORDER BY row, first) - 1 AS BIGINT) AS crow, ocid,
+               id AS contract_id, awardID AS award_id, status,
+               {_date("dateSigned")} AS date_signed, {_date("period__startDate")} AS period_start,
+               {_date("period__endDate")} AS period_end, value__amount AS value_amount,
+               value__currency AS value_currency
+        FROM _contracts JOIN _sql_ocids USING (ocid) ORDER BY crow
+        """,
+        f"""
+        CREATE OR REPLACE TEMP TABLE _o_aitems AS
+        SELECT a.arow, {item_cols.format(by="i.ocid, i.parent_id")}
+        FROM _aitems i JOIN _o_awards a ON a.ocid = i.ocid AND a.award_id = i.parent_id
+        ORDER BY a.arow, position
+        """,
+        """
+        CREATE OR REPLACE TEMP TABLE _o_suppliers AS
+        SELECT a.arow, nullif(s.id, '') AS id, nullif(s.name, '') AS name
+        FROM _suppliers s JOIN _o_awards a ON a.ocid = s.ocid AND a.award_id = s.parent_id
+        ORDER BY a.arow, s.first
+        """,
+        f"""
+        CREATE OR REPLACE TEMP TABLE _o_citems AS
+        SELECT c.crow, {item_cols.format(by="i.ocid, i.parent_id")}
+        FROM _citems i JOIN _o_contracts c ON c.ocid = i.ocid AND c.contract_id = i.parent_id
+        ORDER BY c.crow, position
+        """,
+        _PARTIES,
+        f"CREATE OR REPLACE TEMP TABLE _o_process AS {_PROCESS}",
+    ]
+
+
+# Parties as published (merged by id), then the buyer, procuring entity, tenderers and suppliers
+# they leave out, each with the roles its references give (as normalise._parties does).
+_PARTIES = f"""
+CREATE OR REPLACE TEMP TABLE _o_parties AS
+WITH refs AS (
+  SELECT ocid, {_org_id("buyer__")} AS key, 'buyer' AS role, {_k(0, "0", "0")} AS k,
+         {_party_fields("buyer__")}
+  FROM _process
+  UNION ALL
+  SELECT ocid, {_org_id("tender__procuringEntity__")}, 'procuringEntity', {_k(1, "0", "0")},
+         {_party_fields("tender__procuringEntity__")} FROM _process
+  UNION ALL
+  SELECT ocid, {_org_id("")}, 'tenderer', {_k(2, "0", "first")}, {_party_fields("")}
+  FROM _tenderers
+  UNION ALL
+  SELECT a.ocid, {_org_id("s.")}, 'supplier', {_k(3, "a.arow", "s.first")}, {_party_fields("s.")}
+  FROM _suppliers s JOIN _o_awards a ON a.ocid = s.ocid AND a.award_id = s.parent_id
+),
+published AS (
+  SELECT ocid, id AS key, {_k(0, "0", "first")} AS k, {_party_fields("")},
+         list_filter(coalesce(roles, []), lambda r: r <> '') AS roles FROM _parties
+),
+ref_roles AS (
+  SELECT ocid, key, list_transform(list_sort(list(struct_pack(k := k, v := role))),
+                                   lambda x: x.v) AS roles
+  FROM (SELECT ocid, key, role, min(k) AS k FROM refs WHERE key <> '' GROUP BY ALL)
+  GROUP BY ALL
+),
+everyone AS (
+  SELECT ocid, key, 0 AS src, k, name, identifier_scheme, identifier_id, country_name, locality,
+         region FROM published
+  UNION ALL
+  SELECT ocid, key, 1, k, name, identifier_scheme, identifier_id, country_name, locality, region
+  FROM refs WHERE key <> ''
+),
+firsts AS (
+  SELECT ocid, key, arg_min(struct_pack(name, identifier_scheme, identifier_id, country_name,
+           locality, region), struct_pack(src, k)) AS data, min(struct_pack(src, k)) AS place
+  FROM everyone GROUP BY ALL
+)
+SELECT o.row, f.key AS party_id, f.data.name AS name,
+       list_concat(coalesce(p.roles, []), list_filter(coalesce(r.roles, []),
+         lambda y: NOT list_contains(coalesce(p.roles, []), y))) AS roles,
+       f.data.identifier_scheme AS identifier_scheme, f.data.identifier_id AS identifier_id,
+       f.data.country_name AS country_name, f.data.locality AS locality,
+       f.data.region AS region
+FROM firsts f JOIN _sql_ocids o USING (ocid)
+LEFT JOIN published p ON p.ocid = f.ocid AND p.key = f.key
+LEFT JOIN ref_roles r ON r.ocid = f.ocid AND r.key = f.key
+ORDER BY o.row, f.place
+"""
+
+_PROCESS = f"""
+SELECT o.row, p.ocid, p.source_ AS source, p.country_ AS country, 'merge' AS compiled_by,
+       CAST(p.release_count AS INTEGER) AS release_count, p.version_ AS ocds_version,
+       {_date("p.date")} AS date, p.language, {_org_id("p.buyer__")} AS buyer_id,
+       p.buyer__name AS buyer_name,
+       {_org_id("p.tender__procuringEntity__")} AS procuring_entity_id,
+       p.tender__procuringEntity__name AS procuring_entity_name, p.tender__id AS tender_id,
+       p.tender__title AS title, p.tender__description AS description,
+       p.tender__status AS status, p.tender__procurementMethod AS procurement_method,
+       p.tender__procurementMethodDetails AS procurement_method_details,
+       p.tender__mainProcurementCategory AS main_procurement_category,
+       list_filter(coalesce(p.tender__additionalProcurementCategories, []), lambda x: x <> '')
+         AS additional_procurement_categories,
+       p.tender__value__amount AS tender_value_amount,
+       p.tender__value__currency AS tender_value_currency,
+       p.planning__budget__amount__amount AS budget_amount,
+       p.planning__budget__amount__currency AS budget_currency,
+       {_date("p.tender__tenderPeriod__startDate")} AS tender_start,
+       {_date("p.tender__tenderPeriod__endDate")} AS tender_end,
+       CASE WHEN p.tender__numberOfTenderers = floor(p.tender__numberOfTenderers)
+            THEN TRY_CAST(p.tender__numberOfTenderers AS INTEGER) END AS number_of_tenderers,
+       p.tender__awardCriteria AS award_criteria,
+       p.tender__awardCriteriaDetails AS award_criteria_details,
+       p.tender__eligibilityCriteria AS eligibility_criteria,
+       NULL::VARCHAR AS selection_criteria, NULL::VARCHAR AS award_criteria_extension,
+       NULL::VARCHAR AS other_requirements, false AS has_sustainability,
+       NULL::VARCHAR AS sustainability
+FROM _process p JOIN _sql_ocids o USING (ocid) ORDER BY o.row
+"""
+
+_STEPS = _steps()
+
+
+# --- Arrow assembly: nested lists built from sorted flat rows, by offsets -----------------------
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, table: str, key: str, lo: int, hi: int) -> pa.Table:
+    return con.sql(f"SELECT * FROM {table} WHERE {key} >= {lo} AND {key} < {hi}").to_arrow_table()
+
+
+def _lists(owner: pa.Array, first: int, count: int, values: pa.Array) -> pa.ListArray:
+    """One list per owner ``first .. first + count - 1``, of the ``values`` whose sorted owner
+    index is ``owner``."""
+    index = np.asarray(owner.to_numpy(zero_copy_only=False), dtype=np.int64) - first
+    offsets = np.searchsorted(index, np.arange(count + 1)).astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets), values)
+
+
+def _structs(table: pa.Table, kind: pa.StructType, **extra: pa.Array) -> pa.StructArray:
+    fields = [kind.field(i) for i in range(kind.num_fields)]
+    arrays = [
+        extra[f.name] if f.name in extra else table.column(f.name).combine_chunks().cast(f.type)
+        for f in fields
+    ]
+    return pa.StructArray.from_arrays(arrays, fields=fields)
+
+
+def _assemble(con: duckdb.DuckDBPyConnection, lo: int, hi: int) -> pa.Table:
+    n = hi - lo
+    process = _fetch(con, "_o_process", "row", lo, hi)
+    titems = _fetch(con, "_o_titems", "row", lo, hi)
+    awards = _fetch(con, "_o_awards", "row", lo, hi)
+    contracts = _fetch(con, "_o_contracts", "row", lo, hi)
+    parties = _fetch(con, "_o_parties", "row", lo, hi)
+    award_list = _nest(con, awards, "arow", AWARD, ("_o_aitems", "_o_suppliers"))
+    contract_list = _nest(con, contracts, "crow", CONTRACT, ("_o_citems",))
+    columns = {name: process.column(name) for name in process.column_names if name != "row"}
+    columns["award_count"] = pa.array(np.diff(_offsets(awards, lo, n)), pa.int32())
+    columns["contract_count"] = pa.array(np.diff(_offsets(contracts, lo, n)), pa.int32())
+    columns["tender_items"] = _lists(titems["row"], lo, n, _structs(titems, ITEM_TYPE))
+    columns["awards"] = _lists(awards["row"], lo, n, award_list)
+    columns["contracts"] = _lists(contracts["row"], lo, n, contract_list)
+    columns["parties"] = _lists(parties["row"], lo, n, _structs(parties, PARTY))
+    return pa.table({f.name: columns[f.name] for f in COMPILED.arrow}).cast(COMPILED.arrow)
+
+
+def _offsets(table: pa.Table, lo: int, n: int) -> np.ndarray:
+    index = np.asarray(table["row"].to_numpy(zero_copy_only=False), dtype=np.int64) - lo
+    return np.searchsorted(index, np.arange(n + 1))
+
+
+def _nest(
+    con: duckdb.DuckDBPyConnection,
+    parents: pa.Table,
+    key: str,
+    kind: pa.StructType,
+    children: tuple[str, ...],
+) -> pa.StructArray:
+    """Award or contract structs, with their items (and suppliers) as lists."""
+    count = parents.num_rows
+    first = int(parents[key][0].as_py()) if count else 0
+    extra: dict[str, pa.Array] = {}
+    for table in children:
+        rows = _fetch(con, table, key, first, first + count)
+        if table == "_o_suppliers":
+            for column, name in (("id", "supplier_ids"), ("name", "supplier_names")):
+                kept = rows.filter(pc.is_valid(rows[column]))
+                extra[name] = _lists(kept[key], first, count, kept[column].combine_chunks())
+        else:
+            extra["items"] = _lists(rows[key], first, count, _structs(rows, ITEM_TYPE))
+    return _structs(parents, kind, **extra)

@@ -1,0 +1,354 @@
+"""The DuckDB path (split, staged and compiled in SQL) gives exactly what the Python path gives."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+from pathlib import Path
+
+import pytest
+from conftest import COUNTRIES, FIXTURES, fingerprint
+
+from bestvalue import ingest, open_warehouse
+
+
+def _load(tmp_path: Path, name: str, paths, monkeypatch, fast: bool, **kwargs):
+    monkeypatch.setenv("BESTVALUE_FAST_INGEST", "1" if fast else "0")
+    with open_warehouse(tmp_path / f"{name}.duckdb") as wh:
+        reports = [ingest(p, wh, skip_bad=True, **kwargs) for p in paths]
+        return fingerprint(wh), reports
+
+
+def test_real_samples_compile_alike(tmp_path, monkeypatch):
+    fast = python = None
+    for publisher, country in COUNTRIES.items():
+        paths = [[FIXTURES / publisher]]
+        fast, reports = _load(tmp_path, f"f-{publisher}", paths, monkeypatch, True, country=country)
+        python, _ = _load(tmp_path, f"p-{publisher}", paths, monkeypatch, False, country=country)
+        assert fast == python, publisher
+        print(publisher, reports[0].fast_files, reports[0].sql_processes)
+    assert fast and python
+
+
+def _when(rng: random.Random, day: int) -> str:
+    base = f"2024-03-{day:02d}"
+    return rng.choice(
+        [
+            f"{base}T10:00:00Z",
+            f"{base}T10:00:00-04:00",
+            f"{base}T10:00:00",
+            f"{base}T10:00:00.25+05:30",
+            base,
+        ]
+    )
+
+
+def _org(rng: random.Random, n: int) -> dict:
+    org = {"name": f"Org {n}", "identifier": {"scheme": "PY-RUC", "id": str(n)}}
+    if rng.random() < 0.97:
+        org["id"] = f"PY-RUC-{n}"
+    if rng.random() < 0.3:
+        org["address"] = {"countryName": "Paraguay", "locality": "Asunción"}
+    return org
+
+
+def _item(rng: random.Random, i: int, numeric: bool) -> dict:
+    item = {
+        "id": i if numeric else str(i),
+        "description": rng.choice(["papel", "sillas", 'servicio "A" [x]', "agua\\n"]),
+        "classification": {"scheme": "UNSPSC", "id": str(rng.randint(10000000, 99999999))},
+        "quantity": rng.choice([1, 2.5, 10]),
+        "unit": {"name": "u", "value": {"amount": rng.randint(1, 999), "currency": "PYG"}},
+    }
+    if rng.random() < 0.2:
+        item["additionalClassifications"] = [{"scheme": "CPV", "id": "30192000-1"}]
+    return item
+
+
+def _variation(rng: random.Random, release: dict, stage: int) -> None:
+    """Now and then, what publishers do that the SQL compile must hand back to Python (and, in
+    the third file only, what sends the whole file to the Python reader)."""
+    roll = rng.random()
+    if roll < 0.02:
+        release.setdefault("tender", {})["title"] = None
+    elif roll < 0.04:
+        release.setdefault("tender", {})["sustainability"] = [{"goals": ["economic"]}]
+    elif roll < 0.06:
+        release["awards"] = []
+    elif roll < 0.08 and stage == 2:
+        release.setdefault("tender", {})["value"] = {"amount": "123.5", "currency": "PYG"}
+    elif roll < 0.10 and stage == 2:
+        release["date"] = release["date"][:10] + " 10:00"
+    elif roll < 0.11 and stage == 2:
+        release["date"] = "2024-02-30T10:00:00Z"  # matches the form, but no such day
+
+
+def _releases(rng: random.Random, n: int) -> list[dict]:
+    ocid = f"ocds-test-{n:05d}"
+    numeric = rng.random() < 0.3  # item ids as numbers, as Colombia publishes them
+    items = [_item(rng, i, numeric) for i in range(rng.randint(1, 4))]
+    buyer, entity, supplier = (_org(rng, rng.randint(1, 30)) for _ in range(3))
+    tender = {
+        "id": f"T{n}",
+        "title": f"Compra {n}",
+        "status": "active",
+        "procurementMethod": "open",
+        "items": items,
+        "value": {"amount": float(rng.randint(100, 10**6)), "currency": "PYG"},
+        "tenderPeriod": {"startDate": _when(rng, 2), "endDate": _when(rng, 9)},
+        "procuringEntity": entity,
+        "numberOfTenderers": rng.choice([1, 3, 3.0]),
+        "tenderers": [supplier, _org(rng, 99)],
+        "additionalProcurementCategories": ["goods"],
+    }
+    releases = [
+        {
+            "ocid": ocid,
+            "id": f"{n}-1",
+            "date": _when(rng, 1),
+            "tag": ["planning"],
+            "buyer": buyer,
+            "planning": {"budget": {"amount": {"amount": 5, "currency": "PYG"}}},
+        },
+        {
+            "ocid": ocid,
+            "id": f"{n}-2",
+            "date": _when(rng, 3),
+            "tag": ["tender"],
+            "tender": tender,
+            "parties": [{**buyer, "roles": ["buyer"]}] if "id" in buyer else [],
+        },
+        {
+            "ocid": ocid,
+            "id": f"{n}-3",
+            "date": _when(rng, 5),
+            "tag": ["tenderUpdate"],
+            "tender": {"status": "complete", "items": [{"id": items[0]["id"], "quantity": 7}]},
+        },
+        {
+            "ocid": ocid,
+            "id": f"{n}-4",
+            "date": _when(rng, 7),
+            "tag": ["award"],
+            "awards": [
+                {
+                    "id": "A1",
+                    "status": "active",
+                    "date": _when(rng, 7),
+                    "suppliers": [supplier],
+                    "items": items[:2],
+                    "value": {"amount": 10, "currency": "PYG"},
+                },
+                {"id": "A1", "status": "pending"},
+            ],
+            "parties": [{**supplier, "roles": ["supplier", ""]}] if "id" in supplier else [],
+        },
+        {
+            "ocid": ocid,
+            "id": f"{n}-5",
+            "date": _when(rng, 8),
+            "tag": ["contract"],
+            "contracts": [
+                {
+                    "id": 1,
+                    "awardID": "A1",
+                    "status": "active",
+                    "dateSigned": _when(rng, 8),
+                    "period": {"startDate": _when(rng, 9)},
+                    "items": items[1:],
+                    "value": {"amount": 9, "currency": "PYG"},
+                }
+            ],
+        },
+    ]
+    for stage, release in enumerate(releases):
+        _variation(rng, release, stage)
+    return releases
+
+
+def _write(folder: Path, seed: int, processes: int) -> Path:
+    """Releases of each process over several files, in three shapes."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True)
+    everything = [_releases(rng, n) for n in range(processes)]
+    for stage in range(5):
+        chunk = [p[stage] for p in everything if rng.random() < 0.95]
+        if stage % 3 == 0:
+            text = json.dumps({"version": "1.1", "releases": chunk}, indent=rng.choice([None, 2]))
+            (folder / f"s{stage}.json").write_text(text, encoding="utf-8")
+        elif stage % 3 == 1:
+            lines = "\n".join(json.dumps(r, ensure_ascii=False) for r in chunk)
+            (folder / f"s{stage}.jsonl").write_text(lines, encoding="utf-8")
+        else:
+            text = json.dumps({"uri": "x", "releases": chunk, "version": "1.1"})
+            (folder / f"s{stage}.json.gz").write_bytes(gzip.compress(text.encode()))
+    return folder
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_generated_releases_compile_alike(tmp_path, monkeypatch, seed):
+    first = _write(tmp_path / "first", seed, 300)
+    later = _write(tmp_path / "later", seed + 100, 300)  # the same ocids, new releases
+    for path in later.iterdir():  # new release ids, so they add to the first ingest's
+        path.rename(path.with_name("b" + path.name))
+    paths = [[first], [later]]
+    fast, reports = _load(tmp_path, "fast", paths, monkeypatch, True)
+    python, _ = _load(tmp_path, "python", paths, monkeypatch, False)
+    assert fast == python
+    assert reports[0].fast_files == 4  # the third file goes to the Python reader
+    print(reports[0].sql_processes, reports[1].sql_processes)
+    assert 100 < reports[0].sql_processes < 300  # most in SQL, the odd ones handed back
+    assert len(fast["processes"]) == 300
+
+
+# --- the SQL compile against the Python merge and normaliser, on random releases ---------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+IDS = st.sampled_from(["1", "2", "x"])
+TEXT = st.sampled_from(["a", "b", "", "Ñandutí", 'x"y'])
+WHEN = st.sampled_from(
+    [
+        "2024-01-02T10:00:00Z",
+        "2024-01-02T08:00:00-04:00",
+        "2024-01-03",
+        "2024-01-02T10:00:00",
+        "2024-02-30T10:00:00Z",
+        "soon",
+        "2024-01-02 10:00",
+    ]
+)
+MONEY = st.fixed_dictionaries(
+    {}, optional={"amount": st.integers(0, 9) | st.floats(0, 9), "currency": TEXT}
+).filter(bool)
+
+
+def _maybe(**fields):
+    """Some of the fields; never an empty object, which the SQL compile leaves to Python."""
+    return st.fixed_dictionaries({}, optional=fields).filter(bool)
+
+
+def _with_id(ids=IDS, **fields):
+    """Objects of arrays merged by id: mostly with one (SQL), now and then without (Python)."""
+    return st.fixed_dictionaries({"id": ids}, optional=fields) | _maybe(**fields)
+
+
+ORG = _with_id(
+    name=TEXT,
+    identifier=_maybe(scheme=TEXT, id=IDS),
+    address=_maybe(countryName=TEXT, locality=TEXT),
+)
+ITEM_S = _with_id(
+    st.sampled_from(["1", "2"]) | st.sampled_from([1, 2]),
+    description=TEXT | st.none(),
+    quantity=st.integers(0, 5) | st.floats(0, 5),
+    classification=_maybe(scheme=TEXT, id=IDS),
+    additionalClassifications=st.lists(_maybe(scheme=TEXT, id=IDS), min_size=1, max_size=2),
+    unit=_maybe(name=TEXT, value=MONEY),
+)
+TENDER = _maybe(
+    id=IDS,
+    title=TEXT,
+    status=TEXT,
+    value=MONEY,
+    items=st.lists(ITEM_S, min_size=1, max_size=3),
+    tenderPeriod=_maybe(startDate=WHEN),
+    numberOfTenderers=st.integers(0, 3) | st.floats(0, 3),
+    procuringEntity=ORG,
+    tenderers=st.lists(ORG, min_size=1, max_size=2),
+    additionalProcurementCategories=st.lists(TEXT.filter(bool), min_size=1, max_size=2),
+)
+AWARD_S = _with_id(
+    status=TEXT,
+    date=WHEN,
+    value=MONEY,
+    suppliers=st.lists(ORG, min_size=1, max_size=2),
+    items=st.lists(ITEM_S, min_size=1, max_size=2),
+)
+CONTRACT_S = _with_id(
+    awardID=IDS,
+    dateSigned=WHEN,
+    period=_maybe(endDate=WHEN),
+    value=MONEY,
+    items=st.lists(ITEM_S, max_size=2),
+)
+BODY = _maybe(
+    buyer=ORG,
+    tender=TENDER,
+    awards=st.lists(AWARD_S, min_size=1, max_size=2),
+    contracts=st.lists(CONTRACT_S, min_size=1, max_size=2),
+    parties=st.lists(
+        st.builds(
+            lambda o, r: {**o, "roles": r},
+            ORG,
+            st.lists(st.sampled_from(["buyer", "supplier", ""]), min_size=1, max_size=2),
+        ),
+        max_size=3,
+    ),
+    planning=_maybe(budget=_maybe(amount=MONEY)),
+    language=TEXT,
+) | st.just({})
+
+
+def _compile_both(bodies: list[dict]) -> tuple[list[dict], list[dict]]:
+    import duckdb
+    import orjson
+    import pyarrow as pa
+
+    from bestvalue.ocds.compile import date_key
+    from bestvalue.ocds.validate import check_release
+    from bestvalue.warehouse.compiling import compile_group
+    from bestvalue.warehouse.schema import COMPILED
+    from bestvalue.warehouse.sqlcompile import compile_plain
+
+    rows = []
+    for i, body in enumerate(bodies):
+        release = {"ocid": "ocds-t", "id": f"r{i}", "date": f"2024-01-0{i + 1}T00:00:00Z", **body}
+        if check_release(release, "release"):
+            continue  # refused before compiling, on either path
+        text = orjson.dumps(release).decode()
+        rows.append(
+            {
+                "ocid": "ocds-t",
+                "kind": "release",
+                "release_id": f"r{i}",
+                "date_key": date_key(release["date"]),
+                "source": f"f{i}",
+                "version": None,
+                "doc": text,
+                "country": "PY",
+                "ingest_id": "i",
+                "seq": i,
+                "doc_hash": str(i),
+            }
+        )
+    if not rows:
+        return [], []
+    con = duckdb.connect()
+    con.execute("CREATE TEMP TABLE _known_shapes (seq BIGINT, shape VARCHAR)")
+    docs = pa.Table.from_pylist(rows)
+    con.register("docs_arrow", docs)
+    con.execute(
+        "CREATE TEMP TABLE docs AS SELECT *, struct_pack(i := ingest_id, s := seq) AS "
+        "first_seen FROM docs_arrow"
+    )
+    sql = [r for t in compile_plain(con, "docs", "i") for r in t.to_pylist()]
+    if not sql:
+        return [], []
+    python = compile_group(rows)
+    assert isinstance(python, dict), python  # a conflict in a field SQL reads: it must not compile
+    return sql, pa.Table.from_pylist([python], schema=COMPILED.arrow).to_pylist()
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.lists(BODY, min_size=1, max_size=3))
+def test_random_releases_compile_alike_in_sql_and_python(bodies):
+    sql, python = _compile_both(bodies)
+    assert sql == python

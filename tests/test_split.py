@@ -1,0 +1,122 @@
+"""The structural splitter cuts exactly the documents a JSON parser sees, at any chunk size."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bestvalue.ocds.split import Splitter, Unsupported
+
+TRICKY = [
+    'a "quoted" {brace}',
+    "back\\slash\\",
+    "[not, an, array]",
+    "ends with \\\\",
+    "é ☃ \\u00e9",
+]
+
+
+def _cut(data: bytes, chunk: int) -> tuple[list[object], list[str], Splitter]:
+    splitter = Splitter(io.BytesIO(data), chunk)
+    docs, pointers = [], []
+    for piece in splitter:
+        docs += [json.loads(d) for d in piece.docs]
+        pointers += piece.pointers
+    return docs, pointers, splitter
+
+
+def _releases(n: int) -> list[dict]:
+    return [
+        {
+            "ocid": f"ocds-{i}",
+            "id": str(i),
+            "tender": {
+                "title": TRICKY[i % len(TRICKY)],
+                "items": [{"id": "1", "description": TRICKY[(i + 1) % len(TRICKY)]}],
+            },
+        }
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 64, 1 << 20])
+@pytest.mark.parametrize("indent", [None, 2])
+def test_package_at_any_chunk_size(chunk, indent):
+    releases = _releases(12)
+    package = {"uri": "x", "version": "1.1", "releases": releases, "publisher": {"name": "[}"}}
+    docs, pointers, splitter = _cut(json.dumps(package, indent=indent).encode(), chunk)
+    assert docs == releases
+    assert pointers == [f"/releases/{i}" for i in range(12)]
+    assert splitter.mode == "package"
+    assert splitter.package() == {"uri": "x", "version": "1.1", "publisher": {"name": "[}"}}
+
+
+@pytest.mark.parametrize("chunk", [1, 5, 1 << 20])
+def test_json_lines_keep_their_line_numbers(chunk):
+    releases = _releases(5)
+    lines = [json.dumps(r) for r in releases]
+    text = "\n".join([lines[0], "", lines[1], lines[2], "  ", lines[3], lines[4], ""])
+    docs, pointers, splitter = _cut(text.encode(), chunk)
+    assert docs == releases
+    assert pointers == ["line 1", "line 3", "line 4", "line 6", "line 7"]
+    assert not splitter.alone
+
+
+@pytest.mark.parametrize("chunk", [3, 1 << 20])
+def test_arrays_and_pretty_printed_documents(chunk):
+    releases = _releases(3)
+    docs, pointers, _ = _cut(json.dumps(releases, indent=1).encode(), chunk)
+    assert (docs, pointers) == (releases, ["/0", "/1", "/2"])
+    text = "\n".join(json.dumps(r, indent=2) for r in releases).encode()
+    docs, pointers, _ = _cut(text, chunk)
+    assert (docs, pointers) == (releases, ["/", "/1", "/2"])  # as the streaming reader names them
+    docs, pointers, splitter = _cut(json.dumps(releases[0], indent=2).encode(), chunk)
+    assert docs == releases[:1] and splitter.alone
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"records": [{"ocid": "x"}]}',  # a record package
+        '{"ocid": "x", "releases": [{"ocid": "x", "id": "1"}], "compiledRelease": {}}',
+        '{"releases": [{"ocid": "x"}, 5]}',  # not an object
+        '{"releases": [{"ocid": "x"},, {"ocid": "y"}]}',
+        '{"releases": [{"ocid": "x"},]}',
+        '{"releases": [{"ocid": "x"}',  # cut short
+        '{"releases": [{"ocid": "x"}]} {"releases": []}',  # two packages
+        '[{"ocid": "x"}] junk',
+        '"just a string"',
+        "",
+        '{"ocid": "a"}\n{"ocid": "b", "x": {\n}}',  # a document over two lines after one-liners
+    ],
+)
+def test_what_it_does_not_cut_is_left_to_the_reader(text):
+    with pytest.raises(Unsupported):
+        _, _, splitter = _cut(text.encode(), 4)
+        splitter.package()
+
+
+text_values = st.text(alphabet=st.sampled_from(list('ab"\\{}[],: \n\té')), max_size=12)
+documents = st.lists(
+    st.fixed_dictionaries(
+        {"ocid": text_values, "id": text_values},
+        optional={"tender": st.dictionaries(text_values, text_values | st.lists(text_values))},
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(documents, st.integers(min_value=1, max_value=40), st.sampled_from([None, 1]))
+def test_random_documents_are_cut_as_json_parses_them(releases, chunk, indent):
+    package = json.dumps({"version": "1.1", "releases": releases}, indent=indent).encode()
+    docs, pointers, splitter = _cut(package, chunk)
+    assert docs == releases
+    assert splitter.package() == {"version": "1.1"}
+    if releases:
+        lines = "\n".join(json.dumps(r) for r in releases).encode()
+        assert _cut(lines, chunk)[0] == releases
