@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -327,14 +328,17 @@ def _compile_both(bodies: list[dict]) -> tuple[list[dict], list[dict]]:
     if not rows:
         return [], []
     con = duckdb.connect()
-    con.execute("CREATE TEMP TABLE _known_shapes (seq BIGINT, shape VARCHAR)")
+    con.execute("CREATE TEMP TABLE _known_shapes (seq BIGINT, sh VARCHAR)")
+    con.execute("CREATE TEMP TABLE _shape_text (sh VARCHAR, shape VARCHAR)")
     docs = pa.Table.from_pylist(rows)
     con.register("docs_arrow", docs)
     con.execute(
         "CREATE TEMP TABLE docs AS SELECT *, struct_pack(i := ingest_id, s := seq) AS "
         "first_seen FROM docs_arrow"
     )
-    sql = [r for t in compile_plain(con, "docs", "i") for r in t.to_pylist()]
+    with tempfile.TemporaryDirectory() as scratch:
+        compiled = compile_plain(con, con, "SELECT * FROM docs", len(rows), "i", Path(scratch))
+        sql = [r for t in compiled for r in t.to_pylist()]
     if not sql:
         return [], []
     python = compile_group(rows)
@@ -352,3 +356,20 @@ def _compile_both(bodies: list[dict]) -> tuple[list[dict], list[dict]]:
 def test_random_releases_compile_alike_in_sql_and_python(bodies):
     sql, python = _compile_both(bodies)
     assert sql == python
+
+
+def test_large_inputs_in_batches_and_parts_and_a_late_refusal(tmp_path, monkeypatch):
+    from bestvalue.warehouse import fastload
+
+    monkeypatch.setattr(fastload, "BATCH_BYTES", 20_000)  # many batches, inside files too
+    monkeypatch.setattr("bestvalue.ocds.split.CHUNK", 8_000)
+    monkeypatch.setattr("bestvalue.warehouse.sqlcompile.PART", 300)  # compiled in several parts
+    folder = _write(tmp_path / "data", 5, 400)
+    package = json.loads((folder / "s0.json").read_text(encoding="utf-8"))
+    package["releases"][-3]["tender"] = {"value": {"amount": "12.5", "currency": "PYG"}}
+    (folder / "s0.json").write_text(json.dumps(package), encoding="utf-8")  # a late refusal
+    fast, reports = _load(tmp_path, "fast", [[folder]], monkeypatch, True)
+    python, _ = _load(tmp_path, "python", [[folder]], monkeypatch, False)
+    assert fast == python
+    assert reports[0].fast_files == 3  # s0 (withdrawn) and s2 went to the reader
+    assert len(fast["processes"]) == 400

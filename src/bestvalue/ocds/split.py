@@ -63,8 +63,8 @@ class _State:
 class Splitter:
     """Iterate to get the documents of ``stream`` in order; then :meth:`package` gives the rest."""
 
-    def __init__(self, stream: BinaryIO, chunk: int = CHUNK) -> None:
-        self.stream, self.chunk, self.state = stream, chunk, _State()
+    def __init__(self, stream: BinaryIO, chunk: int | None = None) -> None:
+        self.stream, self.chunk, self.state = stream, chunk or CHUNK, _State()
 
     @property
     def mode(self) -> str:

@@ -18,11 +18,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
 
+from .. import settings
 from ..ocds.sources import Fingerprint, Source
 from ..ocds.split import Splitter, Unsupported
 
@@ -42,115 +44,162 @@ SEQ_BITS = 32  # a document's seq is its file's index, shifted, plus its place i
 BATCH_BYTES = 128 << 20  # files are cut into DuckDB until this much, then parsed together
 
 
-class FastStage:
-    """Cut files into DuckDB, then parse, check and stage them in batches of files.
+def work_connection(scratch: Path) -> duckdb.DuckDBPyConnection:
+    """A DuckDB of its own for cutting, checking and compiling, outside the warehouse's
+    transaction: its many scratch tables come and go without the transaction keeping them (the
+    ingest stays all or nothing: what it makes reaches the warehouse as Parquet files)."""
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{settings.get('duckdb_memory_limit')}'")
+    con.execute(f"SET temp_directory = '{scratch / 'duckdb-work'}'")
+    con.execute("SET preserve_insertion_order = false")
+    # Keep each hash table on the side the queries put it (the narrow one), never on text.
+    con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+    return con
 
-    A file this path cannot vouch for goes to ``fallback`` (the Python reader), in file order:
-    a batch is flushed before any file is read by the fallback, so the first bad file is the
-    first reported, as with the reader alone.
+
+class FastStage:
+    """Cut files into DuckDB, then parse, check and stage them in batches of about
+    ``BATCH_BYTES`` (a large file is staged in several batches), so memory stays flat.
+
+    A file this path cannot vouch for goes to ``fallback`` (the Python reader), and what was
+    staged of it is withdrawn. Files are handed to the fallback in order, after the batch before
+    them, so the first bad file is the first reported, as with the reader alone.
     """
 
     def __init__(self, run: _Run, fallback: Callable[[_Run, Source, Fingerprint], None]) -> None:
         self.run, self.fallback = run, fallback
-        self.pending: list[tuple[int, Source, Fingerprint, bool]] = []
+        self.waiting: list[tuple[int, Source, Fingerprint, bool]] = []  # cut, not yet staged
+        self.counts: dict[int, list[int]] = {}  # releases and compiled releases staged per file
+        self.refused: set[int] = set()  # files the checks refused: the reader reads them
+        self.current: tuple[int, str] = (-1, "")  # the file being cut
         self.bytes = 0
-        run.stage.con.execute(
-            "CREATE OR REPLACE TEMP TABLE _cut (doc VARCHAR, pointer VARCHAR, n BIGINT, f INTEGER)"
+        self.con = con = work_connection(run.stage.scratch)
+        con.execute(
+            "CREATE OR REPLACE TABLE _cut (doc VARCHAR, pointer VARCHAR, n BIGINT, f INTEGER)"
         )
-        run.stage.con.execute(
-            "CREATE OR REPLACE TEMP TABLE _known_shapes (seq BIGINT, shape VARCHAR)"
-        )
+        con.execute("CREATE OR REPLACE TABLE _known_shapes (seq BIGINT, sh VARCHAR)")
+        con.execute("CREATE OR REPLACE TABLE _shape_text (sh VARCHAR, shape VARCHAR)")
+
+    def close(self) -> None:
+        """Stage what is waiting and free the cutting table."""
+        self.flush()
+        self.con.execute("DROP TABLE IF EXISTS _cut")
 
     def add(self, index: int, source: Source, fingerprint: Fingerprint) -> None:
         if fingerprint.encoding == "utf-8":
             try:
-                alone = _cut(self.run.stage.con, index, source)
-            except (Unsupported, duckdb.Error, pa.ArrowInvalid):
-                self.run.stage.con.execute("DELETE FROM _cut WHERE f = ?", [index])
+                alone = self._cut(index, source)
+            except (Unsupported, pa.ArrowInvalid):
+                self.con.execute("DELETE FROM _cut WHERE f = ?", [index])
+                self._withdraw(index)
             else:
-                self.pending.append((index, source, fingerprint, alone))
-                self.bytes += fingerprint.size
+                self.waiting.append((index, source, fingerprint, alone))
                 if self.bytes >= BATCH_BYTES:
                     self.flush()
                 return
         self.flush()
         self._fall_back(index, source, fingerprint)
 
+    def _cut(self, index: int, source: Source) -> bool:
+        """Cut one file into ``_cut`` (staging batches as they fill); True when the file is one
+        bare document (the reader's ``/``)."""
+        con = self.con
+        self.current = (index, source.name)
+        with source.open() as stream:
+            splitter = Splitter(stream)
+            n = 0
+            for piece in splitter:
+                size = sum(map(len, piece.docs))
+                batch = pa.table(
+                    {
+                        "doc": pa.array(piece.docs, pa.binary()).cast(pa.string()),  # UTF-8?
+                        "pointer": pa.array(piece.pointers, pa.string()),
+                        "n": pa.array(range(n, n + len(piece.docs)), pa.int64()),
+                        "f": pa.array([index] * len(piece.docs), pa.int32()),
+                    }
+                )
+                n += len(piece.docs)
+                con.register("_piece", batch)
+                con.execute("INSERT INTO _cut SELECT * FROM _piece")
+                con.unregister("_piece")
+                self.bytes += size
+                if self.bytes >= BATCH_BYTES and n > 1:
+                    alone = [i for i, *_, one in self.waiting if one]
+                    if index in self._stage_batch(alone):
+                        raise Unsupported("a document the checks do not vouch for")
+            splitter.package()  # a record (or anything else around the releases) is refused here
+        return splitter.alone
+
     def _fall_back(self, index: int, source: Source, fingerprint: Fingerprint) -> None:
-        self.run.seq = index << SEQ_BITS
+        # Numbered after anything withdrawn from the same file (whose numbers stay excluded).
+        self.run.seq = (index << SEQ_BITS) + (1 << (SEQ_BITS - 1))
         self.fallback(self.run, source, fingerprint)
 
     def flush(self) -> None:
-        if not self.pending:
+        """Stage what is cut; finish the files that are complete."""
+        if not self.waiting:
             return
-        con, run = self.run.stage.con, self.run
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _parsed (f INTEGER, n BIGINT, pointer VARCHAR, j JSON, "
-            "shape VARCHAR, k VARCHAR[])"
-        )
-        _parse(con, [i for i, *_, one in self.pending if one])
-        good = _check(con)
-        names = [[i, s.name] for i, s, *_ in self.pending if i in good]
-        con.execute("CREATE OR REPLACE TEMP TABLE _names (f INTEGER, source VARCHAR)")
-        if names:
-            con.executemany("INSERT INTO _names VALUES (?, ?)", names)
-        seq = f"(f::BIGINT << {SEQ_BITS}) + n + 1"
-        run.stage.append_sql(
-            f"""
-            SELECT k[1] AS ocid, {_KIND} AS kind, k[2] AS release_id,
-                   {date_key_sql("k[3]")} AS date_key, _names.source, pointer, k[4] AS version,
-                   md5(j) AS doc_hash, j::VARCHAR AS doc, ? AS country, ? AS ingest_id,
-                   {seq} AS seq
-            FROM _parsed JOIN _names USING (f) ORDER BY f, n
-            """,
-            [run.country, run.report.ingest_id],
-        )
-        con.execute(  # the compile reuses the shapes rather than computing them again
-            f"INSERT INTO _known_shapes SELECT {seq}, shape FROM _parsed JOIN _names USING (f)"
-        )
-        counts = {
-            f: (r, c)
-            for f, r, c in con.execute(
-                f"SELECT seq >> {SEQ_BITS}, count(*) FILTER (WHERE kind = 'release'), count(*) "
-                f"FILTER (WHERE kind = 'compiled') FROM _stage_sql WHERE seq >> {SEQ_BITS} IN "
-                "(SELECT f FROM _names) GROUP BY ALL"
-            ).fetchall()
-        }
-        for index, source, fingerprint, _ in self.pending:
-            if index in good:
-                releases, compiled = counts.get(index, (0, 0))
-                run.report.releases += releases
-                run.report.compiled_releases += compiled
-                run.report.fast_files += 1
-                run.progress.advance(source.size_on_disk, releases + compiled)
-                run.sources.append(run.source_row(source, fingerprint, releases, compiled, 0))
-            else:
+        bad = self._stage_batch([i for i, *_, alone in self.waiting if alone])
+        run = self.run
+        for index, source, fingerprint, _ in self.waiting:
+            if index in bad:
+                self._withdraw(index)
                 self._fall_back(index, source, fingerprint)
+                continue
+            releases, compiled = self.counts.pop(index, [0, 0])
+            run.report.releases += releases
+            run.report.compiled_releases += compiled
+            run.report.fast_files += 1
+            run.progress.advance(source.size_on_disk, releases + compiled)
+            run.sources.append(run.source_row(source, fingerprint, releases, compiled, 0))
+        self.waiting = []
+
+    def _withdraw(self, index: int) -> None:
+        """Take back what was staged of a file that goes to the reader after all."""
+        if self.counts.pop(index, None) is not None:
+            self.run.stage.exclude_file(index, SEQ_BITS)
+            self.con.execute(f"DELETE FROM _known_shapes WHERE seq >> {SEQ_BITS} = ?", [index])
+
+    def _stage_batch(self, alone: list[int]) -> set[int]:
+        """Parse, check and stage everything in ``_cut``; return the files refused."""
+        con, run = self.con, self.run
+        con.execute(
+            "CREATE OR REPLACE TABLE _parsed (f INTEGER, n BIGINT, pointer VARCHAR, j JSON, "
+            "sh VARCHAR, k VARCHAR[])"
+        )
+        files = {f for (f,) in con.execute("SELECT DISTINCT f FROM _cut").fetchall()}
+        _parse(con, alone)
+        _check(con)
         con.execute("DELETE FROM _cut")
-        con.execute("DROP TABLE _parsed")
-        self.pending, self.bytes = [], 0
-
-
-def _cut(con: duckdb.DuckDBPyConnection, index: int, source: Source) -> bool:
-    """Cut one file into ``_cut``; True when it is one bare document (the reader's ``/``)."""
-    with source.open() as stream:
-        splitter = Splitter(stream)
-        n = 0
-        for piece in splitter:
-            batch = pa.table(
-                {
-                    "doc": pa.array(piece.docs, pa.binary()).cast(pa.string()),  # checks UTF-8
-                    "pointer": pa.array(piece.pointers, pa.string()),
-                    "n": pa.array(range(n, n + len(piece.docs)), pa.int64()),
-                    "f": pa.array([index] * len(piece.docs), pa.int32()),
-                }
+        good = {f for (f,) in con.execute("SELECT DISTINCT f FROM _parsed").fetchall()}
+        self.refused |= files - good
+        seq = f"(f::BIGINT << {SEQ_BITS}) + n + 1"
+        for f, releases, compiled in con.execute(
+            f"SELECT f, count(*) FILTER (WHERE {_KIND} = 'release'), count(*) FILTER "
+            f"(WHERE {_KIND} = 'compiled') FROM _parsed GROUP BY f"
+        ).fetchall():
+            counts = self.counts.setdefault(f, [0, 0])
+            counts[0] += releases
+            counts[1] += compiled
+        if good:
+            names = {i: s.name for i, s, *_ in self.waiting} | dict([self.current])
+            con.execute("CREATE OR REPLACE TABLE _names (f INTEGER, source VARCHAR)")
+            con.executemany("INSERT INTO _names VALUES (?, ?)", [[f, names[f]] for f in good])
+            run.stage.append_query(
+                f"""
+                SELECT k[1] AS ocid, {_KIND} AS kind, k[2] AS release_id,
+                       {date_key_sql("k[3]")} AS date_key, _names.source, pointer,
+                       k[4] AS version, md5(j) AS doc_hash, j::VARCHAR AS doc, ? AS country,
+                       ? AS ingest_id, {seq} AS seq
+                FROM _parsed JOIN _names USING (f) ORDER BY f, n
+                """,
+                [run.country, run.report.ingest_id],
+                con,
             )
-            n += len(piece.docs)
-            con.register("_piece", batch)
-            con.execute("INSERT INTO _cut SELECT * FROM _piece")
-            con.unregister("_piece")
-        splitter.package()  # a record (or anything else around the releases) is refused here
-    return splitter.alone
+            con.execute(f"INSERT INTO _known_shapes SELECT {seq}, sh FROM _parsed")
+        con.execute("DROP TABLE _parsed")
+        self.bytes = 0
+        return self.refused
 
 
 def _parse(con: duckdb.DuckDBPyConnection, alone: list[int]) -> None:
@@ -161,35 +210,39 @@ def _parse(con: duckdb.DuckDBPyConnection, alone: list[int]) -> None:
     con.execute(
         f"""
         INSERT INTO _parsed
-        SELECT f, n, {pointer} AS pointer, j, json_structure(j) AS shape,
+        SELECT f, n, {pointer} AS pointer, j, md5(json_structure(j)) AS sh,
                json_extract_string(j, ['$.ocid', '$.id', '$.date', '$.version']) AS k
         FROM (SELECT f, n, pointer, json(doc) AS j FROM _cut {where})
         """
     )
+    con.execute(  # one document per new shape tells its structure
+        """
+        INSERT INTO _shape_text SELECT sh, json_structure(arg_min(j, n)) FROM _parsed
+        WHERE sh NOT IN (SELECT sh FROM _shape_text) GROUP BY sh
+        """
+    )
 
 
-def _check(con: duckdb.DuckDBPyConnection) -> set[int]:
-    """Drop from ``_parsed`` every file with a document the checks do not vouch for; return the
-    files that are left."""
+def _check(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop from ``_parsed`` every file with a document the checks do not vouch for."""
     bad_shapes = [
-        [s]
-        for (s,) in con.execute("SELECT DISTINCT shape FROM _parsed").fetchall()
+        [h]
+        for h, s in con.execute("SELECT sh, shape FROM _shape_text").fetchall()
         if not shape_is_valid(json.loads(s))
     ]
-    con.execute("CREATE OR REPLACE TEMP TABLE _bad_shapes (shape VARCHAR)")
+    con.execute("CREATE OR REPLACE TABLE _bad_shapes (sh VARCHAR)")
     if bad_shapes:
         con.executemany("INSERT INTO _bad_shapes VALUES (?)", bad_shapes)
     con.execute(
         f"""
         DELETE FROM _parsed WHERE f IN (
-          SELECT f FROM _parsed WHERE shape IN (SELECT shape FROM _bad_shapes) OR NOT (
+          SELECT f FROM _parsed WHERE sh IN (SELECT sh FROM _bad_shapes) OR NOT (
             coalesce(regexp_matches(k[1], '^[!-~]'), false) AND coalesce(k[2] <> '', false)
             AND coalesce(regexp_full_match(k[3], '{DATE_PATTERN}'), false)
             AND {date_key_sql("k[3]")} IS NOT NULL
             AND NOT (contains(j, 'null') AND regexp_matches(j, '[\\[,]null[,\\]]'))))
         """
     )
-    return {f for (f,) in con.execute("SELECT DISTINCT f FROM _parsed").fetchall()}
 
 
 _KIND = (

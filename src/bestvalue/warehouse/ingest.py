@@ -8,6 +8,7 @@ Re-ingesting a file whose content was already loaded adds nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import tempfile
 import time
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -37,6 +39,7 @@ from .staging import RAW_SCHEMA, Stage
 __all__ = ["IngestReport", "Progress", "ingest"]
 
 SKIP_HINT = " (use --skip-bad to load the rest)"
+ROW_GROUP = 2048  # compiled rows per Parquet row group: the commit reads one per thread
 
 
 class Progress:
@@ -76,6 +79,7 @@ class _Run:
     skip_bad: bool
     progress: Progress
     seq: int = 0
+    work: duckdb.DuckDBPyConnection | None = None  # the fast path's own DuckDB
     sources: list[dict[str, Any]] = field(default_factory=list)
 
     def source_row(
@@ -127,6 +131,9 @@ def ingest(
     with tempfile.TemporaryDirectory(prefix="bestvalue-") as tmp:
         scratch = Path(tmp)
         stage = warehouse.begin(scratch)
+        # Estimates over the staged Parquet files are poor: keep each hash table on the side the
+        # queries put it (the narrow one), never on the documents' text; memory stays flat.
+        stage.con.execute("SET disabled_optimizers = 'build_side_probe_side'")
         run = _Run(
             warehouse, stage, report, country.upper() if country else None, skip_bad, progress
         )
@@ -149,6 +156,11 @@ def ingest(
         except BaseException:
             warehouse.rollback(stage)
             raise
+        finally:
+            with contextlib.suppress(duckdb.Error):  # the Spark engine's scratch may be closed
+                stage.con.execute("RESET disabled_optimizers")
+            if run.work is not None:
+                run.work.close()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -160,6 +172,7 @@ def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
 def _stage_all(run: _Run, sources: list[Source]) -> None:
     known = run.warehouse.known_hashes()
     fast = FastStage(run, _stage_source) if settings.get("fast_ingest") == "1" else None
+    run.work = fast.con if fast else None
     for index, source in enumerate(sources):
         fingerprint = _fingerprint(run, source)
         if fingerprint is None:
@@ -177,7 +190,7 @@ def _stage_all(run: _Run, sources: list[Source]) -> None:
         else:
             _stage_source(run, source, fingerprint)
     if fast:
-        fast.flush()
+        fast.close()
 
 
 def _fingerprint(run: _Run, source: Source) -> Fingerprint | None:
@@ -322,19 +335,22 @@ def _compile(run: _Run, path: Path) -> int:
     writer = pq.ParquetWriter(str(path), COMPILED.arrow)
     written, exclude = 0, None
     try:
-        if settings.get("fast_ingest") == "1" and affected:
-            latest = run.stage.latest_documents()
-            for table in compile_plain(run.stage.con, latest, run.report.ingest_id):
-                writer.write_table(table)
+        if run.work is not None and affected:
+            latest, total = run.stage.latest_documents()
+            rows = compile_plain(
+                run.stage.con, run.work, latest, total, run.report.ingest_id, path.parent
+            )
+            for table in rows:
+                writer.write_table(table, row_group_size=ROW_GROUP)
                 written += table.num_rows
                 run.progress.step(table.num_rows)
             run.report.sql_processes = written
-            exclude = "_sql_ocids"
+            exclude = "_sql_done"
         groups = (_latest_per_id(g) for g in _groups(run.stage.documents_by_ocid(limit, exclude)))
         for table, failures, count in compile_chunks(groups, workers_for(affected - written)):
             for files, ocid, reason in failures:
                 run.reject(files, Location(), reason, ocid, "")
-            writer.write_table(table)
+            writer.write_table(table, row_group_size=ROW_GROUP)
             written += table.num_rows
             run.progress.step(count)
     finally:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -37,7 +38,8 @@ from .schema import ITEM as ITEM_TYPE
 __all__ = ["compile_plain"]
 
 WHOLE = "whole"
-CHUNK = 50_000  # processes assembled at a time: bounds the Arrow memory of one chunk
+CHUNK = 8_000  # processes assembled at a time: bounds the Arrow memory of one chunk
+PART = 100_000  # documents compiled together: bounds DuckDB's memory whatever the input size
 ORDER = "ord * 1000000000000 + outer_pos * 1000000 + pos"  # release, then parent, then place
 
 
@@ -100,36 +102,88 @@ def _party_fields(p: str) -> str:
     )
 
 
-def compile_plain(con: duckdb.DuckDBPyConnection, docs: str, ingest_id: str) -> Iterator[pa.Table]:
-    """Compiled rows (the ``compiled`` table's columns) of the plain processes among ``docs``.
+def compile_plain(
+    con: duckdb.DuckDBPyConnection,
+    work: duckdb.DuckDBPyConnection,
+    latest: str,
+    total: int,
+    ingest_id: str,
+    scratch: Path,
+) -> Iterator[pa.Table]:
+    """Compiled rows (the ``compiled`` table's columns) of the plain processes.
 
-    ``docs`` holds the newest document per release id of every touched process (as
-    ``ingest._latest_per_id`` chooses); the shapes of this ingest's documents staged in DuckDB
-    are in ``_known_shapes``. Leaves ``_sql_ocids``: the processes compiled here.
+    ``latest`` is the SQL (on ``con``, the warehouse's) of the newest document per release id
+    of every touched process (as ``ingest._latest_per_id`` chooses), ``total`` their number.
+    They are written once to Parquet in parts of whole processes (about ``PART`` documents
+    each) and compiled part by part on ``work`` (a DuckDB outside the warehouse's transaction,
+    holding ``_known_shapes`` and ``_shape_text`` from staging), so memory stays flat whatever
+    the input's size. Leaves ``_sql_done`` on ``con``: the processes compiled here.
     """
-    _plain_releases(con, docs, ingest_id)
-    for sql in _STEPS:
-        con.execute(sql)
-    total = con.execute("SELECT count(*) FROM _sql_ocids").fetchall()[0][0]
-    for start in range(0, total, CHUNK):
-        yield _assemble(con, start, min(total, start + CHUNK))
+    parts = max(1, -(-total // PART))
+    folder = scratch / "latest"
+    con.execute(
+        f"""
+        COPY (SELECT d.*, hash(d.ocid) % {parts} AS part FROM ({latest}) d)
+        TO {_quote(folder)} (FORMAT parquet, PARTITION_BY (part), OVERWRITE_OR_IGNORE,
+                             ROW_GROUP_SIZE 4096)
+        """
+    )
+    work.execute("CREATE OR REPLACE TEMP TABLE _sql_done (ocid VARCHAR)")
+    for part in range(parts):
+        files = sorted((folder / f"part={part}").glob("*.parquet"))
+        if not files:
+            continue
+        listed = ", ".join(_quote(f) for f in files)
+        work.execute(
+            f"CREATE OR REPLACE TEMP VIEW _latest AS SELECT * FROM read_parquet([{listed}])"
+        )
+        _plain_releases(work, "_latest", ingest_id)
+        for sql in _STEPS:
+            work.execute(sql)
+        work.execute("INSERT INTO _sql_done SELECT ocid FROM _sql_ocids")
+        count = work.execute("SELECT count(*) FROM _sql_ocids").fetchall()[0][0]
+        for start in range(0, count, CHUNK):
+            yield _assemble(work, start, min(count, start + CHUNK))
+        for table in _SCRATCH:  # free their memory for the next part
+            work.execute(f"DROP TABLE IF EXISTS {table}")
+    con.register("_sql_done_rows", work.sql("SELECT ocid FROM _sql_done").to_arrow_table())
+    con.execute("CREATE OR REPLACE TEMP TABLE _sql_done AS SELECT ocid FROM _sql_done_rows")
+    con.unregister("_sql_done_rows")
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _plain_releases(con: duckdb.DuckDBPyConnection, docs: str, ingest_id: str) -> None:
-    """``_rel``: the releases of plain processes, typed by ``json_transform``, in merge order."""
+    """``_rel``: the releases of plain processes, typed by ``json_transform``, in merge order.
+
+    Shapes are known by their hash: staging recorded those of this ingest's documents
+    (``_known_shapes``, ``_shape_text``); documents stored before get theirs here."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _shapes AS
-        SELECT d.seq, d.ingest_id, CASE WHEN k.shape IS NOT NULL THEN k.shape
-                                        ELSE json_structure(d.doc) END AS shape,
+        SELECT d.ocid, d.seq, d.ingest_id,
+               CASE WHEN k.sh IS NOT NULL THEN k.sh ELSE md5(json_structure(d.doc)) END AS sh,
                contains(d.doc, 'null') OR d.kind <> 'release' AS odd
         FROM {docs} d LEFT JOIN _known_shapes k ON k.seq = d.seq AND d.ingest_id = ?
         """,
         [ingest_id],
     )
-    shapes = [r[0] for r in con.execute("SELECT DISTINCT shape FROM _shapes").fetchall()]
-    con.execute("CREATE OR REPLACE TEMP TABLE _plain_shapes (shape VARCHAR)")
-    plain = [[s] for s in shapes if shape_is_plain(s)]
+    con.execute(
+        f"""
+        INSERT INTO _shape_text
+        SELECT s.sh, json_structure(arg_min(d.doc, d.seq)) FROM _shapes s
+        JOIN {docs} d USING (ingest_id, seq)
+        WHERE s.sh NOT IN (SELECT sh FROM _shape_text) GROUP BY s.sh
+        """
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE _plain_shapes (sh VARCHAR)")
+    plain = [
+        [h]
+        for h, text in con.execute("SELECT sh, shape FROM _shape_text").fetchall()
+        if shape_is_plain(text)
+    ]
     if plain:
         con.executemany("INSERT INTO _plain_shapes VALUES (?)", plain)
     con.execute(
@@ -139,8 +193,7 @@ def _plain_releases(con: duckdb.DuckDBPyConnection, docs: str, ingest_id: str) -
                json_transform(doc, '{json.dumps(_type(READ))}') AS t, source, version, country,
                ingest_id, seq, first_seen
         FROM {docs} WHERE ocid NOT IN (
-          SELECT d.ocid FROM {docs} d JOIN _shapes s USING (ingest_id, seq)
-          WHERE s.odd OR s.shape NOT IN (SELECT shape FROM _plain_shapes))
+          SELECT ocid FROM _shapes WHERE odd OR sh NOT IN (SELECT sh FROM _plain_shapes))
         """
     )
     con.execute("DROP TABLE _shapes")
@@ -354,6 +407,9 @@ FROM _process p JOIN _sql_ocids o USING (ocid) ORDER BY o.row
 """
 
 _STEPS = _steps()
+_SCRATCH = ["_rel", "_plain_shapes"] + [
+    sql.split(" AS", 1)[0].split()[-1] for sql in _STEPS if "TEMP TABLE" in sql
+]
 
 
 # --- Arrow assembly: nested lists built from sorted flat rows, by offsets -----------------------

@@ -65,15 +65,30 @@ class Stage:
         self.path = scratch / "stage.parquet"
         self._writer: pq.ParquetWriter | None = pq.ParquetWriter(str(self.path), RAW_SCHEMA)
         con.execute("CREATE OR REPLACE TEMP TABLE _excluded (seq BIGINT)")
-        columns = ", ".join(
-            f"{f.name} {'BIGINT' if f.type == pa.int64() else 'VARCHAR'}" for f in RAW_SCHEMA
-        )
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_sql ({columns})")
+        self.scratch = scratch
+        self.parts: list[Path] = []
 
-    def append_sql(self, query: str, params: list[object] | None = None) -> None:
-        """Stage the rows of a query (the columns of ``RAW_SCHEMA``) without leaving DuckDB."""
+    def append_query(
+        self, query: str, params: list[object], con: duckdb.DuckDBPyConnection
+    ) -> None:
+        """Stage the rows of a query on ``con`` (the columns of ``RAW_SCHEMA``), written
+        straight to a Parquet file of their own: the documents never pass through Python."""
         assert self._writer is not None, "the stage is sealed"
-        self.con.execute(f"INSERT INTO _stage_sql {query}", params or [])
+        path = self.scratch / f"stage-{len(self.parts):05d}.parquet"
+        con.execute(  # small row groups: a reader holds one per thread, text and all
+            f"COPY ({query}) TO {sql_string(path)} (FORMAT parquet, ROW_GROUP_SIZE 4096)",
+            params or [],
+        )
+        self.parts.append(path)
+
+    def exclude_file(self, index: int, bits: int) -> None:
+        """Withdraw the rows staged by :meth:`append_query` of file number ``index``."""
+        for path in self.parts:
+            self.con.execute(
+                f"INSERT INTO _excluded SELECT seq FROM read_parquet({sql_string(path)}) "
+                f"WHERE seq >> {bits} = ?",
+                [index],
+            )
 
     def append(self, rows: pa.Table) -> None:
         assert self._writer is not None, "the stage is sealed"
@@ -82,9 +97,9 @@ class Stage:
     def seal(self) -> None:
         """No more rows: make ``_stage`` queryable."""
         self.close()
+        files = ", ".join(sql_string(p) for p in [self.path, *self.parts])
         self.con.execute(
-            "CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM (SELECT * FROM read_parquet("
-            f"{sql_string(self.path)}) UNION ALL SELECT * FROM _stage_sql) "
+            f"CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM read_parquet([{files}]) "
             "WHERE seq NOT IN (SELECT seq FROM _excluded)"
         )
 
@@ -111,22 +126,22 @@ class Stage:
         self.con.execute("INSERT INTO _excluded SELECT unnest(?::BIGINT[])", [seqs])
 
     def settle(self) -> None:
-        """After the conflicts are resolved: keep the new documents in ``_new``, once."""
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE _new AS {self._new_documents()}")
+        """After the conflicts are resolved: decide once which staged documents are new."""
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE _new_seqs AS {self._new_seqs()}")
         self._settled = True
 
     def new_documents(self) -> str:
         """SQL of staged documents not already stored (identical copies are dropped)."""
-        return "SELECT * FROM _new" if getattr(self, "_settled", False) else self._new_documents()
+        seqs = "_new_seqs" if getattr(self, "_settled", False) else f"({self._new_seqs()})"
+        return f"SELECT * FROM _stage WHERE seq IN (SELECT seq FROM {seqs})"
 
-    def _new_documents(self) -> str:
-        # Decided on the narrow columns first: the documents' text is read once, at the end.
+    def _new_seqs(self) -> str:
+        # Decided on the narrow columns: the documents' text is not copied (memory stays flat).
         return """
-            SELECT * FROM _stage WHERE seq IN (
-              SELECT min(seq) FROM _stage s GROUP BY ocid, kind, doc_hash
-              HAVING NOT EXISTS (
-                SELECT 1 FROM raw_documents r
-                WHERE r.ocid = s.ocid AND r.kind = s.kind AND r.doc_hash = s.doc_hash))
+            SELECT min(seq) AS seq FROM _stage s GROUP BY ocid, kind, doc_hash
+            HAVING NOT EXISTS (
+              SELECT 1 FROM raw_documents r
+              WHERE r.ocid = s.ocid AND r.kind = s.kind AND r.doc_hash = s.doc_hash)
         """
 
     def affected_count(self) -> int:
@@ -153,17 +168,16 @@ class Stage:
         query = f"{self._touched(exclude)} ORDER BY ocid, ingest_id, seq"
         yield from self.con.sql(query).to_arrow_reader(batch_rows)
 
-    def latest_documents(self) -> str:
-        """Make ``_latest``: the newest document per release id of each touched ocid, as
-        ``ingest._latest_per_id`` chooses, with when its id was first seen; return its name.
+    def latest_documents(self) -> tuple[str, int]:
+        """SQL of the newest document per release id of each touched ocid (as
+        ``ingest._latest_per_id`` chooses), with when its id was first seen; and their number.
 
-        Chosen on the narrow columns (a compiled release is known by its hash), then joined to
-        the documents' text."""
+        Chosen on the narrow columns (a compiled release is known by its hash) into
+        ``_chosen``; the SQL joins the documents' text to it."""
         self.con.execute(
             f"""
-            CREATE OR REPLACE TEMP TABLE _latest AS
-            WITH docs AS ({self._touched(None)}),
-            chosen AS (
+            CREATE OR REPLACE TEMP TABLE _chosen AS
+            WITH docs AS ({self._touched(None)})
               SELECT ingest_id, seq, first_seen FROM (
                 SELECT ingest_id, seq, row_number() OVER w AS rn,
                        min(struct_pack(i := ingest_id, s := seq)) OVER w AS first_seen
@@ -174,8 +188,11 @@ class Stage:
                              ORDER BY date_key DESC, ingest_id DESC, seq DESC
                              ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
               ) WHERE rn = 1
-            )
-            SELECT docs.*, chosen.first_seen FROM docs JOIN chosen USING (ingest_id, seq)
             """
         )
-        return "_latest"
+        total = self.con.execute("SELECT count(*) FROM _chosen").fetchall()[0][0]
+        sql = (
+            f"SELECT docs.*, c.first_seen FROM ({self._touched(None)}) docs "
+            "JOIN _chosen c USING (ingest_id, seq)"
+        )
+        return sql, int(total)
