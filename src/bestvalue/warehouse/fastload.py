@@ -1,13 +1,15 @@
-"""Staging a file in DuckDB: the documents are cut out by :mod:`bestvalue.ocds.split` and parsed,
-checked and keyed in SQL, with no Python object per document.
+"""Staging files in DuckDB: the documents are cut out by :mod:`bestvalue.ocds.split`, then
+parsed, checked and keyed in SQL, with no Python object per document.
 
 Why: building Python objects for every release was most of an ingest's time. Here Python only
-moves byte slices; DuckDB (C++, every core) parses them. The result is row for row what the
-streaming reader and :func:`bestvalue.ocds.validate.check_release` would stage, or nothing at all:
-whenever a file holds anything these checks do not vouch for (a record, a wrong type, a date in
-an unusual form, a numeric string, invalid JSON), :func:`stage_file` returns False and the
-caller reads the file with the streaming reader, which refuses or records each bad document
-with its exact place. Being stricter than ``check_release`` is safe; being looser never happens.
+moves byte slices; DuckDB (C++, every core) parses them, in batches of files (a large file in
+several batches), and writes the staged rows to Parquet. For each file the result is row for
+row what the streaming reader and :func:`bestvalue.ocds.validate.check_release` would stage, or
+nothing at all: whenever a file holds anything these checks do not vouch for (a record, a wrong
+type, a date in an unusual form, a numeric string, invalid JSON), :class:`FastStage` withdraws
+what it staged of it and hands it to the streaming reader, which refuses or records each bad
+document with its exact place. Being stricter than ``check_release`` is safe; being looser never
+happens. Nothing here may raise inside DuckDB: an error would abort the ingest's transaction.
 
 The checks run on each distinct *shape* of document (DuckDB's ``json_structure``: every key and
 its JSON type), of which a file has a handful, not on each document.
