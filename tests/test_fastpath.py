@@ -373,3 +373,31 @@ def test_large_inputs_in_batches_and_parts_and_a_late_refusal(tmp_path, monkeypa
     assert fast == python
     assert reports[0].fast_files == 3  # s0 (withdrawn) and s2 went to the reader
     assert len(fast["processes"]) == 400
+
+
+def test_progress_moves_as_files_are_read(tmp_path, monkeypatch):
+    from bestvalue.warehouse.ingest import Progress
+
+    class Recorder(Progress):
+        def __init__(self) -> None:
+            self.total, self.read, self.documents, self.steps = 0, 0, 0, 0
+
+        def start(self, total_bytes: int, files: int) -> None:
+            self.total = total_bytes
+
+        def advance(self, nbytes: int, documents: int) -> None:
+            self.steps += 1
+            self.read += nbytes
+            self.documents += documents
+
+    monkeypatch.setattr("bestvalue.ocds.split.CHUNK", 4_000)  # several pieces per file
+    folder = _write(tmp_path / "data", 9, 200)
+    (folder / "s2.json.gz").unlink()  # the one file with documents the reader must take
+    recorder = Recorder()
+    monkeypatch.setenv("BESTVALUE_FAST_INGEST", "1")
+    with open_warehouse(tmp_path / "w.duckdb") as wh:
+        report = ingest([folder], wh, progress=recorder)
+    assert report.fast_files == 4
+    assert recorder.read == recorder.total
+    assert recorder.documents == report.releases
+    assert recorder.steps > 2 * report.files  # it moved while files were read, not only after

@@ -74,6 +74,7 @@ class FastStage:
         self.counts: dict[int, list[int]] = {}  # releases and compiled releases staged per file
         self.refused: set[int] = set()  # files the checks refused: the reader reads them
         self.current: tuple[int, str] = (-1, "")  # the file being cut
+        self.shown: dict[int, int] = {}  # bytes of each file shown as read on the progress bar
         self.bytes = 0
         self.con = con = work_connection(run.stage.scratch)
         con.execute(
@@ -90,7 +91,7 @@ class FastStage:
     def add(self, index: int, source: Source, fingerprint: Fingerprint) -> None:
         if fingerprint.encoding == "utf-8":
             try:
-                alone = self._cut(index, source)
+                alone = self._cut(index, source, fingerprint.size)
             except (Unsupported, pa.ArrowInvalid):
                 self.con.execute("DELETE FROM _cut WHERE f = ?", [index])
                 self._withdraw(index)
@@ -102,9 +103,10 @@ class FastStage:
         self.flush()
         self._fall_back(index, source, fingerprint)
 
-    def _cut(self, index: int, source: Source) -> bool:
+    def _cut(self, index: int, source: Source, size_read: int) -> bool:
         """Cut one file into ``_cut`` (staging batches as they fill); True when the file is one
-        bare document (the reader's ``/``)."""
+        bare document (the reader's ``/``). Progress moves as the file is read (a share of its
+        size on disk; ``size_read`` is its decompressed size)."""
         con = self.con
         self.current = (index, source.name)
         with source.open() as stream:
@@ -125,6 +127,9 @@ class FastStage:
                 con.execute("INSERT INTO _cut SELECT * FROM _piece")
                 con.unregister("_piece")
                 self.bytes += size
+                shown = source.size_on_disk * size // max(size_read, 1)
+                self.shown[index] = self.shown.get(index, 0) + shown
+                self.run.progress.advance(shown, len(piece.docs))
                 if self.bytes >= BATCH_BYTES and n > 1:
                     alone = [i for i, *_, one in self.waiting if one]
                     if index in self._stage_batch(alone):
@@ -152,7 +157,7 @@ class FastStage:
             run.report.releases += releases
             run.report.compiled_releases += compiled
             run.report.fast_files += 1
-            run.progress.advance(source.size_on_disk, releases + compiled)
+            run.progress.advance(max(source.size_on_disk - self.shown.pop(index, 0), 0), 0)
             run.sources.append(run.source_row(source, fingerprint, releases, compiled, 0))
         self.waiting = []
 
