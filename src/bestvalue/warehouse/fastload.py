@@ -9,7 +9,8 @@ nothing at all: whenever a file holds anything these checks do not vouch for (a 
 type, a date in an unusual form, a numeric string, invalid JSON), :class:`FastStage` withdraws
 what it staged of it and hands it to the streaming reader, which refuses or records each bad
 document with its exact place. Being stricter than ``check_release`` is safe; being looser never
-happens. Nothing here may raise inside DuckDB: an error would abort the ingest's transaction.
+happens. Nothing here should raise inside DuckDB: a bad document must send its file to the
+reader, not end the ingest.
 
 The checks run on each distinct *shape* of document (DuckDB's ``json_structure``: every key and
 its JSON type), of which a file has a handful, not on each document.
@@ -29,11 +30,20 @@ import pyarrow as pa
 from .. import settings
 from ..ocds.sources import Fingerprint, Source
 from ..ocds.split import Splitter, Unsupported
+from .staging import sql_string
 
 if TYPE_CHECKING:
     from .ingest import _Run
 
-__all__ = ["DATE_PATTERN", "SEQ_BITS", "FastStage", "shape_is_plain", "shape_is_valid"]
+__all__ = [
+    "DATE_PATTERN",
+    "SEQ_BITS",
+    "FastStage",
+    "fill",
+    "instant_sql",
+    "shape_is_plain",
+    "shape_is_valid",
+]
 
 NUMBER = {"BIGINT", "UBIGINT", "DOUBLE", "NULL"}
 OBJECT = "object"
@@ -52,7 +62,7 @@ def work_connection(scratch: Path) -> duckdb.DuckDBPyConnection:
     ingest stays all or nothing: what it makes reaches the warehouse as Parquet files)."""
     con = duckdb.connect()
     con.execute(f"SET memory_limit = '{settings.get('duckdb_memory_limit')}'")
-    con.execute(f"SET temp_directory = '{scratch / 'duckdb-work'}'")
+    con.execute(f"SET temp_directory = {sql_string(scratch / 'duckdb-work')}")
     con.execute("SET preserve_insertion_order = false")
     # Keep each hash table on the side the queries put it (the narrow one), never on text.
     con.execute("SET disabled_optimizers = 'build_side_probe_side'")
@@ -172,7 +182,7 @@ class FastStage:
         con, run = self.con, self.run
         con.execute(
             "CREATE OR REPLACE TABLE _parsed (f INTEGER, n BIGINT, pointer VARCHAR, j JSON, "
-            "sh VARCHAR, k VARCHAR[])"
+            "sh VARCHAR, k VARCHAR[], kind VARCHAR, date_key VARCHAR)"
         )
         files = {f for (f,) in con.execute("SELECT DISTINCT f FROM _cut").fetchall()}
         _parse(con, alone)
@@ -182,20 +192,18 @@ class FastStage:
         self.refused |= files - good
         seq = f"(f::BIGINT << {SEQ_BITS}) + n + 1"
         for f, releases, compiled in con.execute(
-            f"SELECT f, count(*) FILTER (WHERE {_KIND} = 'release'), count(*) FILTER "
-            f"(WHERE {_KIND} = 'compiled') FROM _parsed GROUP BY f"
+            "SELECT f, count(*) FILTER (WHERE kind = 'release'), count(*) FILTER "
+            "(WHERE kind = 'compiled') FROM _parsed GROUP BY f"
         ).fetchall():
             counts = self.counts.setdefault(f, [0, 0])
             counts[0] += releases
             counts[1] += compiled
         if good:
             names = {i: s.name for i, s, *_ in self.waiting} | dict([self.current])
-            con.execute("CREATE OR REPLACE TABLE _names (f INTEGER, source VARCHAR)")
-            con.executemany("INSERT INTO _names VALUES (?, ?)", [[f, names[f]] for f in good])
+            fill(con, "_names", "f INTEGER, source VARCHAR", [[f, names[f]] for f in good])
             run.stage.append_query(
                 f"""
-                SELECT k[1] AS ocid, {_KIND} AS kind, k[2] AS release_id,
-                       {date_key_sql("k[3]")} AS date_key, _names.source, pointer,
+                SELECT k[1] AS ocid, kind, k[2] AS release_id, date_key, _names.source, pointer,
                        k[4] AS version, md5(j) AS doc_hash, j::VARCHAR AS doc, ? AS country,
                        ? AS ingest_id, {seq} AS seq
                 FROM _parsed JOIN _names USING (f) ORDER BY f, n
@@ -211,15 +219,16 @@ class FastStage:
 
 def _parse(con: duckdb.DuckDBPyConnection, alone: list[int]) -> None:
     """Parse the cut documents into ``_parsed``, but for files with invalid JSON (left to the
-    reader). Nothing here may raise: an error would abort the ingest's transaction."""
+    reader, which names the place): ``json_valid`` finds them without raising."""
     where = "WHERE f NOT IN (SELECT DISTINCT f FROM _cut WHERE NOT json_valid(doc))"
     pointer = f"CASE WHEN f IN ({', '.join(map(str, alone)) or '-1'}) THEN '/' ELSE pointer END"
     con.execute(
         f"""
         INSERT INTO _parsed
-        SELECT f, n, {pointer} AS pointer, j, md5(json_structure(j)) AS sh,
-               json_extract_string(j, ['$.ocid', '$.id', '$.date', '$.version']) AS k
-        FROM (SELECT f, n, pointer, json(doc) AS j FROM _cut {where})
+        SELECT *, {_KIND} AS kind, {date_key_sql("k[3]")} AS date_key FROM (
+          SELECT f, n, {pointer} AS pointer, j, md5(json_structure(j)) AS sh,
+                 json_extract_string(j, ['$.ocid', '$.id', '$.date', '$.version']) AS k
+          FROM (SELECT f, n, pointer, json(doc) AS j FROM _cut {where}))
         """
     )
     con.execute(  # one document per new shape tells its structure
@@ -237,16 +246,14 @@ def _check(con: duckdb.DuckDBPyConnection) -> None:
         for h, s in con.execute("SELECT sh, shape FROM _shape_text").fetchall()
         if not shape_is_valid(json.loads(s))
     ]
-    con.execute("CREATE OR REPLACE TABLE _bad_shapes (sh VARCHAR)")
-    if bad_shapes:
-        con.executemany("INSERT INTO _bad_shapes VALUES (?)", bad_shapes)
+    fill(con, "_bad_shapes", "sh VARCHAR", bad_shapes)
     con.execute(
         f"""
         DELETE FROM _parsed WHERE f IN (
           SELECT f FROM _parsed WHERE sh IN (SELECT sh FROM _bad_shapes) OR NOT (
             coalesce(regexp_matches(k[1], '^[!-~]'), false) AND coalesce(k[2] <> '', false)
             AND coalesce(regexp_full_match(k[3], '{DATE_PATTERN}'), false)
-            AND {date_key_sql("k[3]")} IS NOT NULL
+            AND date_key IS NOT NULL
             AND NOT (contains(j, 'null') AND regexp_matches(j, '[\\[,]null[,\\]]'))))
         """
     )
@@ -259,14 +266,26 @@ _KIND = (
 )
 
 
+def instant_sql(value: str) -> str:
+    """SQL of the instant a date matching ``DATE_PATTERN`` names (a date without a zone is in
+    UTC, as :func:`bestvalue.ocds.compile.date_key` reads it); null if there is no such day."""
+    return (
+        f"CASE WHEN regexp_matches({value}, '(Z|[+-]\\d{{2}}:\\d{{2}})$') "
+        f"THEN TRY_CAST({value} AS TIMESTAMPTZ) "
+        f"ELSE timezone('UTC', TRY_CAST({value} AS TIMESTAMP)) END"
+    )
+
+
 def date_key_sql(value: str) -> str:
     """SQL of :func:`bestvalue.ocds.compile.date_key` for a date matching ``DATE_PATTERN``."""
-    parsed = (
-        f"CASE WHEN regexp_matches({value}, '(Z|[+-]\\d{{2}}:\\d{{2}})$') "
-        f"THEN timezone('UTC', TRY_CAST({value} AS TIMESTAMPTZ)) "
-        f"ELSE TRY_CAST({value} AS TIMESTAMP) END"
-    )
-    return f"strftime({parsed}, '%Y-%m-%dT%H:%M:%S.%fZ')"
+    return f"strftime(timezone('UTC', {instant_sql(value)}), '%Y-%m-%dT%H:%M:%S.%fZ')"
+
+
+def fill(con: duckdb.DuckDBPyConnection, table: str, columns: str, rows: list[list[Any]]) -> None:
+    """(Re)create ``table`` with ``columns`` and the rows Python chose."""
+    con.execute(f"CREATE OR REPLACE TABLE {table} ({columns})")
+    if rows:  # executemany refuses an empty list
+        con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})", rows)
 
 
 # --- shapes -------------------------------------------------------------------------------------

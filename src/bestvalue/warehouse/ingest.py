@@ -184,10 +184,10 @@ def _stage_all(run: _Run, sources: list[Source]) -> None:
         known.add(fingerprint.sha256)
         run.report.files += 1
         run.report.bytes += fingerprint.size
-        run.seq = index << SEQ_BITS  # documents are ordered by file, whichever path reads them
         if fast:
-            fast.add(index, source, fingerprint)
+            fast.add(index, source, fingerprint)  # numbers documents by file, as below
         else:
+            run.seq = index << SEQ_BITS  # documents are ordered by file
             _stage_source(run, source, fingerprint)
     if fast:
         fast.close()

@@ -32,9 +32,21 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .fastload import DATE_PATTERN, ID, ITEM, NUM, ORG, READ, TEXT, shape_is_plain
+from .fastload import (
+    DATE_PATTERN,
+    ID,
+    ITEM,
+    NUM,
+    ORG,
+    READ,
+    TEXT,
+    fill,
+    instant_sql,
+    shape_is_plain,
+)
 from .schema import AWARD, COMPILED, CONTRACT, PARTY
 from .schema import ITEM as ITEM_TYPE
+from .staging import sql_string
 
 __all__ = ["compile_plain"]
 
@@ -72,13 +84,7 @@ def _merged(spec: dict[str, Any], expr: str, order: str) -> str:
 
 
 def _date(value: str) -> str:
-    return (
-        f"CASE WHEN regexp_full_match({value}, '{DATE_PATTERN}') THEN "
-        f"CASE WHEN regexp_matches({value}, '(Z|[+-]\\d{{2}}:\\d{{2}})$') "
-        f"THEN TRY_CAST({value} AS TIMESTAMPTZ) "
-        f"ELSE timezone('UTC', TRY_CAST({value} AS TIMESTAMP)) END "
-        "END"
-    )
+    return f"CASE WHEN regexp_full_match({value}, '{DATE_PATTERN}') THEN {instant_sql(value)} END"
 
 
 def _dates_ok(*values: str) -> str:
@@ -125,7 +131,7 @@ def compile_plain(
     con.execute(
         f"""
         COPY (SELECT d.*, hash(d.ocid) % {parts} AS part FROM ({latest}) d)
-        TO {_quote(folder)} (FORMAT parquet, PARTITION_BY (part), OVERWRITE_OR_IGNORE,
+        TO {sql_string(folder)} (FORMAT parquet, PARTITION_BY (part), OVERWRITE_OR_IGNORE,
                              ROW_GROUP_SIZE 4096)
         """
     )
@@ -134,7 +140,7 @@ def compile_plain(
         files = sorted((folder / f"part={part}").glob("*.parquet"))
         if not files:
             continue
-        listed = ", ".join(_quote(f) for f in files)
+        listed = ", ".join(sql_string(f) for f in files)
         work.execute(
             f"CREATE OR REPLACE TEMP VIEW _latest AS SELECT * FROM read_parquet([{listed}])"
         )
@@ -150,10 +156,6 @@ def compile_plain(
     con.register("_sql_done_rows", work.sql("SELECT ocid FROM _sql_done").to_arrow_table())
     con.execute("CREATE OR REPLACE TEMP TABLE _sql_done AS SELECT ocid FROM _sql_done_rows")
     con.unregister("_sql_done_rows")
-
-
-def _quote(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _plain_releases(con: duckdb.DuckDBPyConnection, docs: str, ingest_id: str) -> None:
@@ -179,14 +181,12 @@ def _plain_releases(con: duckdb.DuckDBPyConnection, docs: str, ingest_id: str) -
         WHERE s.sh NOT IN (SELECT sh FROM _shape_text) GROUP BY s.sh
         """
     )
-    con.execute("CREATE OR REPLACE TEMP TABLE _plain_shapes (sh VARCHAR)")
     plain = [
         [h]
         for h, text in con.execute("SELECT sh, shape FROM _shape_text").fetchall()
         if shape_is_plain(text)
     ]
-    if plain:
-        con.executemany("INSERT INTO _plain_shapes VALUES (?)", plain)
+    fill(con, "_plain_shapes", "sh VARCHAR", plain)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _rel AS

@@ -67,6 +67,7 @@ class Stage:
         con.execute("CREATE OR REPLACE TEMP TABLE _excluded (seq BIGINT)")
         self.scratch = scratch
         self.parts: list[Path] = []
+        self._settled = False
 
     def append_query(
         self, query: str, params: list[object], con: duckdb.DuckDBPyConnection
@@ -77,7 +78,7 @@ class Stage:
         path = self.scratch / f"stage-{len(self.parts):05d}.parquet"
         con.execute(  # small row groups: a reader holds one per thread, text and all
             f"COPY ({query}) TO {sql_string(path)} (FORMAT parquet, ROW_GROUP_SIZE 4096)",
-            params or [],
+            params,
         )
         self.parts.append(path)
 
@@ -132,7 +133,7 @@ class Stage:
 
     def new_documents(self) -> str:
         """SQL of staged documents not already stored (identical copies are dropped)."""
-        seqs = "_new_seqs" if getattr(self, "_settled", False) else f"({self._new_seqs()})"
+        seqs = "_new_seqs" if self._settled else f"({self._new_seqs()})"
         return f"SELECT * FROM _stage WHERE seq IN (SELECT seq FROM {seqs})"
 
     def _new_seqs(self) -> str:
