@@ -6,35 +6,50 @@ else (as in ocdskit).
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
 from .. import __version__
 from ..errors import BestValueError
-from . import (
-    assess,
-    chart,
-    classify,
-    economics,
-    evaluate_bids,
-    export,
-    gap,
-    indicators,
-    ingest,
-    prioritise,
-    profile,
-    spend,
-    sql,
-    tables,
-    tender_package,
-    valuechain,
-)
 
 __all__ = ["cli", "main"]
 
+# Each subcommand's module is imported when that command runs (or help lists them all): the
+# modules behind ``assess`` or ``chart`` load pandas and matplotlib, which ``ingest`` never needs.
+COMMANDS = {
+    "ingest": "ingest",
+    "assess": "assess",
+    "classify": "classify",
+    "spend": "spend",
+    "prioritise": "prioritise",
+    "profile": "profile",
+    "valuechain": "valuechain",
+    "chart": "chart",
+    "economics": "economics",
+    "evaluate-bids": "evaluate_bids",
+    "gap": "gap",
+    "tender-package": "tender_package",
+    "indicators": "indicators",
+    "tables": "tables",
+    "sql": "sql",
+    "export": "export",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        command: click.Command = importlib.import_module(f"{__name__}.{COMMANDS[cmd_name]}").command
+        return command
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bestvalue")
 def cli() -> None:
     """bestvalue: best value for money in public procurement, with human-rights due diligence.
@@ -42,27 +57,6 @@ def cli() -> None:
     Load OCDS data into a warehouse, classify its items, see where the money goes, assess and
     rank the human-rights risks of its categories, write the country report, query and export.
     """
-
-
-for module in (
-    ingest,
-    assess,
-    classify,
-    spend,
-    prioritise,
-    profile,
-    valuechain,
-    chart,
-    economics,
-    evaluate_bids,
-    gap,
-    tender_package,
-    indicators,
-    tables,
-    sql,
-    export,
-):
-    cli.add_command(module.command)
 
 
 def main(argv: list[str] | None = None) -> None:

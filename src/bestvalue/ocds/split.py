@@ -160,18 +160,22 @@ def _package_array(data: bytes, final: bool) -> int | None:
 def _structure(buf: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Positions, bytes and depth-before of the brackets outside strings (buffer starts
     outside a string, at ``depth``)."""
-    marked = np.flatnonzero(CLASS[buf])  # one pass over the bytes; the rest on far fewer
+    # One pass of SIMD compares over the bytes; the rest on the fifth of them that is marked.
+    # Clearing bit 5 folds { | } onto [ \ ]: a '|' is marked too, and has no class.
+    folded = buf & 0xDF
+    folded -= 0x5B
+    marked = np.flatnonzero((folded <= 2) | (buf == 34))
     codes = CLASS[buf[marked]]
-    quote_at = marked[codes == QUOTE]
+    is_quote = codes == QUOTE
     slashes = marked[codes == SLASH]
     if len(slashes):
         starts = slashes[np.r_[True, np.diff(slashes) != 1]]
         ends = slashes[np.r_[np.diff(slashes) != 1, True]]
         escaped = ends[(ends - starts) % 2 == 0] + 1  # odd runs escape the next byte
-        quote_at = quote_at[~np.isin(quote_at, escaped)]
-    positions = marked[codes >= OPEN]
-    outside = np.searchsorted(quote_at, positions) % 2 == 0
-    positions = positions[outside]
+        at = np.minimum(np.searchsorted(marked, escaped), len(marked) - 1)
+        is_quote[at[marked[at] == escaped]] = False
+    outside = np.cumsum(is_quote, dtype=np.int64) % 2 == 0  # quotes so far, at each mark
+    positions = marked[(codes >= OPEN) & outside]
     chars = buf[positions]
     step = np.where((chars == 123) | (chars == 91), 1, -1)
     depths = depth + np.cumsum(step) - step
