@@ -328,8 +328,8 @@ def _compile_both(bodies: list[dict]) -> tuple[list[dict], list[dict]]:
     if not rows:
         return [], []
     con = duckdb.connect()
-    con.execute("CREATE TEMP TABLE _known_shapes (seq BIGINT, sh VARCHAR)")
-    con.execute("CREATE TEMP TABLE _shape_text (sh VARCHAR, shape VARCHAR)")
+    con.execute("CREATE TABLE _known_shapes (seq BIGINT, sh VARCHAR)")  # as FastStage does
+    con.execute("CREATE TABLE _shape_text (sh VARCHAR, shape VARCHAR)")
     docs = pa.Table.from_pylist(rows)
     con.register("docs_arrow", docs)
     con.execute(

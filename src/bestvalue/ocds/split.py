@@ -174,7 +174,7 @@ def _structure(buf: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray, np.
         escaped = ends[(ends - starts) % 2 == 0] + 1  # odd runs escape the next byte
         at = np.minimum(np.searchsorted(marked, escaped), len(marked) - 1)
         is_quote[at[marked[at] == escaped]] = False
-    outside = np.cumsum(is_quote, dtype=np.int64) % 2 == 0  # quotes so far, at each mark
+    outside = (np.cumsum(is_quote, dtype=np.uint8) & 1) == 0  # quotes so far (mod 256): even
     positions = marked[(codes >= OPEN) & outside]
     chars = buf[positions]
     step = np.where((chars == 123) | (chars == 91), 1, -1)

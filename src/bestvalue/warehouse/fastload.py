@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import settings
 from ..ocds.sources import Fingerprint, Source
@@ -53,7 +54,11 @@ NOT_DOCUMENTS = ("releases", "records", "compiledRelease", "versionedRelease")
 
 
 SEQ_BITS = 32  # a document's seq is its file's index, shifted, plus its place in the file
-BATCH_BYTES = 128 << 20  # files are cut into DuckDB until this much, then parsed together
+BATCH_BYTES = 128 << 20
+CUT_ROWS = 2048  # documents per Arrow batch: the unit of DuckDB's parallel scan of them
+CUT_SCHEMA = pa.schema(
+    [("doc", pa.string()), ("pointer", pa.string()), ("n", pa.int64()), ("f", pa.int32())]
+)  # files are cut into DuckDB until this much, then parsed together
 
 
 def work_connection(scratch: Path) -> duckdb.DuckDBPyConnection:
@@ -86,24 +91,24 @@ class FastStage:
         self.current: tuple[int, str] = (-1, "")  # the file being cut
         self.shown: dict[int, int] = {}  # bytes of each file shown as read on the progress bar
         self.bytes = 0
+        # The documents cut and not yet parsed, in Arrow batches of a few thousand: DuckDB
+        # scans a registered Arrow table batch by batch on every thread, where a table of its
+        # own would be one row group of 122,880 rows, parsed on one thread.
+        self.cut: list[tuple[int, pa.RecordBatch]] = []
         self.con = con = work_connection(run.stage.scratch)
-        con.execute(
-            "CREATE OR REPLACE TABLE _cut (doc VARCHAR, pointer VARCHAR, n BIGINT, f INTEGER)"
-        )
         con.execute("CREATE OR REPLACE TABLE _known_shapes (seq BIGINT, sh VARCHAR)")
         con.execute("CREATE OR REPLACE TABLE _shape_text (sh VARCHAR, shape VARCHAR)")
 
     def close(self) -> None:
-        """Stage what is waiting and free the cutting table."""
+        """Stage what is waiting."""
         self.flush()
-        self.con.execute("DROP TABLE IF EXISTS _cut")
 
     def add(self, index: int, source: Source, fingerprint: Fingerprint) -> None:
         if fingerprint.encoding == "utf-8":
             try:
                 alone = self._cut(index, source, fingerprint.size)
             except (Unsupported, pa.ArrowInvalid):
-                self.con.execute("DELETE FROM _cut WHERE f = ?", [index])
+                self.cut = [(f, batch) for f, batch in self.cut if f != index]
                 self._withdraw(index)
             else:
                 self.waiting.append((index, source, fingerprint, alone))
@@ -114,10 +119,9 @@ class FastStage:
         self._fall_back(index, source, fingerprint)
 
     def _cut(self, index: int, source: Source, size_read: int) -> bool:
-        """Cut one file into ``_cut`` (staging batches as they fill); True when the file is one
+        """Cut one file into ``self.cut`` (staging batches as they fill); True when the file is one
         bare document (the reader's ``/``). Progress moves as the file is read (a share of its
         size on disk; ``size_read`` is its decompressed size)."""
-        con = self.con
         self.current = (index, source.name)
         with source.open() as stream:
             splitter = Splitter(stream)
@@ -133,9 +137,7 @@ class FastStage:
                     }
                 )
                 n += len(piece.docs)
-                con.register("_piece", batch)
-                con.execute("INSERT INTO _cut SELECT * FROM _piece")
-                con.unregister("_piece")
+                self.cut += [(index, b) for b in batch.to_batches(max_chunksize=CUT_ROWS)]
                 self.bytes += size
                 shown = source.size_on_disk * size // max(size_read, 1)
                 self.shown[index] = self.shown.get(index, 0) + shown
@@ -178,17 +180,22 @@ class FastStage:
             self.con.execute(f"DELETE FROM _known_shapes WHERE seq >> {SEQ_BITS} = ?", [index])
 
     def _stage_batch(self, alone: list[int]) -> set[int]:
-        """Parse, check and stage everything in ``_cut``; return the files refused."""
+        """Parse, check and stage everything cut; return the files refused."""
         con, run = self.con, self.run
-        con.execute(
-            "CREATE OR REPLACE TABLE _parsed (f INTEGER, n BIGINT, pointer VARCHAR, j JSON, "
-            "sh VARCHAR, k VARCHAR[], kind VARCHAR, date_key VARCHAR)"
-        )
-        files = {f for (f,) in con.execute("SELECT DISTINCT f FROM _cut").fetchall()}
-        _parse(con, alone)
-        _check(con)
-        con.execute("DELETE FROM _cut")
-        good = {f for (f,) in con.execute("SELECT DISTINCT f FROM _parsed").fetchall()}
+        files = {f for f, _ in self.cut}
+        con.register("_cut", pa.Table.from_batches([b for _, b in self.cut], CUT_SCHEMA))
+        self.cut = []
+        try:
+            parsed = _parse(con, alone)
+        finally:
+            con.unregister("_cut")
+        bad = _check(con)
+        if bad:
+            con.unregister("_parsed")
+            refused = pc.is_in(parsed["f"], value_set=pa.array(bad, pa.int32()))
+            parsed = parsed.filter(pc.invert(refused))
+            con.register("_parsed", parsed)
+        good = set(pc.unique(parsed["f"]).to_pylist())
         self.refused |= files - good
         seq = f"(f::BIGINT << {SEQ_BITS}) + n + 1"
         for f, releases, compiled in con.execute(
@@ -212,51 +219,53 @@ class FastStage:
                 con,
             )
             con.execute(f"INSERT INTO _known_shapes SELECT {seq}, sh FROM _parsed")
-        con.execute("DROP TABLE _parsed")
+        con.unregister("_parsed")
         self.bytes = 0
         return self.refused
 
 
-def _parse(con: duckdb.DuckDBPyConnection, alone: list[int]) -> None:
-    """Parse the cut documents into ``_parsed``, but for files with invalid JSON (left to the
-    reader, which names the place): ``json_valid`` finds them without raising."""
+def _parse(con: duckdb.DuckDBPyConnection, alone: list[int]) -> pa.Table:
+    """Parse the cut documents, but for files with invalid JSON (left to the reader, which
+    names the place): ``json_valid`` finds them without raising. The result is registered as
+    ``_parsed``, an Arrow table, so that the queries on it run on every thread too."""
     where = "WHERE f NOT IN (SELECT DISTINCT f FROM _cut WHERE NOT json_valid(doc))"
     pointer = f"CASE WHEN f IN ({', '.join(map(str, alone)) or '-1'}) THEN '/' ELSE pointer END"
-    con.execute(
+    parsed = con.sql(
         f"""
-        INSERT INTO _parsed
         SELECT *, {_KIND} AS kind, {date_key_sql("k[3]")} AS date_key FROM (
-          SELECT f, n, {pointer} AS pointer, j, md5(json_structure(j)) AS sh,
+          SELECT f, n, {pointer} AS pointer, j::VARCHAR AS j, md5(json_structure(j)) AS sh,
                  json_extract_string(j, ['$.ocid', '$.id', '$.date', '$.version']) AS k
           FROM (SELECT f, n, pointer, json(doc) AS j FROM _cut {where}))
         """
-    )
+    ).to_arrow_table()
+    con.register("_parsed", parsed)
     con.execute(  # one document per new shape tells its structure
         """
         INSERT INTO _shape_text SELECT sh, json_structure(arg_min(j, n)) FROM _parsed
         WHERE sh NOT IN (SELECT sh FROM _shape_text) GROUP BY sh
         """
     )
+    return parsed
 
 
-def _check(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop from ``_parsed`` every file with a document the checks do not vouch for."""
+def _check(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """The files of ``_parsed`` with a document the checks do not vouch for."""
     bad_shapes = [
         [h]
         for h, s in con.execute("SELECT sh, shape FROM _shape_text").fetchall()
         if not shape_is_valid(json.loads(s))
     ]
     fill(con, "_bad_shapes", "sh VARCHAR", bad_shapes)
-    con.execute(
+    rows = con.execute(
         f"""
-        DELETE FROM _parsed WHERE f IN (
-          SELECT f FROM _parsed WHERE sh IN (SELECT sh FROM _bad_shapes) OR NOT (
-            coalesce(regexp_matches(k[1], '^[!-~]'), false) AND coalesce(k[2] <> '', false)
-            AND coalesce(regexp_full_match(k[3], '{DATE_PATTERN}'), false)
-            AND date_key IS NOT NULL
-            AND NOT (contains(j, 'null') AND regexp_matches(j, '[\\[,]null[,\\]]'))))
+        SELECT DISTINCT f FROM _parsed WHERE sh IN (SELECT sh FROM _bad_shapes) OR NOT (
+          coalesce(regexp_matches(k[1], '^[!-~]'), false) AND coalesce(k[2] <> '', false)
+          AND coalesce(regexp_full_match(k[3], '{DATE_PATTERN}'), false)
+          AND date_key IS NOT NULL
+          AND NOT (contains(j, 'null') AND regexp_matches(j, '[\\[,]null[,\\]]')))
         """
-    )
+    ).fetchall()
+    return [f for (f,) in rows]
 
 
 _KIND = (
@@ -281,9 +290,16 @@ def date_key_sql(value: str) -> str:
     return f"strftime(timezone('UTC', {instant_sql(value)}), '%Y-%m-%dT%H:%M:%S.%fZ')"
 
 
-def fill(con: duckdb.DuckDBPyConnection, table: str, columns: str, rows: list[list[Any]]) -> None:
-    """(Re)create ``table`` with ``columns`` and the rows Python chose."""
-    con.execute(f"CREATE OR REPLACE TABLE {table} ({columns})")
+def fill(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: str,
+    rows: list[list[Any]],
+    temp: bool = False,
+) -> None:
+    """(Re)create ``table`` (``temp``: the connection's own) with ``columns`` and the rows
+    Python chose."""
+    con.execute(f"CREATE OR REPLACE {'TEMP ' if temp else ''}TABLE {table} ({columns})")
     if rows:  # executemany refuses an empty list
         con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})", rows)
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,8 @@ __all__ = ["compile_plain"]
 
 WHOLE = "whole"
 CHUNK = 8_000  # processes assembled at a time: bounds the Arrow memory of one chunk
-PART = 100_000  # documents compiled together: bounds DuckDB's memory whatever the input size
+PART = 50_000  # documents compiled together: bounds DuckDB's memory whatever the input size
+WORKERS = 2  # parts compiled at once (see compile_plain)
 ORDER = "ord * 1000000000000 + outer_pos * 1000000 + pos"  # release, then parent, then place
 
 
@@ -125,6 +127,11 @@ def compile_plain(
     each) and compiled part by part on ``work`` (a DuckDB outside the warehouse's transaction,
     holding ``_known_shapes`` and ``_shape_text`` from staging), so memory stays flat whatever
     the input's size. Leaves ``_sql_done`` on ``con``: the processes compiled here.
+
+    ``WORKERS`` parts are compiled at once, each on a cursor of its own (its scratch tables are
+    temporary, so the cursor's alone): the steps of one part are small, their tables a row group
+    or two, which DuckDB runs on one thread, and Python assembles the rows of one part while
+    DuckDB compiles the next. Rows come out in part order whatever the timing.
     """
     parts = max(1, -(-total // PART))
     folder = scratch / "latest"
@@ -135,27 +142,40 @@ def compile_plain(
                              ROW_GROUP_SIZE 4096)
         """
     )
-    work.execute("CREATE OR REPLACE TEMP TABLE _sql_done (ocid VARCHAR)")
-    for part in range(parts):
-        files = sorted((folder / f"part={part}").glob("*.parquet"))
-        if not files:
-            continue
-        listed = ", ".join(sql_string(f) for f in files)
-        work.execute(
-            f"CREATE OR REPLACE TEMP VIEW _latest AS SELECT * FROM read_parquet([{listed}])"
-        )
-        _plain_releases(work, "_latest", ingest_id)
-        for sql in _STEPS:
-            work.execute(sql)
-        work.execute("INSERT INTO _sql_done SELECT ocid FROM _sql_ocids")
-        count = work.execute("SELECT count(*) FROM _sql_ocids").fetchall()[0][0]
-        for start in range(0, count, CHUNK):
-            yield _assemble(work, start, min(count, start + CHUNK))
-        for table in _SCRATCH:  # free their memory for the next part
-            work.execute(f"DROP TABLE IF EXISTS {table}")
-    con.register("_sql_done_rows", work.sql("SELECT ocid FROM _sql_done").to_arrow_table())
+    listed = [sorted((folder / f"part={part}").glob("*.parquet")) for part in range(parts)]
+    done: list[pa.Table] = []
+    with ThreadPoolExecutor(WORKERS) as pool:
+        compiled = pool.map(lambda files: _compile_part(work, files, ingest_id), listed)
+        for ocids, tables in compiled:
+            done.append(ocids)
+            yield from tables
+    rows = pa.concat_tables(done) if done else pa.table({"ocid": pa.array([], pa.string())})
+    con.register("_sql_done_rows", rows)
     con.execute("CREATE OR REPLACE TEMP TABLE _sql_done AS SELECT ocid FROM _sql_done_rows")
     con.unregister("_sql_done_rows")
+
+
+def _compile_part(
+    work: duckdb.DuckDBPyConnection, files: list[Path], ingest_id: str
+) -> tuple[pa.Table, list[pa.Table]]:
+    """The ocids compiled from one part's documents, and their compiled rows."""
+    if not files:
+        return pa.table({"ocid": pa.array([], pa.string())}), []
+    cursor = work.cursor()  # closing it drops its temporary tables
+    try:
+        listed = ", ".join(sql_string(f) for f in files)
+        cursor.execute(
+            f"CREATE OR REPLACE TEMP VIEW _latest AS SELECT * FROM read_parquet([{listed}])"
+        )
+        _plain_releases(cursor, "_latest", ingest_id)
+        for sql in _STEPS:
+            cursor.execute(sql)
+        ocids = cursor.sql("SELECT ocid FROM _sql_ocids").to_arrow_table()
+        count = ocids.num_rows
+        tables = [_assemble(cursor, lo, min(count, lo + CHUNK)) for lo in range(0, count, CHUNK)]
+        return ocids, tables
+    finally:
+        cursor.close()
 
 
 def _plain_releases(con: duckdb.DuckDBPyConnection, docs: str, ingest_id: str) -> None:
@@ -186,7 +206,7 @@ def _plain_releases(con: duckdb.DuckDBPyConnection, docs: str, ingest_id: str) -
         for h, text in con.execute("SELECT sh, shape FROM _shape_text").fetchall()
         if shape_is_plain(text)
     ]
-    fill(con, "_plain_shapes", "sh VARCHAR", plain)
+    fill(con, "_plain_shapes", "sh VARCHAR", plain, temp=True)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _rel AS
@@ -197,7 +217,6 @@ def _plain_releases(con: duckdb.DuckDBPyConnection, docs: str, ingest_id: str) -
           SELECT ocid FROM _shapes WHERE odd OR sh NOT IN (SELECT sh FROM _plain_shapes))
         """
     )
-    con.execute("DROP TABLE _shapes")
 
 
 def _unnest(field: str, keys: str = "") -> str:
@@ -408,9 +427,6 @@ FROM _process p JOIN _sql_ocids o USING (ocid) ORDER BY o.row
 """
 
 _STEPS = _steps()
-_SCRATCH = ["_rel", "_plain_shapes"] + [
-    sql.split(" AS", 1)[0].split()[-1] for sql in _STEPS if "TEMP TABLE" in sql
-]
 
 
 # --- Arrow assembly: nested lists built from sorted flat rows, by offsets -----------------------
