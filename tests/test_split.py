@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bestvalue.ocds.split import Splitter, Unsupported
+from bestvalue.ocds.split import Splitter, Unsupported, ahead
 
 TRICKY = [
     'a "quoted" {brace}',
@@ -120,3 +120,40 @@ def test_random_documents_are_cut_as_json_parses_them(releases, chunk, indent):
     if releases:
         lines = "\n".join(json.dumps(r) for r in releases).encode()
         assert _cut(lines, chunk)[0] == releases
+
+
+def test_cutting_ahead_in_a_thread_gives_the_same_pieces_and_errors_in_order():
+    data = ("\n".join(json.dumps({"ocid": f"o{i}", "x": "y" * 50}) for i in range(500))).encode()
+    direct = [p.docs for p in Splitter(io.BytesIO(data), 1000)]
+    assert len(direct) > 20
+    assert [p.docs for p in ahead(iter(Splitter(io.BytesIO(data), 1000)), 2)] == direct
+
+    def failing():
+        yield 1
+        yield 2
+        raise Unsupported("third")
+
+    seen = []
+    with pytest.raises(Unsupported, match="third"):
+        for item in ahead(failing(), 1):
+            seen.append(item)
+    assert seen == [1, 2]
+
+
+def test_a_caller_that_stops_early_stops_the_thread():
+    import threading
+
+    produced = []
+
+    def endless():
+        n = 0
+        while True:
+            produced.append(n)
+            yield n
+            n += 1
+
+    for item in ahead(endless(), 2):
+        if item == 3:
+            break
+    assert not [t for t in threading.enumerate() if t.name == "bestvalue-scan"]
+    assert len(produced) <= 3 + 1 + 2 + 1  # at most the queue's depth (and one in hand) ahead

@@ -15,14 +15,18 @@ Syntax is not checked here beyond the structure: DuckDB refuses what is not JSON
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from queue import Full, Queue
+from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
 import orjson
 
-__all__ = ["Piece", "Splitter", "Unsupported"]
+__all__ = ["Piece", "Splitter", "Unsupported", "ahead"]
+
+T = TypeVar("T")
 
 CHUNK = 16 << 20
 HEAD_LIMIT = 1 << 20  # a package's releases array must start within this many bytes
@@ -252,3 +256,54 @@ def _pointers(state: _State, buf: np.ndarray, starts: np.ndarray, ends: np.ndarr
     if np.any(spans):
         raise Unsupported("a document spans several lines after a one-line document")
     return [f"line {state.lines + int(k) + 1}" for k in first]
+
+
+class _Raised:
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+
+_END = object()
+
+
+def ahead(items: Iterator[T], depth: int) -> Iterator[T]:
+    """``items``, computed in a thread of their own up to ``depth`` ahead of the caller.
+
+    Why: the scan is numpy (which lets go of the GIL) and the caller's work between pieces is
+    DuckDB's (likewise), so the next pieces are cut while the last ones are parsed. Exceptions
+    reach the caller in order; when the caller stops early the thread stops too."""
+    queue: Queue[Any] = Queue(depth)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.05)
+                return True
+            except Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+        except BaseException as exc:  # handed to the caller, which raises it
+            put(_Raised(exc))
+            return
+        put(_END)
+
+    thread = threading.Thread(target=produce, name="bestvalue-scan", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = queue.get()  # the thread always ends with _END or what it raised
+            if item is _END:
+                return
+            if isinstance(item, _Raised):
+                raise item.exc
+            yield item
+    finally:
+        stop.set()
+        thread.join()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import ibis
@@ -55,7 +56,7 @@ class DuckDBWarehouse(Warehouse):
         self.con.execute("SET preserve_insertion_order = false")
         if not read_only:
             self._create_missing()
-        self._ibis = ibis.duckdb.from_connection(self.con)
+        self._ibis: Any = None  # connected on first use: loading the backend takes 0.3 s
 
     def _create_missing(self) -> None:
         existing = set(self.table_names(internal=True))
@@ -100,6 +101,8 @@ class DuckDBWarehouse(Warehouse):
     def table(self, name: str) -> ir.Table:
         if name not in self.table_names(internal=True):
             raise WarehouseError(f"no table {name!r}; tables: {', '.join(self.table_names())}")
+        if self._ibis is None:
+            self._ibis = ibis.duckdb.from_connection(self.con)
         return self._ibis.table(name)
 
     def row_count(self, name: str) -> int:

@@ -19,7 +19,7 @@ its JSON type), of which a file has a handful, not on each document.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 
 from .. import settings
 from ..ocds.sources import Fingerprint, Source
-from ..ocds.split import Splitter, Unsupported
+from ..ocds.split import Splitter, Unsupported, ahead
 from .staging import sql_string
 
 if TYPE_CHECKING:
@@ -54,7 +54,8 @@ NOT_DOCUMENTS = ("releases", "records", "compiledRelease", "versionedRelease")
 
 
 SEQ_BITS = 32  # a document's seq is its file's index, shifted, plus its place in the file
-BATCH_BYTES = 128 << 20
+BATCH_BYTES = 32 << 20
+AHEAD = 2  # pieces (of up to split.CHUNK bytes) cut ahead while a batch is parsed
 CUT_ROWS = 2048  # documents per Arrow batch: the unit of DuckDB's parallel scan of them
 CUT_SCHEMA = pa.schema(
     [("doc", pa.string()), ("pointer", pa.string()), ("n", pa.int64()), ("f", pa.int32())]
@@ -126,22 +127,14 @@ class FastStage:
         with source.open() as stream:
             splitter = Splitter(stream)
             n = 0
-            for piece in splitter:
-                size = sum(map(len, piece.docs))
-                batch = pa.table(
-                    {
-                        "doc": pa.array(piece.docs, pa.binary()).cast(pa.string()),  # UTF-8?
-                        "pointer": pa.array(piece.pointers, pa.string()),
-                        "n": pa.array(range(n, n + len(piece.docs)), pa.int64()),
-                        "f": pa.array([index] * len(piece.docs), pa.int32()),
-                    }
-                )
-                n += len(piece.docs)
-                self.cut += [(index, b) for b in batch.to_batches(max_chunksize=CUT_ROWS)]
+            for size, batches in ahead(_arrow(splitter, index), AHEAD):
+                count = sum(b.num_rows for b in batches)
+                n += count
+                self.cut += [(index, b) for b in batches]
                 self.bytes += size
                 shown = source.size_on_disk * size // max(size_read, 1)
                 self.shown[index] = self.shown.get(index, 0) + shown
-                self.run.progress.advance(shown, len(piece.docs))
+                self.run.progress.advance(shown, count)
                 if self.bytes >= BATCH_BYTES and n > 1:
                     alone = [i for i, *_, one in self.waiting if one]
                     if index in self._stage_batch(alone):
@@ -222,6 +215,22 @@ class FastStage:
         con.unregister("_parsed")
         self.bytes = 0
         return self.refused
+
+
+def _arrow(splitter: Splitter, index: int) -> Iterator[tuple[int, list[pa.RecordBatch]]]:
+    """The pieces of a file as Arrow batches of ``CUT_ROWS`` documents, with their size."""
+    n = 0
+    for piece in splitter:
+        batch = pa.table(
+            {
+                "doc": pa.array(piece.docs, pa.binary()).cast(pa.string()),  # UTF-8?
+                "pointer": pa.array(piece.pointers, pa.string()),
+                "n": pa.array(range(n, n + len(piece.docs)), pa.int64()),
+                "f": pa.array([index] * len(piece.docs), pa.int32()),
+            }
+        )
+        n += len(piece.docs)
+        yield sum(map(len, piece.docs)), batch.to_batches(max_chunksize=CUT_ROWS)
 
 
 def _parse(con: duckdb.DuckDBPyConnection, alone: list[int]) -> pa.Table:
