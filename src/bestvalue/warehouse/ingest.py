@@ -28,6 +28,7 @@ from ..errors import InputError, Location
 from ..ocds.compile import date_key
 from ..ocds.reader import Document, Problem, read
 from ..ocds.sources import Fingerprint, Source, discover
+from ..ocds.split import ahead
 from ..ocds.validate import check_release
 from .base import Commit, Warehouse
 from .compiling import compile_chunks, workers_for
@@ -173,8 +174,9 @@ def _stage_all(run: _Run, sources: list[Source]) -> None:
     known = run.warehouse.known_hashes()
     fast = FastStage(run, _stage_source) if settings.get("fast_ingest") == "1" else None
     run.work = fast.con if fast else None
-    for index, source in enumerate(sources):
-        fingerprint = _fingerprint(run, source)
+    # Each file is hashed (a pass over all of it) a file ahead, while the one before is read.
+    for index, (source, hashed) in enumerate(ahead(_hashed(sources), 1)):
+        fingerprint = _fingerprint(run, source, hashed)
         if fingerprint is None:
             continue
         if fingerprint.sha256 in known:
@@ -193,12 +195,19 @@ def _stage_all(run: _Run, sources: list[Source]) -> None:
         fast.close()
 
 
-def _fingerprint(run: _Run, source: Source) -> Fingerprint | None:
-    try:
-        fingerprint = source.fingerprint()
-    except InputError as exc:
-        run.reject(source.name, exc.location, exc.reason, None, "")
+def _hashed(sources: list[Source]) -> Iterator[tuple[Source, Fingerprint | InputError]]:
+    for source in sources:
+        try:
+            yield source, source.fingerprint()
+        except InputError as exc:
+            yield source, exc
+
+
+def _fingerprint(run: _Run, source: Source, hashed: Fingerprint | InputError) -> Fingerprint | None:
+    if isinstance(hashed, InputError):
+        run.reject(source.name, hashed.location, hashed.reason, None, "")
         return None
+    fingerprint = hashed
     if fingerprint.size == 0:
         run.reject(
             source.name, Location(offset=0), "the file is empty: no OCDS data in it", None, ""
