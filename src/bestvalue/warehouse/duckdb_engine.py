@@ -54,6 +54,8 @@ class DuckDBWarehouse(Warehouse):
         self.con.execute(f"SET temp_directory = {sql_string(str(self.location) + '.tmp')}")
         self.con.execute(f"SET memory_limit = '{settings.get('duckdb_memory_limit')}'")
         self.con.execute("SET preserve_insertion_order = false")
+        # Row groups are written as each fills, not five at a time: a fifth of the memory.
+        self.con.execute("SET write_buffer_row_group_count = 1")
         if not read_only:
             self._create_missing()
         self._ibis: Any = None  # connected on first use: loading the backend takes 0.3 s

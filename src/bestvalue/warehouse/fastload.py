@@ -76,8 +76,8 @@ def work_connection(scratch: Path) -> duckdb.DuckDBPyConnection:
 
 
 class FastStage:
-    """Cut files into DuckDB, then parse, check and stage them in batches of about
-    ``BATCH_BYTES`` (a large file is staged in several batches), so memory stays flat.
+    """Cut files into Arrow batches, then parse, check and stage them in DuckDB, about
+    ``BATCH_BYTES`` at a time (a large file in several batches), so memory stays flat.
 
     A file this path cannot vouch for goes to ``fallback`` (the Python reader), and what was
     staged of it is withdrawn. Files are handed to the fallback in order, after the batch before
