@@ -361,9 +361,10 @@ def write(results: list[dict]) -> None:
         "warehouse (raw documents, the nested `compiled` table, the derived tables). The "
         "baseline writes nothing and keeps nothing for a later ingest. The small inputs are "
         "furthest from the goal: start-up and the per-file work weigh most there.",
-        "- Times on this shared virtual machine differ from run to run (by a third between two "
-        "runs on different hosts on 2026-11-26); the ratios, from one run with the pipelines "
-        "one after the other, are what compares.",
+        "- Times on this shared virtual machine differ from run to run, by up to a third; the "
+        "ratios, from one run with the pipelines one after the other, vary less, but they do "
+        "(most on the smallest input, where a second either way counts): compare several runs "
+        "before reading much into a small change.",
         "- Both pipelines run with their bytecode compiled beforehand (this machine sets "
         "`PYTHONDONTWRITEBYTECODE`; ocdskit is compiled at install, bestvalue's sources are "
         "compiled by the benchmark first).",
