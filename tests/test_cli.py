@@ -107,3 +107,24 @@ def test_spark_engine_from_the_command_line(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [{"country": "MX", "n": 10}]
+
+
+def test_every_subcommand_loads_on_demand_under_its_name():
+    from bestvalue.cli import COMMANDS, cli
+
+    for name in COMMANDS:
+        assert cli.get_command(None, name).name == name  # type: ignore[arg-type]
+    listing = run("--help").stdout
+    assert all(name in listing for name in COMMANDS)
+    ingest_only = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, bestvalue.cli.ingest; print('pandas' in sys.modules "
+            "and 'bestvalue.categories' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ingest_only.stdout.strip() == "False"

@@ -18,24 +18,24 @@ __all__ = ["cli", "main"]
 
 # Each subcommand's module is imported when that command runs (or help lists them all): the
 # modules behind ``assess`` or ``chart`` load pandas and matplotlib, which ``ingest`` never needs.
-COMMANDS = {
-    "ingest": "ingest",
-    "assess": "assess",
-    "classify": "classify",
-    "spend": "spend",
-    "prioritise": "prioritise",
-    "profile": "profile",
-    "valuechain": "valuechain",
-    "chart": "chart",
-    "economics": "economics",
-    "evaluate-bids": "evaluate_bids",
-    "gap": "gap",
-    "tender-package": "tender_package",
-    "indicators": "indicators",
-    "tables": "tables",
-    "sql": "sql",
-    "export": "export",
-}
+COMMANDS = (
+    "ingest",
+    "assess",
+    "classify",
+    "spend",
+    "prioritise",
+    "profile",
+    "valuechain",
+    "chart",
+    "economics",
+    "evaluate-bids",
+    "gap",
+    "tender-package",
+    "indicators",
+    "tables",
+    "sql",
+    "export",
+)  # each in the module of its name, with _ for -
 
 
 class _LazyGroup(click.Group):
@@ -45,7 +45,8 @@ class _LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
             return None
-        command: click.Command = importlib.import_module(f"{__name__}.{COMMANDS[cmd_name]}").command
+        module = importlib.import_module(f"{__name__}.{cmd_name.replace('-', '_')}")
+        command: click.Command = module.command
         return command
 
 

@@ -54,12 +54,12 @@ NOT_DOCUMENTS = ("releases", "records", "compiledRelease", "versionedRelease")
 
 
 SEQ_BITS = 32  # a document's seq is its file's index, shifted, plus its place in the file
-BATCH_BYTES = 32 << 20
+BATCH_BYTES = 32 << 20  # files are cut until this much, then parsed together
 AHEAD = 2  # pieces (of up to split.CHUNK bytes) cut ahead while a batch is parsed
 CUT_ROWS = 2048  # documents per Arrow batch: the unit of DuckDB's parallel scan of them
 CUT_SCHEMA = pa.schema(
     [("doc", pa.string()), ("pointer", pa.string()), ("n", pa.int64()), ("f", pa.int32())]
-)  # files are cut into DuckDB until this much, then parsed together
+)
 
 
 def work_connection(scratch: Path) -> duckdb.DuckDBPyConnection:

@@ -149,8 +149,7 @@ def compile_plain(
         for ocids, tables in compiled:
             done.append(ocids)
             yield from tables
-    rows = pa.concat_tables(done) if done else pa.table({"ocid": pa.array([], pa.string())})
-    con.register("_sql_done_rows", rows)
+    con.register("_sql_done_rows", pa.concat_tables(done))  # a table per part, at least one
     con.execute("CREATE OR REPLACE TEMP TABLE _sql_done AS SELECT ocid FROM _sql_done_rows")
     con.unregister("_sql_done_rows")
 
@@ -159,7 +158,7 @@ def _compile_part(
     work: duckdb.DuckDBPyConnection, files: list[Path], ingest_id: str
 ) -> tuple[pa.Table, list[pa.Table]]:
     """The ocids compiled from one part's documents, and their compiled rows."""
-    if not files:
+    if not files:  # no process hashed to this part
         return pa.table({"ocid": pa.array([], pa.string())}), []
     cursor = work.cursor()  # closing it drops its temporary tables
     try:
