@@ -6,7 +6,7 @@ releases scattered over different files), then both pipelines load the same file
 other, in one run. Throughput and the peak RSS of each pipeline (the largest process in it) are
 measured with ``os.wait4``, and the results are written to ``docs/benchmarks.md``.
 
-    python benchmarks/ingest.py --sizes 50,200 [--keep]
+    python benchmarks/ingest.py --sizes 25,100 --single-sizes 200,1000 --scale-sizes 3000
 """
 
 from __future__ import annotations
@@ -296,7 +296,47 @@ def run(sizes: list[int], single: bool = False) -> list[dict]:
     return results
 
 
-def write(results: list[dict]) -> None:
+def run_scale(sizes: list[int]) -> list[dict]:
+    """bestvalue alone on single packages too large for the baseline (ocdskit holds the
+    whole input in memory: about 9 GB of RSS for 1 GB), to show its memory stays flat."""
+    results = []
+    bestvalue = Path(sys.executable).with_name("bestvalue")
+    for size in sizes:
+        folder = generate_single(CACHE / f"one-{size}mb", size)
+        raw_mb = sum(p.stat().st_size for p in folder.glob("part-*")) / 1e6
+        releases = int((folder / "DONE").read_text()) * 5
+        warehouse = CACHE / f"w-{size}.duckdb"
+        warehouse.unlink(missing_ok=True)
+        ours = _measure(f"{bestvalue} ingest {folder} --warehouse {warehouse} > /dev/null 2>&1")
+        warehouse.unlink(missing_ok=True)
+        results.append({"raw_mb": raw_mb, "releases": releases, "ours": ours})
+        print(f"{raw_mb:.0f} MB: bestvalue {ours[0]:.1f} s {ours[1]:.0f} MB RSS", flush=True)
+    return results
+
+
+def _scale_lines(scale: list[dict]) -> list[str]:
+    if not scale:
+        return []
+    lines = [
+        "",
+        "### Memory at scale: bestvalue alone",
+        "",
+        "One release package each, too large for the baseline to run here (its peak RSS grows "
+        "with the input: see above).",
+        "",
+        "| input | JSON MB | releases | bestvalue s | MB/s | releases/s | peak RSS MB |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in scale:
+        ts, tm = r["ours"]
+        lines.append(
+            f"| one package | {r['raw_mb']:.0f} | {r['releases']:,} | {ts:.1f} | "
+            f"{r['raw_mb'] / ts:.1f} | {r['releases'] / ts:,.0f} | {tm:.0f} |"
+        )
+    return lines
+
+
+def write(results: list[dict], scale: list[dict]) -> None:
     cpu = platform.processor() or platform.machine()
     lines = [
         "# Benchmarks",
@@ -329,10 +369,13 @@ def write(results: list[dict]) -> None:
             f"{r['raw_mb'] / ts:.1f} | {r['releases'] / ts:,.0f} | {tm:.0f} | {ps:.1f} | "
             f"{pm:.0f} | {bs:.1f} | {r['raw_mb'] / bs:.1f} | {bm:.0f} | {bs / ts:.2f}× |"
         )
+    lines += _scale_lines(scale)
     ratios = [r["base"][0] / r["ours"][0] for r in results]
     paths = [r["python"][0] / r["ours"][0] for r in results]
-    peaks = [r["ours"][1] for r in results]
+    peaks = [r["ours"][1] for r in results + scale]
     met = "met" if min(ratios) >= 5 else "not met"
+    largest = max(r["raw_mb"] for r in results + scale)
+    under = "under" if max(peaks) < 1000 else "not under"
     lines += [
         "",
         "### Reading the numbers",
@@ -340,8 +383,8 @@ def write(results: list[dict]) -> None:
         f"- The goal set in issue 2 is at least 5× the baseline's throughput with flat memory. "
         f"This run: {min(ratios):.2f}× to {max(ratios):.2f}× the baseline, so the goal is {met}; "
         f"the DuckDB path is {min(paths):.2f}× to {max(paths):.2f}× the Python path. Peak RSS "
-        f"stays between {min(peaks):.0f} and {max(peaks):.0f} MB whatever the input's size: "
-        "flat memory is met.",
+        f"is between {min(peaks):.0f} and {max(peaks):.0f} MB for inputs up to {largest:.0f} MB "
+        f"of JSON, {under} 1,000 MB.",
         "- How the DuckDB path works (README, *Two paths, one result*): a thread cuts the "
         "documents out of the bytes with a vectorised structural scan (numpy) while DuckDB "
         "parses and checks the batch before (32 MB), from Arrow batches so that it runs on both "
@@ -350,10 +393,12 @@ def write(results: list[dict]) -> None:
         "Arrow. Whatever the SQL cannot vouch for goes to the Python reader and merge (none of "
         "the synthetic data does).",
         "- Memory: the scratch work runs in a DuckDB of its own, outside the warehouse's "
-        "transaction, each capped by `BESTVALUE_DUCKDB_MEMORY_LIMIT` (512MB by default) and "
-        "spilling to disk beyond it; batches, parts and Parquet row groups are bounded, so the "
-        "peak does not grow with the input (the one-package rows show it on a single large "
-        "package).",
+        "transaction; each DuckDB is capped by `BESTVALUE_DUCKDB_MEMORY_LIMIT` (512MB by "
+        "default) and spills to disk beyond it. Batches, parts, the split of the documents into "
+        "parts and Parquet row groups are bounded in rows and in bytes. What still grows with "
+        "the input is the narrow work over every document of the run (duplicates, the latest "
+        "document per release id, the commit): on the largest packages it fills the warehouse's "
+        "DuckDB up to its cap, and the peak is that cap plus the rest of the process.",
         "- Where the time goes (measured separately, on the 200 MB package, with both cores "
         "busy most of the time): about 1 s of start-up (imports, opening the warehouse), 35% "
         "staging (scan, parse, checks, Parquet), 45% the SQL compile (choosing the latest "
@@ -379,12 +424,17 @@ def main() -> None:
     parser.add_argument(
         "--single-sizes", default="", help="sizes in MB of single-package inputs, comma-separated"
     )
+    parser.add_argument(
+        "--scale-sizes",
+        default="",
+        help="sizes in MB of single packages loaded by bestvalue alone (memory at scale)",
+    )
     args = parser.parse_args()
     # As an installed package has it: compiled bytecode (else each run compiles its modules).
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)
     results = run([int(s) for s in args.sizes.split(",") if s])
     results += run([int(s) for s in args.single_sizes.split(",") if s], single=True)
-    write(results)
+    write(results, run_scale([int(s) for s in args.scale_sizes.split(",") if s]))
     print(f"Results in {RESULTS}")
 
 

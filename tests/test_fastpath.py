@@ -328,16 +328,15 @@ def _compile_both(bodies: list[dict]) -> tuple[list[dict], list[dict]]:
     if not rows:
         return [], []
     con = duckdb.connect()
-    con.execute("CREATE TABLE _known_shapes (seq BIGINT, sh VARCHAR)")  # as FastStage does
-    con.execute("CREATE TABLE _shape_text (sh VARCHAR, shape VARCHAR)")
+    con.execute("CREATE TABLE _shape_text (sh VARCHAR, shape VARCHAR)")  # as FastStage does
     docs = pa.Table.from_pylist(rows)
     con.register("docs_arrow", docs)
     con.execute(
-        "CREATE TEMP TABLE docs AS SELECT *, struct_pack(i := ingest_id, s := seq) AS "
-        "first_seen FROM docs_arrow"
+        "CREATE TEMP TABLE docs AS SELECT *, NULL::VARCHAR AS shape, "
+        "struct_pack(i := ingest_id, s := seq) AS first_seen FROM docs_arrow"
     )
     with tempfile.TemporaryDirectory() as scratch:
-        compiled = compile_plain(con, con, "SELECT * FROM docs", len(rows), "i", Path(scratch))
+        compiled = compile_plain(con, con, "SELECT * FROM docs", len(rows), Path(scratch))
         sql = [r for t in compiled for r in t.to_pylist()]
     if not sql:
         return [], []
@@ -373,6 +372,31 @@ def test_large_inputs_in_batches_and_parts_and_a_late_refusal(tmp_path, monkeypa
     assert fast == python
     assert reports[0].fast_files == 3  # s0 (withdrawn) and s2 went to the reader
     assert len(fast["processes"]) == 400
+
+
+def test_documents_split_into_parts_a_batch_at_a_time(tmp_path):
+    """Each document lands once, in the file of its ocid's part; a part with none has no file."""
+    import duckdb
+
+    from bestvalue.warehouse.sqlcompile import _by_part
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE docs AS SELECT 'ocds-' || (i % 97) AS ocid, i AS seq, repeat('x', i % 50) "
+        "AS doc FROM range(3000) t(i)"
+    )
+    files = _by_part(con, "SELECT * FROM docs", 128, 100, tmp_path / "parts")  # 97 ocids
+    assert len(files) == 128 and sum(f is None for f in files) >= 128 - 97
+    rows = [
+        (part, row)
+        for part, f in enumerate(files)
+        if f is not None
+        for row in con.execute(f"SELECT ocid, seq, doc, part FROM '{f}'").fetchall()
+    ]
+    assert sorted(r[1] for _, r in rows) == list(range(3000))
+    assert all(r[3] == part for part, r in rows)
+    by_ocid = dict(con.execute("SELECT ocid, hash(ocid) % 128 FROM docs GROUP BY ALL").fetchall())
+    assert all(by_ocid[r[0]] == part for part, r in rows)
 
 
 def test_progress_moves_as_files_are_read(tmp_path, monkeypatch):

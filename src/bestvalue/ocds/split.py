@@ -28,7 +28,7 @@ __all__ = ["Piece", "Splitter", "Unsupported", "ahead"]
 
 T = TypeVar("T")
 
-CHUNK = 16 << 20
+CHUNK = 8 << 20  # bytes read and scanned at a time; a piece holds their documents
 HEAD_LIMIT = 1 << 20  # a package's releases array must start within this many bytes
 WHITESPACE = np.zeros(256, dtype=bool)
 WHITESPACE[list(b" \t\r\n")] = True

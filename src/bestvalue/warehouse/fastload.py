@@ -97,7 +97,6 @@ class FastStage:
         # own would be one row group of 122,880 rows, parsed on one thread.
         self.cut: list[tuple[int, pa.RecordBatch]] = []
         self.con = con = work_connection(run.stage.scratch)
-        con.execute("CREATE OR REPLACE TABLE _known_shapes (seq BIGINT, sh VARCHAR)")
         con.execute("CREATE OR REPLACE TABLE _shape_text (sh VARCHAR, shape VARCHAR)")
 
     def close(self) -> None:
@@ -170,7 +169,6 @@ class FastStage:
         """Take back what was staged of a file that goes to the reader after all."""
         if self.counts.pop(index, None) is not None:
             self.run.stage.exclude_file(index, SEQ_BITS)
-            self.con.execute(f"DELETE FROM _known_shapes WHERE seq >> {SEQ_BITS} = ?", [index])
 
     def _stage_batch(self, alone: list[int]) -> set[int]:
         """Parse, check and stage everything cut; return the files refused."""
@@ -205,13 +203,12 @@ class FastStage:
                 f"""
                 SELECT k[1] AS ocid, kind, k[2] AS release_id, date_key, _names.source, pointer,
                        k[4] AS version, md5(j) AS doc_hash, j::VARCHAR AS doc, ? AS country,
-                       ? AS ingest_id, {seq} AS seq
+                       ? AS ingest_id, {seq} AS seq, sh AS shape
                 FROM _parsed JOIN _names USING (f) ORDER BY f, n
                 """,
                 [run.country, run.report.ingest_id],
                 con,
             )
-            con.execute(f"INSERT INTO _known_shapes SELECT {seq}, sh FROM _parsed")
         con.unregister("_parsed")
         self.bytes = 0
         return self.refused

@@ -35,7 +35,7 @@ from .compiling import compile_chunks, workers_for
 from .fastload import SEQ_BITS, FastStage
 from .schema import COMPILED, TABLES
 from .sqlcompile import compile_plain
-from .staging import RAW_SCHEMA, Stage
+from .staging import STAGE_SCHEMA, Stage
 
 __all__ = ["IngestReport", "Progress", "ingest"]
 
@@ -145,6 +145,7 @@ def ingest(
             stage.settle()
             compiled = scratch / "compiled.parquet"
             report.processes = _compile(run, compiled)
+            _close_work(run)  # its memory, before the commit needs the warehouse's
             warehouse.commit(
                 stage,
                 Commit(
@@ -160,10 +161,15 @@ def ingest(
         finally:
             with contextlib.suppress(duckdb.Error):  # the Spark engine's scratch may be closed
                 stage.con.execute("RESET disabled_optimizers")
-            if run.work is not None:
-                run.work.close()
+            _close_work(run)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _close_work(run: _Run) -> None:
+    if run.work is not None:
+        run.work.close()
+        run.work = None
 
 
 def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
@@ -294,7 +300,7 @@ def _version(item: Document) -> str | None:
 
 def _flush(run: _Run, batch: list[dict[str, Any]]) -> None:
     if batch:
-        run.stage.append(pa.Table.from_pylist(batch, schema=RAW_SCHEMA))
+        run.stage.append(pa.Table.from_pylist(batch, schema=STAGE_SCHEMA))  # no shape
         run.progress.advance(0, len(batch))
         batch.clear()
 
@@ -346,9 +352,8 @@ def _compile(run: _Run, path: Path) -> int:
     try:
         if run.work is not None and affected:
             latest, total = run.stage.latest_documents()
-            rows = compile_plain(
-                run.stage.con, run.work, latest, total, run.report.ingest_id, path.parent
-            )
+            size = run.report.bytes // max(run.report.documents, 1)  # input bytes per document
+            rows = compile_plain(run.stage.con, run.work, latest, total, path.parent, size)
             for table in rows:
                 writer.write_table(table, row_group_size=ROW_GROUP)
                 written += table.num_rows

@@ -32,6 +32,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from .fastload import (
     DATE_PATTERN,
@@ -54,7 +55,10 @@ __all__ = ["compile_plain"]
 WHOLE = "whole"
 CHUNK = 8_000  # processes assembled at a time: bounds the Arrow memory of one chunk
 PART = 50_000  # documents compiled together: bounds DuckDB's memory whatever the input size
+PART_BYTES = 64 << 20  # ... and at most about this many bytes of them
 WORKERS = 2  # parts compiled at once (see compile_plain)
+SHUFFLE_ROWS = 16_384  # documents split by part at a time (see _by_part) ...
+SHUFFLE_BYTES = 16 << 20  # ... and at most about this many bytes of them
 ORDER = "ord * 1000000000000 + outer_pos * 1000000 + pos"  # release, then parent, then place
 
 
@@ -116,36 +120,33 @@ def compile_plain(
     work: duckdb.DuckDBPyConnection,
     latest: str,
     total: int,
-    ingest_id: str,
     scratch: Path,
+    doc_bytes: int = 1024,
 ) -> Iterator[pa.Table]:
     """Compiled rows (the ``compiled`` table's columns) of the plain processes.
 
     ``latest`` is the SQL (on ``con``, the warehouse's) of the newest document per release id
-    of every touched process (as ``ingest._latest_per_id`` chooses), ``total`` their number.
+    of every touched process (as ``ingest._latest_per_id`` chooses, with the ``shape`` staging
+    found, if any), ``total`` their number.
     They are written once to Parquet in parts of whole processes (about ``PART`` documents
     each) and compiled part by part on ``work`` (a DuckDB outside the warehouse's transaction,
-    holding ``_known_shapes`` and ``_shape_text`` from staging), so memory stays flat whatever
+    holding ``_shape_text`` from staging), so memory stays flat whatever
     the input's size. Leaves ``_sql_done`` on ``con``: the processes compiled here.
 
     ``WORKERS`` parts are compiled at once, each on a cursor of its own (its scratch tables are
     temporary, so the cursor's alone): the steps of one part are small, their tables a row group
     or two, which DuckDB runs on one thread, and Python assembles the rows of one part while
     DuckDB compiles the next. Rows come out in part order whatever the timing.
+
+    ``doc_bytes`` (a document's average size, roughly) keeps the parts, and the batches split
+    into parts, to a bounded size in bytes too: a real release can be 100 times our 1 KB.
     """
-    parts = max(1, -(-total // PART))
-    folder = scratch / "latest"
-    con.execute(
-        f"""
-        COPY (SELECT d.*, hash(d.ocid) % {parts} AS part FROM ({latest}) d)
-        TO {sql_string(folder)} (FORMAT parquet, PARTITION_BY (part), OVERWRITE_OR_IGNORE,
-                             ROW_GROUP_SIZE 4096)
-        """
-    )
-    listed = [sorted((folder / f"part={part}").glob("*.parquet")) for part in range(parts)]
+    parts = max(1, -(-total // PART), -(-total * doc_bytes // PART_BYTES))
+    rows = max(64, min(SHUFFLE_ROWS, SHUFFLE_BYTES // max(doc_bytes, 1)))
+    listed = _by_part(con, latest, parts, rows, scratch / "latest")
     done: list[pa.Table] = []
     with ThreadPoolExecutor(WORKERS) as pool:
-        compiled = pool.map(lambda files: _compile_part(work, files, ingest_id), listed)
+        compiled = pool.map(lambda path: _compile_part(work, path), listed)
         for ocids, tables in compiled:
             done.append(ocids)
             yield from tables
@@ -154,19 +155,47 @@ def compile_plain(
     con.unregister("_sql_done_rows")
 
 
+def _by_part(
+    con: duckdb.DuckDBPyConnection, latest: str, parts: int, rows: int, folder: Path
+) -> list[Path | None]:
+    """Write the documents of ``latest`` to one Parquet file per part (a hash of the ocid), or
+    None for a part with none.
+
+    Why not DuckDB's ``PARTITION_BY``: it holds a row group per part in memory, which cannot
+    spill, so a multi-GB input ran out of memory. Here a batch of documents at a time is split
+    by part and each piece written as a row group of its part's file: memory holds one batch."""
+    folder.mkdir()
+    writers: dict[int, pq.ParquetWriter] = {}
+    query = f"SELECT d.*, hash(d.ocid) % {parts} AS part FROM ({latest}) d"
+    try:
+        for batch in con.sql(query).to_arrow_reader(rows):
+            part = batch.column("part").to_numpy()
+            order = np.argsort(part, kind="stable")
+            bounds = np.searchsorted(part[order], np.arange(parts + 1))
+            grouped = batch.take(order)
+            for p in np.flatnonzero(np.diff(bounds)).tolist():
+                if p not in writers:
+                    writers[p] = pq.ParquetWriter(folder / f"{p}.parquet", batch.schema)
+                start, end = int(bounds[p]), int(bounds[p + 1])
+                writers[p].write_batch(grouped.slice(start, end - start))
+    finally:
+        for writer in writers.values():
+            writer.close()
+    return [folder / f"{p}.parquet" if p in writers else None for p in range(parts)]
+
+
 def _compile_part(
-    work: duckdb.DuckDBPyConnection, files: list[Path], ingest_id: str
+    work: duckdb.DuckDBPyConnection, path: Path | None
 ) -> tuple[pa.Table, list[pa.Table]]:
     """The ocids compiled from one part's documents, and their compiled rows."""
-    if not files:  # no process hashed to this part
+    if path is None:  # no process hashed to this part
         return pa.table({"ocid": pa.array([], pa.string())}), []
     cursor = work.cursor()  # closing it drops its temporary tables
     try:
-        listed = ", ".join(sql_string(f) for f in files)
         cursor.execute(
-            f"CREATE OR REPLACE TEMP VIEW _latest AS SELECT * FROM read_parquet([{listed}])"
+            f"CREATE OR REPLACE TEMP VIEW _latest AS SELECT * FROM read_parquet({sql_string(path)})"
         )
-        _plain_releases(cursor, "_latest", ingest_id)
+        _plain_releases(cursor, "_latest")
         for sql in _STEPS:
             cursor.execute(sql)
         ocids = cursor.sql("SELECT ocid FROM _sql_ocids").to_arrow_table()
@@ -177,20 +206,18 @@ def _compile_part(
         cursor.close()
 
 
-def _plain_releases(con: duckdb.DuckDBPyConnection, docs: str, ingest_id: str) -> None:
+def _plain_releases(con: duckdb.DuckDBPyConnection, docs: str) -> None:
     """``_rel``: the releases of plain processes, typed by ``json_transform``, in merge order.
 
-    Shapes are known by their hash: staging recorded those of this ingest's documents
-    (``_known_shapes``, ``_shape_text``); documents stored before get theirs here."""
+    Shapes are known by their hash: staging recorded those of this ingest's documents (their
+    ``shape``, and ``_shape_text``); documents stored before get theirs here."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _shapes AS
-        SELECT d.ocid, d.seq, d.ingest_id,
-               CASE WHEN k.sh IS NOT NULL THEN k.sh ELSE md5(json_structure(d.doc)) END AS sh,
+        SELECT d.ocid, d.seq, d.ingest_id, coalesce(d.shape, md5(json_structure(d.doc))) AS sh,
                contains(d.doc, 'null') OR d.kind <> 'release' AS odd
-        FROM {docs} d LEFT JOIN _known_shapes k ON k.seq = d.seq AND d.ingest_id = ?
-        """,
-        [ingest_id],
+        FROM {docs} d
+        """
     )
     con.execute(
         f"""

@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["RAW_SCHEMA", "Conflict", "Stage", "sql_string"]
+__all__ = ["RAW_SCHEMA", "STAGE_SCHEMA", "Conflict", "Stage", "sql_string"]
 
 RAW_SCHEMA = pa.schema(
     [
@@ -34,6 +34,10 @@ RAW_SCHEMA = pa.schema(
         ("seq", pa.int64()),
     ]
 )
+# Staged rows also carry the hash of the document's shape when the fast path knows it (see
+# fastload), so that the compile need not work it out again; raw_documents does not keep it.
+STAGE_SCHEMA = RAW_SCHEMA.append(pa.field("shape", pa.string()))
+RAW_COLUMNS = ", ".join(RAW_SCHEMA.names)
 
 
 def sql_string(value: object) -> str:
@@ -63,7 +67,7 @@ class Stage:
     def __init__(self, con: duckdb.DuckDBPyConnection, scratch: Path) -> None:
         self.con = con
         self.path = scratch / "stage.parquet"
-        self._writer: pq.ParquetWriter | None = pq.ParquetWriter(str(self.path), RAW_SCHEMA)
+        self._writer: pq.ParquetWriter | None = pq.ParquetWriter(str(self.path), STAGE_SCHEMA)
         con.execute("CREATE OR REPLACE TEMP TABLE _excluded (seq BIGINT)")
         self.scratch = scratch
         self.parts: list[Path] = []
@@ -72,12 +76,13 @@ class Stage:
     def append_query(
         self, query: str, params: list[object], con: duckdb.DuckDBPyConnection
     ) -> None:
-        """Stage the rows of a query on ``con`` (the columns of ``RAW_SCHEMA``), written
+        """Stage the rows of a query on ``con`` (the columns of ``STAGE_SCHEMA``), written
         straight to a Parquet file of their own: the documents never pass through Python."""
         assert self._writer is not None, "the stage is sealed"
         path = self.scratch / f"stage-{len(self.parts):05d}.parquet"
         con.execute(  # small row groups: a reader holds one per thread, text and all
-            f"COPY ({query}) TO {sql_string(path)} (FORMAT parquet, ROW_GROUP_SIZE 4096)",
+            f"COPY ({query}) TO {sql_string(path)} "
+            "(FORMAT parquet, ROW_GROUP_SIZE 4096, ROW_GROUP_SIZE_BYTES '4MB')",
             params,
         )
         self.parts.append(path)
@@ -100,7 +105,10 @@ class Stage:
         self.close()
         files = ", ".join(sql_string(p) for p in [self.path, *self.parts])
         self.con.execute(
-            f"CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM read_parquet([{files}]) "
+            f"CREATE OR REPLACE TEMP VIEW _staged AS SELECT * FROM read_parquet([{files}])"
+        )
+        self.con.execute(
+            "CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM _staged "
             "WHERE seq NOT IN (SELECT seq FROM _excluded)"
         )
 
@@ -134,7 +142,7 @@ class Stage:
     def new_documents(self) -> str:
         """SQL of staged documents not already stored (identical copies are dropped)."""
         seqs = "_new_seqs" if self._settled else f"({self._new_seqs()})"
-        return f"SELECT * FROM _stage WHERE seq IN (SELECT seq FROM {seqs})"
+        return f"SELECT {RAW_COLUMNS} FROM _stage WHERE seq IN (SELECT seq FROM {seqs})"
 
     def _new_seqs(self) -> str:
         # Decided on the narrow columns: the documents' text is not copied (memory stays flat).
@@ -174,26 +182,44 @@ class Stage:
         ``ingest._latest_per_id`` chooses), with when its id was first seen; and their number.
 
         Chosen on the narrow columns (a compiled release is known by its hash) into
-        ``_chosen``; the SQL joins the documents' text to it."""
+        ``_chosen``; the SQL joins the documents' text to it. Ingests are numbered in order
+        (``_ingests``), so that the join's keys and ``first_seen`` are numbers: with the
+        ingest's id (text) in them, and the filters of ``_touched`` beside, the join's hash
+        tables outgrew DuckDB's memory on a 3 GB input."""
+        self.con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE _ingests AS
+            SELECT ingest_id, CAST(row_number() OVER (ORDER BY ingest_id) AS INTEGER) AS n
+            FROM (SELECT DISTINCT ingest_id FROM raw_documents
+                  UNION SELECT DISTINCT ingest_id FROM _stage)
+            """
+        )
+        numbered = (
+            f"SELECT d.*, g.n FROM ({self._touched(None)}) d JOIN _ingests g USING (ingest_id)"
+        )
         self.con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE _chosen AS
-            WITH docs AS ({self._touched(None)})
-              SELECT ingest_id, seq, first_seen FROM (
-                SELECT ingest_id, seq, row_number() OVER w AS rn,
-                       min(struct_pack(i := ingest_id, s := seq)) OVER w AS first_seen
-                FROM (SELECT ocid, kind, release_id, date_key, ingest_id, seq,
-                             doc_hash AS hash FROM docs)
+              SELECT n, seq, first_seen FROM (
+                SELECT n, seq, row_number() OVER w AS rn,
+                       min(struct_pack(i := n, s := seq)) OVER w AS first_seen
+                FROM (SELECT ocid, kind, release_id, date_key, n, seq, doc_hash AS hash
+                      FROM ({numbered}))
                 WINDOW w AS (PARTITION BY ocid, kind,
                              CASE WHEN kind = 'release' THEN release_id ELSE hash END
-                             ORDER BY date_key DESC, ingest_id DESC, seq DESC
+                             ORDER BY date_key DESC, n DESC, seq DESC
                              ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
               ) WHERE rn = 1
             """
         )
         total = self.con.execute("SELECT count(*) FROM _chosen").fetchall()[0][0]
-        sql = (
-            f"SELECT docs.*, c.first_seen FROM ({self._touched(None)}) docs "
-            "JOIN _chosen c USING (ingest_id, seq)"
-        )
+        # Every document, stored or staged: the join keeps the chosen ones, so its only other
+        # hash table is _ingests' few rows (refused, already stored and untouched documents
+        # are not in _chosen).
+        sql = """
+            SELECT d.ocid, d.kind, d.release_id, d.date_key, d.source, d.version, d.doc,
+                   d.country, d.ingest_id, d.seq, d.doc_hash, d.shape, c.first_seen
+            FROM (SELECT * FROM raw_documents UNION ALL BY NAME SELECT * FROM _staged) d
+            JOIN _ingests g USING (ingest_id) JOIN _chosen c ON c.n = g.n AND c.seq = d.seq
+        """
         return sql, int(total)
