@@ -375,7 +375,7 @@ def write(results: list[dict], scale: list[dict]) -> None:
     peaks = [r["ours"][1] for r in results + scale]
     met = "met" if min(ratios) >= 5 else "not met"
     largest = max(r["raw_mb"] for r in results + scale)
-    under = "under" if max(peaks) < 1000 else "not under"
+    under = "under" if max(peaks) < 900 else "just under" if max(peaks) < 1000 else "not under"
     lines += [
         "",
         "### Reading the numbers",

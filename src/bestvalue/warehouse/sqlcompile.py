@@ -57,8 +57,8 @@ CHUNK = 8_000  # processes assembled at a time: bounds the Arrow memory of one c
 PART = 50_000  # documents compiled together: bounds DuckDB's memory whatever the input size
 PART_BYTES = 64 << 20  # ... and at most about this many bytes of them
 WORKERS = 2  # parts compiled at once (see compile_plain)
-SHUFFLE_ROWS = 16_384  # documents split by part at a time (see _by_part) ...
-SHUFFLE_BYTES = 16 << 20  # ... and at most about this many bytes of them
+SHUFFLE_ROWS = 8_192  # documents split by part at a time (see _by_part) ...
+SHUFFLE_BYTES = 8 << 20  # ... and at most about this many bytes of them (twice: +100 MB)
 ORDER = "ord * 1000000000000 + outer_pos * 1000000 + pos"  # release, then parent, then place
 
 
