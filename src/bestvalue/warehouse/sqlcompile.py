@@ -132,8 +132,8 @@ def compile_plain(
     found, if any), ``total`` their number.
     They are written once to Parquet in parts of whole processes (about ``PART`` documents
     each) and compiled part by part on ``work`` (a DuckDB outside the warehouse's transaction,
-    holding ``_shape_text`` from staging), so memory stays flat whatever
-    the input's size. Leaves ``_sql_done`` on ``con``: the processes compiled here.
+    holding ``_shape_text`` from staging), so memory stays flat whatever the input's size.
+    Leaves ``_sql_done`` on ``con``: the processes compiled here.
 
     ``WORKERS`` parts are compiled at once, each on a cursor of its own (its scratch tables are
     temporary, so the cursor's alone): the steps of one part are small, their tables a row group
@@ -194,18 +194,20 @@ class _Parts:
         self.writers: dict[int, pq.ParquetWriter] = {}
         self.waiting: dict[int, list[pa.RecordBatch]] = {}
         self.sizes: dict[int, int] = {}
+        self.total = 0  # the sum of sizes, kept as pieces come and go (it is checked per piece)
 
     def add(self, part: int, piece: pa.RecordBatch) -> None:
         self.waiting.setdefault(part, []).append(piece)
         self.sizes[part] = self.sizes.get(part, 0) + piece.nbytes
+        self.total += piece.nbytes
         if self.sizes[part] >= PIECE_BYTES:
             self._write(part)
-        while sum(self.sizes.values()) > WAITING_BYTES:
+        while self.total > WAITING_BYTES:
             self._write(max(self.sizes, key=self.sizes.__getitem__))
 
     def _write(self, part: int) -> None:
         pieces = self.waiting.pop(part)
-        del self.sizes[part]
+        self.total -= self.sizes.pop(part)
         if part not in self.writers:
             path = self.folder / f"{part}.parquet"
             self.writers[part] = pq.ParquetWriter(path, pieces[0].schema, write_statistics=False)
