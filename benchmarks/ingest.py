@@ -203,6 +203,23 @@ def generate_single(folder: Path, megabytes: int, seed: int = 7) -> Path:
     return folder
 
 
+def generate_increment(folder: Path, processes: int, seed: int = 11) -> Path:
+    """A later, small release package for a warehouse holding ``processes`` processes: 2,000
+    new processes (all their releases) and a newer release of 2,000 stored ones."""
+    if _cached(folder):
+        return folder
+    rng = random.Random(seed)
+    releases = [r for n in range(processes, processes + 2000) for r in _process(rng, n)]
+    for n in rng.sample(range(processes), min(2000, processes)):
+        release = _process(rng, n)[-1]
+        release.update(id=f"{release['ocid']}-update", date="2025-06-01T00:00:00Z")
+        releases.append(release)
+    package = {"uri": "bench", "version": "1.1", "releases": releases}
+    (folder / "part-00000.json").write_text(json.dumps(package, ensure_ascii=False))
+    (folder / "DONE").write_text(str(len(releases)))
+    return folder
+
+
 def _measure(command: str) -> tuple[float, float]:
     """Seconds and peak RSS (MB) of the largest process the shell command ran."""
     started = time.perf_counter()
@@ -308,9 +325,25 @@ def run_scale(sizes: list[int]) -> list[dict]:
         warehouse = CACHE / f"w-{size}.duckdb"
         warehouse.unlink(missing_ok=True)
         ours = _measure(f"{bestvalue} ingest {folder} --warehouse {warehouse} > /dev/null 2>&1")
+        # Then a small ingest into that warehouse, as a daily update would be.
+        more = generate_increment(CACHE / f"increment-{size}mb", int((folder / "DONE").read_text()))
+        later = _measure(f"{bestvalue} ingest {more} --warehouse {warehouse} > /dev/null 2>&1")
         warehouse.unlink(missing_ok=True)
-        results.append({"raw_mb": raw_mb, "releases": releases, "ours": ours})
-        print(f"{raw_mb:.0f} MB: bestvalue {ours[0]:.1f} s {ours[1]:.0f} MB RSS", flush=True)
+        results.append(
+            {
+                "raw_mb": raw_mb,
+                "releases": releases,
+                "ours": ours,
+                "increment_mb": (more / "part-00000.json").stat().st_size / 1e6,
+                "increment_releases": int((more / "DONE").read_text()),
+                "increment": later,
+            }
+        )
+        print(
+            f"{raw_mb:.0f} MB: bestvalue {ours[0]:.1f} s {ours[1]:.0f} MB RSS; "
+            f"then {results[-1]['increment_mb']:.0f} MB more: {later[0]:.1f} s {later[1]:.0f} MB",
+            flush=True,
+        )
     return results
 
 
@@ -332,6 +365,13 @@ def _scale_lines(scale: list[dict]) -> list[str]:
         lines.append(
             f"| one package | {r['raw_mb']:.0f} | {r['releases']:,} | {ts:.1f} | "
             f"{r['raw_mb'] / ts:.1f} | {r['releases'] / ts:,.0f} | {tm:.0f} |"
+        )
+    for r in scale:
+        ts, tm = r["increment"]
+        lines.append(
+            f"| then, into that warehouse, a package of 2,000 new and 2,000 updated processes | "
+            f"{r['increment_mb']:.0f} | {r['increment_releases']:,} | {ts:.1f} | "
+            f"{r['increment_mb'] / ts:.1f} | {r['increment_releases'] / ts:,.0f} | {tm:.0f} |"
         )
     return lines
 
@@ -372,7 +412,7 @@ def write(results: list[dict], scale: list[dict]) -> None:
     lines += _scale_lines(scale)
     ratios = [r["base"][0] / r["ours"][0] for r in results]
     paths = [r["python"][0] / r["ours"][0] for r in results]
-    peaks = [r["ours"][1] for r in results + scale]
+    peaks = [r["ours"][1] for r in results + scale] + [r["increment"][1] for r in scale]
     met = "met" if min(ratios) >= 5 else "not met"
     largest = max(r["raw_mb"] for r in results + scale)
     under = "under" if max(peaks) < 900 else "just under" if max(peaks) < 1000 else "not under"
@@ -392,13 +432,19 @@ def write(results: list[dict], scale: list[dict]) -> None:
         "typed in SQL in parts of 50,000 documents, two parts at once, nested rows assembled in "
         "Arrow. Whatever the SQL cannot vouch for goes to the Python reader and merge (none of "
         "the synthetic data does).",
-        "- Memory: the scratch work runs in a DuckDB of its own, outside the warehouse's "
-        "transaction; each DuckDB is capped by `BESTVALUE_DUCKDB_MEMORY_LIMIT` (512MB by "
-        "default) and spills to disk beyond it. Batches, parts, the split of the documents into "
-        "parts and Parquet row groups are bounded in rows and in bytes. What still grows with "
-        "the input is the narrow work over every document of the run (duplicates, the latest "
-        "document per release id, the commit): on the largest packages it fills the warehouse's "
-        "DuckDB up to its cap, and the peak is that cap plus the rest of the process.",
+        "- Memory: the parsing and compiling run in a DuckDB of their own, outside the "
+        "warehouse's transaction, capped by `BESTVALUE_DUCKDB_MEMORY_LIMIT` (512MB by default); "
+        "the warehouse's DuckDB, whose steps over every document of the run are narrow "
+        "(duplicates, the latest document per release id, the commit), has half of it during "
+        "an ingest. Both spill to disk beyond their cap. Batches, parts, the split of the "
+        "documents into parts and Parquet row groups are bounded in rows and in bytes. The rest "
+        "of the peak is outside DuckDB's buffers: the process itself (about 180 MB with its "
+        "libraries and an open warehouse), Arrow batches, and what DuckDB's operators allocate "
+        "beside their buffers.",
+        "- A small ingest into a large warehouse (the last row, when the run has one) reads "
+        "only the stored documents of the processes it touches for its duplicates, but "
+        "choosing the latest documents still scans the stored documents once: that part of "
+        "its time grows with the warehouse.",
         "- Where the time goes (measured separately, on the 200 MB package, with both cores "
         "busy most of the time): about 1 s of start-up (imports, opening the warehouse), 35% "
         "staging (scan, parse, checks, Parquet), 45% the SQL compile (choosing the latest "

@@ -12,6 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bestvalue import InputError, ingest, open_warehouse
+from bestvalue.warehouse import duckdb_engine
+from bestvalue.warehouse import ingest as ingest_module
+from bestvalue.warehouse.ingest import Progress
 
 GOOD = FIXTURES / "mexico-jalisco" / "sample" / "releases"
 GOOD_FILE = sorted(GOOD.glob("*.json"))[0]
@@ -130,3 +133,53 @@ def test_corrupted_real_files_never_half_load(tmp_path_factory, cut, junk, keep)
 def test_missing_path_is_named(duck, tmp_path):
     with pytest.raises(InputError, match="no such file"):
         ingest([tmp_path / "nope.json"], duck)
+
+
+def _memory_limit(warehouse) -> float:
+    # On a cursor of its own (the setting is the database's): the ingest's may be reading.
+    row = warehouse.con.cursor().execute("SELECT current_setting('memory_limit')").fetchall()
+    return float(row[0][0].split()[0])  # e.g. "488.2 MiB"
+
+
+class Watch(Progress):
+    """The warehouse's memory limit when the compile starts."""
+
+    def __init__(self, warehouse) -> None:
+        self.warehouse, self.compile = warehouse, []
+
+    def phase(self, name: str, total: int | None = None) -> None:
+        self.compile.append(_memory_limit(self.warehouse))
+
+
+def test_an_ingest_narrows_the_warehouse_memory_and_gives_it_back(loaded, tmp_path, monkeypatch):
+    """During an ingest the warehouse's DuckDB has half its memory limit (the work DuckDB
+    beside it has the rest) but for the Python merge's sort; after it, failed or not, the whole
+    limit again."""
+    full = _memory_limit(loaded)
+    with pytest.raises(InputError):
+        ingest([GOOD, _bad(tmp_path, "bad.json", b"{")], loaded, progress=Watch(loaded))
+    assert _memory_limit(loaded) == full
+    fast = Watch(loaded)
+    ingest([GOOD], loaded, progress=fast)
+    assert _memory_limit(loaded) == full
+    assert fast.compile and all(abs(m - full / 2) < 1 for m in fast.compile), (fast, full)
+    merge: list[float] = []  # the limit as the Python merge reads the documents, sorted
+    chosen = ingest_module._latest_per_id
+
+    def watched(group):
+        merge.append(_memory_limit(loaded))
+        return chosen(group)
+
+    monkeypatch.setattr(ingest_module, "_latest_per_id", watched)
+    monkeypatch.setenv("BESTVALUE_FAST_INGEST", "0")
+    ingest([FIXTURES / "paraguay-dncp"], loaded, skip_bad=True)
+    # (the last group comes once the sorted documents are all read, and the limit lent again)
+    assert merge[:-1] and all(abs(m - full) < 1 for m in merge[:-1]), (merge, full)
+    assert _memory_limit(loaded) == full
+
+
+@pytest.mark.parametrize(
+    ("limit", "half"), [("512MB", "256MB"), ("1GB", "0.5GB"), ("3GiB", "1.5GiB"), ("80%", "80%")]
+)
+def test_half_a_memory_limit(limit, half):
+    assert duckdb_engine.half(limit) == half

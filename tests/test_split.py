@@ -157,3 +157,23 @@ def test_a_caller_that_stops_early_stops_the_thread():
             break
     assert not [t for t in threading.enumerate() if t.name == "bestvalue-scan"]
     assert len(produced) <= 3 + 1 + 2 + 1  # at most the queue's depth (and one in hand) ahead
+
+
+def test_a_caller_that_fails_is_not_held_up_by_the_item_in_progress():
+    """An error (or Ctrl-C) reaches the caller while the thread is still busy with the next item
+    (as hashing the next file can be, for a minute on a large one)."""
+    import threading
+
+    back = threading.Event()  # set once the caller has its error
+    waited_out: list[bool] = []
+
+    def slow():
+        yield 1
+        waited_out.append(not back.wait(5))  # True if the caller was held until the wait ran out
+        yield 2
+
+    with pytest.raises(ValueError):
+        for _ in ahead(slow(), 1):
+            raise ValueError("the caller fails")
+    assert waited_out == []  # the thread is still busy: the caller did not wait for it
+    back.set()

@@ -80,7 +80,8 @@ SETTINGS: tuple[Setting, ...] = (
         "duckdb_memory_limit",
         "BESTVALUE_DUCKDB_MEMORY_LIMIT",
         "512MB",
-        "DuckDB memory limit; beyond it DuckDB spills to disk instead of growing.",
+        "DuckDB memory limit; beyond it DuckDB spills to disk instead of growing. During an "
+        "ingest, the DuckDB that parses and compiles has all of it and the warehouse's half.",
     ),
 )
 

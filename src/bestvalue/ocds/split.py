@@ -264,6 +264,7 @@ class _Raised:
 
 
 _END = object()
+LEFT_BEHIND = 0.5  # seconds a caller that stops early waits for the thread to stop
 
 
 def ahead(items: Iterator[T], depth: int) -> Iterator[T]:
@@ -271,7 +272,9 @@ def ahead(items: Iterator[T], depth: int) -> Iterator[T]:
 
     Why: the scan is numpy (which lets go of the GIL) and the caller's work between pieces is
     DuckDB's (likewise), so the next pieces are cut while the last ones are parsed. Exceptions
-    reach the caller in order; when the caller stops early the thread stops too."""
+    reach the caller in order; when the caller stops early the thread stops too, at its next
+    item: the caller waits for that only briefly (``LEFT_BEHIND``), so that an error or Ctrl-C is
+    not held up by the hash of a large file in progress, which finishes unheeded."""
     queue: Queue[Any] = Queue(depth)
     stop = threading.Event()
 
@@ -296,9 +299,11 @@ def ahead(items: Iterator[T], depth: int) -> Iterator[T]:
 
     thread = threading.Thread(target=produce, name="bestvalue-scan", daemon=True)
     thread.start()
+    ended = False
     try:
         while True:
             item = queue.get()  # the thread always ends with _END or what it raised
+            ended = item is _END or isinstance(item, _Raised)
             if item is _END:
                 return
             if isinstance(item, _Raised):
@@ -306,4 +311,4 @@ def ahead(items: Iterator[T], depth: int) -> Iterator[T]:
             yield item
     finally:
         stop.set()
-        thread.join()
+        thread.join(None if ended else LEFT_BEHIND)

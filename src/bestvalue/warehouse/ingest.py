@@ -360,6 +360,8 @@ def _compile(run: _Run, path: Path) -> int:
                 run.progress.step(table.num_rows)
             run.report.sql_processes = written
             exclude = "_sql_done"
+        if written == affected:  # all compiled in SQL: nothing left to read for the Python merge
+            return written
         groups = (_latest_per_id(g) for g in _groups(run.stage.documents_by_ocid(limit, exclude)))
         for table, failures, count in compile_chunks(groups, workers_for(affected - written)):
             for files, ocid, reason in failures:

@@ -248,7 +248,8 @@ def _plain_releases(con: duckdb.DuckDBPyConnection, docs: str) -> None:
     """``_rel``: the releases of plain processes, typed by ``json_transform``, in merge order.
 
     Shapes are known by their hash: staging recorded those of this ingest's documents (their
-    ``shape``, and ``_shape_text``); documents stored before get theirs here."""
+    ``shape``, and ``_shape_text``); documents stored before get theirs here, and a document is
+    read for its structure only when its shape is new."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _shapes AS
@@ -257,14 +258,15 @@ def _plain_releases(con: duckdb.DuckDBPyConnection, docs: str) -> None:
         FROM {docs} d
         """
     )
-    con.execute(
-        f"""
-        INSERT INTO _shape_text
-        SELECT s.sh, json_structure(arg_min(d.doc, d.seq)) FROM _shapes s
-        JOIN {docs} d USING (ingest_id, seq)
-        WHERE s.sh NOT IN (SELECT sh FROM _shape_text) GROUP BY s.sh
-        """
-    )
+    new = "SELECT * FROM _shapes WHERE sh NOT IN (SELECT sh FROM _shape_text)"
+    if con.execute(f"SELECT count(*) FROM ({new})").fetchall()[0][0]:  # else: not read again
+        con.execute(
+            f"""
+            INSERT INTO _shape_text
+            SELECT s.sh, json_structure(arg_min(d.doc, d.seq)) FROM {docs} d
+            JOIN ({new}) s USING (ingest_id, seq) GROUP BY s.sh
+            """
+        )
     plain = [
         [h]
         for h, text in con.execute("SELECT sh, shape FROM _shape_text").fetchall()

@@ -16,6 +16,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .. import settings
+
 __all__ = ["RAW_SCHEMA", "STAGE_SCHEMA", "Conflict", "Stage", "sql_string"]
 
 RAW_SCHEMA = pa.schema(
@@ -146,36 +148,59 @@ class Stage:
 
     def _new_seqs(self) -> str:
         # Decided on the narrow columns: the documents' text is not copied (memory stays flat).
-        return """
-            SELECT min(seq) AS seq FROM _stage s GROUP BY ocid, kind, doc_hash
+        # Stored documents are first narrowed to the ocids staged: the anti-join's hash table is
+        # then theirs, not the whole warehouse's (a small ingest into a large warehouse). Into
+        # an empty warehouse, there is nothing to compare with (nor a hash table to build).
+        distinct = "SELECT min(seq) AS seq FROM _stage s GROUP BY ocid, kind, doc_hash"
+        if not self._stored():
+            return distinct
+        return f"""
+            {distinct}
             HAVING NOT EXISTS (
-              SELECT 1 FROM raw_documents r
+              SELECT 1 FROM (SELECT ocid, kind, doc_hash FROM raw_documents
+                             WHERE ocid IN (SELECT ocid FROM _stage)) r
               WHERE r.ocid = s.ocid AND r.kind = s.kind AND r.doc_hash = s.doc_hash)
         """
+
+    def _stored(self) -> bool:
+        """True when the warehouse holds documents from earlier ingests."""
+        return bool(self.con.execute("SELECT count(*) FROM raw_documents").fetchall()[0][0])
 
     def affected_count(self) -> int:
         return int(self.con.execute("SELECT count(DISTINCT ocid) FROM _stage").fetchall()[0][0])
 
     def _touched(self, exclude: str | None) -> str:
-        """SQL of all stored and staged documents of the ocids this run touches."""
-        skip = f"AND ocid NOT IN (SELECT ocid FROM {exclude})" if exclude else ""
+        """SQL of all stored and staged documents of the ocids this run touches (less those in
+        table ``exclude``: filtered in each branch, where the scans can use it)."""
+        skip = f"WHERE ocid NOT IN (SELECT ocid FROM {exclude})" if exclude else ""
+        staged = "WHERE ocid IN (SELECT ocid FROM touched)" if exclude else ""
+        stored = (  # (into an empty warehouse: no hash table of the touched ocids to build)
+            "SELECT * FROM raw_documents WHERE ocid IN (SELECT ocid FROM touched) UNION ALL"
+            if self._stored()
+            else ""
+        )
         return f"""
-            WITH touched AS (SELECT DISTINCT ocid FROM _stage),
-            docs AS (
-              SELECT * FROM raw_documents WHERE ocid IN (SELECT ocid FROM touched)
-              UNION ALL ({self.new_documents()})
-            )
+            WITH touched AS (SELECT DISTINCT ocid FROM _stage {skip}),
+            docs AS ({stored} (SELECT * FROM ({self.new_documents()}) {staged}))
             SELECT ocid, kind, release_id, date_key, source, version, doc, country, ingest_id, seq,
                    doc_hash
-            FROM docs WHERE true {skip}
+            FROM docs
         """
 
     def documents_by_ocid(
         self, batch_rows: int, exclude: str | None = None
     ) -> Iterator[pa.RecordBatch]:
-        """The documents of the touched ocids (less those in table ``exclude``), by ocid."""
+        """The documents of the touched ocids (less those in table ``exclude``), by ocid.
+
+        Sorting the documents' text needs the whole memory limit (at half of 512 MB the sort of
+        a 200 MB package ran out of it), which the warehouse's DuckDB may have lent, during an
+        ingest, to the one that compiled the plain processes: that one is idle by now."""
         query = f"{self._touched(exclude)} ORDER BY ocid, ingest_id, seq"
+        lent = self.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        self.con.execute(f"SET memory_limit = {sql_string(settings.get('duckdb_memory_limit'))}")
         yield from self.con.sql(query).to_arrow_reader(batch_rows)
+        # Given back once read (not on an error: the rollback gives the whole limit back).
+        self.con.execute(f"SET memory_limit = {sql_string(lent)}")
 
     def latest_documents(self) -> tuple[str, int]:
         """SQL of the newest document per release id of each touched ocid (as
