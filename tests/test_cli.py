@@ -31,6 +31,7 @@ def loaded(tmp_path_factory):
     result = run("ingest", PARAGUAY, "--country", "PY", "--skip-bad", "--warehouse", path)
     assert result.returncode == 0, result.stderr
     assert "into 12 processes" in result.stdout
+    assert "Compiling" in result.stderr and "Writing the warehouse" in result.stderr
     assert "Rejected 3 document(s)" in result.stdout
     return path
 

@@ -299,3 +299,28 @@ def test_the_load_phase_is_shown_in_the_readers_language(client, world):
         reverse("upload_detail", args=[world["a"].pk, running.pk]), HTTP_ACCEPT_LANGUAGE="es"
     ).content.decode()
     assert "(compilación)" in page
+
+
+def test_every_phase_of_an_ingest_is_shown_in_spanish(tmp_path):
+    """The phases an ingest reports reach the upload page by name: each must be translated."""
+    from django.utils import translation
+
+    from bestvalue import ingest, open_warehouse
+    from bestvalue.warehouse.ingest import Progress
+    from bestvalue.web.agencies.jobs import PHASES
+
+    names: list[str] = []
+
+    class Record(Progress):
+        def phase(self, name: str, total: int | None = None) -> None:
+            names.append(name)
+
+    with open_warehouse(tmp_path / "w.duckdb") as warehouse:
+        ingest([JALISCO], warehouse, progress=Record())
+    assert names == ["compile", "write"]
+    assert set(names) <= set(PHASES)
+    with translation.override("es"):
+        assert [translation.gettext(n) for n in names] == [
+            "compilación",
+            "escritura en el almacén de datos",
+        ]

@@ -34,17 +34,21 @@ class _Amount(ProgressColumn):
     def render(self, task: Task) -> Text:
         if task.fields.get("unit") == "bytes":
             return Text.assemble(self._bytes.render(task), " ", self._speed.render(task))
+        if task.fields.get("unit") != "compile":
+            return Text("")
         total = f"/{task.total:,.0f}" if task.total else ""
         return Text(f"{task.completed:,.0f}{total} processes")
 
 
 class RichProgress(Progress):
-    """Bytes read with MB/s, documents per second, then the compile step."""
+    """Bytes read with MB/s, documents per second, then the compile, then the write."""
+
+    LABELS = {"compile": "Compiling", "write": "Writing the warehouse"}
 
     def __init__(self, bar: Bar) -> None:
         self.bar, self.documents = bar, 0
         self.read: TaskID | None = None
-        self.compile: TaskID | None = None
+        self.current: TaskID | None = None
 
     def start(self, total_bytes: int, files: int) -> None:
         self.read = self.bar.add_task(
@@ -59,11 +63,19 @@ class RichProgress(Progress):
             self.bar.update(self.read, advance=nbytes, docs=f"{self.documents:,} docs {rate}")
 
     def phase(self, name: str, total: int | None = None) -> None:
-        self.compile = self.bar.add_task("Compiling", total=total, docs="", unit="processes")
+        self.done()
+        label = self.LABELS.get(name, name)
+        self.current = self.bar.add_task(label, total=total, docs="", unit=name)
+
+    def done(self) -> None:
+        """Show the current phase as finished (one without a total, like the write, pulses)."""
+        if self.current is not None:
+            task = self.bar.tasks[self.current]
+            self.bar.update(self.current, total=task.total or 1, completed=task.total or 1)
 
     def step(self, n: int = 1) -> None:
-        if self.compile is not None:
-            self.bar.update(self.compile, advance=n)
+        if self.current is not None:
+            self.bar.update(self.current, advance=n)
 
 
 @click.command("ingest")
@@ -95,9 +107,9 @@ def command(paths: tuple[str, ...], country: str | None, skip_bad: bool, **optio
             TimeElapsedColumn(),
         )
         with Bar(*columns, console=err_console, transient=False) as bar:
-            report = ingest(
-                paths, warehouse, country=country, skip_bad=skip_bad, progress=RichProgress(bar)
-            )
+            progress = RichProgress(bar)
+            report = ingest(paths, warehouse, country=country, skip_bad=skip_bad, progress=progress)
+            progress.done()
         _summary(report, warehouse.location)
 
 

@@ -31,6 +31,7 @@ from .models import Upload
 PHASES = (
     gettext_noop("reading"),
     gettext_noop("compile"),
+    gettext_noop("write"),
     gettext_noop("Recognising codes"),
     gettext_noop("Training the text classifier"),
     gettext_noop("Classifying text"),
