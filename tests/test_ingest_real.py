@@ -94,6 +94,35 @@ def test_reingesting_adds_nothing(duck):
     assert {t: duck.row_count(t) for t in duck.table_names()} == counts
 
 
+@pytest.mark.parametrize("fast", ["1", "0"], ids=["DuckDB path", "Python path"])
+def test_the_same_releases_in_another_file_are_stored_once(duck, tmp_path, fast, monkeypatch):
+    """A publisher's next dump repeats what it published before, laid out anew: only the one
+    changed release is stored again, and the processes are the same (one of them updated)."""
+    monkeypatch.setenv("BESTVALUE_FAST_INGEST", fast)
+    folder = FIXTURES / "mexico-jalisco" / "sample" / "releases"
+    ingest([folder], duck)
+    count = "SELECT count(*) AS n FROM raw_documents"
+    stored = duck.sql(count).to_pylist()[0]["n"]
+    releases = [
+        r for f in sorted(folder.glob("*.json")) for r in json.loads(f.read_text())["releases"]
+    ]
+    releases[-1] = {**releases[-1], "date": "2030-01-01T00:00:00Z"}  # the one change
+    again = tmp_path / "again.jsonl"  # JSON lines, keys and spacing as json.dumps writes them
+    again.write_text(
+        "\n".join(json.dumps(r, indent=None, separators=(", ", ": ")) for r in releases)
+    )
+    processes = duck.row_count("processes")
+    report = ingest([again], duck)
+    assert report.releases == len(releases)
+    assert report.fast_files == int(fast)  # (the DuckDB path took the file, or not)
+    assert duck.sql(count).to_pylist()[0]["n"] == stored + 1
+    assert duck.row_count("processes") == processes
+    dates = duck.sql(
+        f"SELECT date FROM processes WHERE ocid = '{releases[-1]['ocid']}'"
+    ).to_pylist()
+    assert str(dates[0]["date"]).startswith("2030-01-01")
+
+
 def test_releases_of_one_process_across_ingests_compile_together(duck, tmp_path):
     """Mexico's planning, tender, award and contract releases loaded in two separate runs."""
     folder = FIXTURES / "mexico-jalisco" / "sample" / "releases"
