@@ -4,7 +4,9 @@ A deterministic generator writes realistic synthetic OCDS (release packages, JSO
 releases and gzipped packages; each process's planning, tender, amendment, award and contract
 releases scattered over different files), then both pipelines load the same files, one after the
 other, in one run. Throughput and the peak RSS of each pipeline (the largest process in it) are
-measured with ``os.wait4``, and the results are written to ``docs/benchmarks.md``.
+measured with ``os.wait4``, and the results are written to ``docs/benchmarks.md``. Packages
+too large for the baseline (``--scale-sizes``) are loaded by bestvalue alone, followed by a small
+package into the warehouse they leave (new and updated processes, as a daily update would be).
 
     python benchmarks/ingest.py --sizes 25,100 --single-sizes 200,1000 --scale-sizes 3000
 """
