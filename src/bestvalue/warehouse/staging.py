@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
@@ -152,7 +153,7 @@ class Stage:
         # then theirs, not the whole warehouse's (a small ingest into a large warehouse). Into
         # an empty warehouse, there is nothing to compare with (nor a hash table to build).
         distinct = "SELECT min(seq) AS seq FROM _stage s GROUP BY ocid, kind, doc_hash"
-        if not self._stored():
+        if not self._stored:
             return distinct
         return f"""
             {distinct}
@@ -162,8 +163,10 @@ class Stage:
               WHERE r.ocid = s.ocid AND r.kind = s.kind AND r.doc_hash = s.doc_hash)
         """
 
+    @cached_property
     def _stored(self) -> bool:
-        """True when the warehouse holds documents from earlier ingests."""
+        """True when the warehouse holds documents from earlier ingests (asked once: the
+        stored documents do not change until the commit)."""
         return bool(self.con.execute("SELECT count(*) FROM raw_documents").fetchall()[0][0])
 
     def affected_count(self) -> int:
@@ -176,7 +179,7 @@ class Stage:
         staged = "WHERE ocid IN (SELECT ocid FROM touched)" if exclude else ""
         stored = (  # (into an empty warehouse: no hash table of the touched ocids to build)
             "SELECT * FROM raw_documents WHERE ocid IN (SELECT ocid FROM touched) UNION ALL"
-            if self._stored()
+            if self._stored
             else ""
         )
         return f"""
