@@ -179,3 +179,25 @@ def test_worker_processes_compile_exactly_what_one_process_does(tmp_path, monkey
     assert compiling.workers_for(10) == 2
     assert load("pool") == alone
     assert len(alone["processes"]) > 50
+
+
+@pytest.mark.parametrize("first", ["1", "0"])
+def test_a_release_read_by_either_path_is_stored_once(duck, tmp_path, first, monkeypatch):
+    """The DuckDB path and the Python reader know a document by the same hash: the same
+    releases read by one path, then by the other (another file, laid out anew), are stored
+    once. Fails if either path hashes its own way."""
+    folder = FIXTURES / "mexico-jalisco" / "sample" / "releases"
+    monkeypatch.setenv("BESTVALUE_FAST_INGEST", first)
+    assert ingest([folder], duck).fast_files == (len(list(folder.glob("*.json"))) * int(first))
+    count = "SELECT count(*) AS n FROM raw_documents"
+    stored = duck.sql(count).to_pylist()[0]["n"]
+    releases = [
+        r for f in sorted(folder.glob("*.json")) for r in json.loads(f.read_text())["releases"]
+    ]
+    again = tmp_path / "again.jsonl"
+    again.write_text("\n".join(json.dumps(r, separators=(", ", ": ")) for r in releases))
+    monkeypatch.setenv("BESTVALUE_FAST_INGEST", "0" if first == "1" else "1")
+    report = ingest([again], duck)
+    assert report.releases == len(releases) == stored
+    assert report.fast_files == 1 - int(first)
+    assert duck.sql(count).to_pylist()[0]["n"] == stored

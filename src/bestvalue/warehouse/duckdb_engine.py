@@ -153,11 +153,10 @@ class DuckDBWarehouse(Warehouse):
             "CREATE OR REPLACE TEMP VIEW compiled_new AS "
             f"SELECT * FROM read_parquet({sql_string(commit.compiled_path)})"
         )
-        touched = "ocid IN (SELECT ocid FROM compiled_new)"
-        con.execute(f"DELETE FROM compiled WHERE {touched}")
+        self._delete_touched("compiled")
         con.execute("INSERT INTO compiled SELECT * FROM compiled_new")
         for name, expr in derive(compiled_table("compiled_new")).items():
-            con.execute(f"DELETE FROM {name} WHERE {touched}")
+            self._delete_touched(name)
             con.execute(f"INSERT INTO {name} {ibis.to_sql(expr, dialect='duckdb')}")
         con.register("_rows", commit.sources)
         con.execute("INSERT INTO sources SELECT * FROM _rows")
@@ -171,6 +170,12 @@ class DuckDBWarehouse(Warehouse):
         con.execute("DROP VIEW IF EXISTS compiled_new")
         self._end_ingest()
         con.execute("CHECKPOINT")
+
+    def _delete_touched(self, name: str) -> None:
+        """Delete the rows of the ocids compiled anew (an empty table, the first ingest's, is not
+        searched: each search reads every new ocid)."""
+        if self.row_count(name):
+            self.con.execute(f"DELETE FROM {name} WHERE ocid IN (SELECT ocid FROM compiled_new)")
 
     def replace(self, tables: dict[str, pa.Table | ir.Table]) -> None:
         con = self.con

@@ -204,7 +204,7 @@ class FastStage:
                 SELECT k[1] AS ocid, kind, k[2] AS release_id, date_key, _names.source, pointer,
                        k[4] AS version, md5(j) AS doc_hash, j::VARCHAR AS doc, ? AS country,
                        ? AS ingest_id, {seq} AS seq, sh AS shape
-                FROM _parsed JOIN _names USING (f) ORDER BY f, n
+                FROM _parsed JOIN _names USING (f)
                 """,
                 [run.country, run.report.ingest_id],
                 con,

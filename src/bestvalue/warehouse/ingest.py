@@ -289,12 +289,21 @@ def _row(run: _Run, source: Source, item: Document | Problem) -> dict[str, Any] 
         "source": source.name,
         "pointer": item.pointer if item.line is None else f"line {item.line}",
         "version": _version(item),
-        "doc_hash": hashlib.blake2b(text, digest_size=16).hexdigest(),
+        "doc_hash": _doc_hash(text),
         "doc": text.decode(),
         "country": run.country,
         "ingest_id": run.report.ingest_id,
         "seq": run.seq,
     }
+
+
+def _doc_hash(text: bytes) -> str:
+    """The hash by which a stored document is known (not a security measure).
+
+    The DuckDB path hashes the same way (``md5`` of the document as its JSON writer minifies
+    it, which is orjson's text for the documents seen), so a release read by either path, then
+    again by the other, is stored once."""
+    return hashlib.md5(text, usedforsecurity=False).hexdigest()
 
 
 def _version(item: Document) -> str | None:
@@ -351,7 +360,8 @@ def _compile(run: _Run, path: Path) -> int:
     affected = run.stage.affected_count()
     run.progress.phase("compile", affected)
     limit = int(settings.get("batch_rows"))
-    writer = pq.ParquetWriter(str(path), COMPILED.arrow)
+    # No dictionaries: the rows are read once, by the commit; trying them took half the writing.
+    writer = pq.ParquetWriter(str(path), COMPILED.arrow, use_dictionary=False)
     written, exclude = 0, None
     try:
         if run.work is not None and affected:

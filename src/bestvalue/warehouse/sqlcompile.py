@@ -210,7 +210,9 @@ class _Parts:
         self.total -= self.sizes.pop(part)
         if part not in self.writers:
             path = self.folder / f"{part}.parquet"
-            self.writers[part] = pq.ParquetWriter(path, pieces[0].schema, write_statistics=False)
+            self.writers[part] = pq.ParquetWriter(
+                path, pieces[0].schema, write_statistics=False, use_dictionary=False
+            )
         self.writers[part].write_table(pa.Table.from_batches(pieces), row_group_size=1 << 30)
 
     def flush(self) -> None:
