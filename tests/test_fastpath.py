@@ -332,11 +332,11 @@ def _compile_both(bodies: list[dict]) -> tuple[list[dict], list[dict]]:
     docs = pa.Table.from_pylist(rows)
     con.register("docs_arrow", docs)
     con.execute(
-        "CREATE TEMP TABLE docs AS SELECT *, NULL::VARCHAR AS shape, 1 AS n FROM docs_arrow"
+        "CREATE TEMP TABLE docs AS SELECT *, NULL::VARCHAR AS shape, "
+        "struct_pack(i := ingest_id, s := seq) AS first_seen FROM docs_arrow"
     )
-    chosen = "SELECT hash(ocid) AS h, n, seq, struct_pack(i := n, s := seq) AS first_seen FROM docs"
     with tempfile.TemporaryDirectory() as scratch:
-        compiled = compile_plain(con, con, "SELECT * FROM docs", chosen, len(rows), Path(scratch))
+        compiled = compile_plain(con, con, "SELECT * FROM docs", len(rows), Path(scratch))
         sql = [r for t in compiled for r in t.to_pylist()]
     if not sql:
         return [], []

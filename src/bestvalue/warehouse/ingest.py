@@ -365,11 +365,9 @@ def _compile(run: _Run, path: Path) -> int:
     written, exclude = 0, None
     try:
         if run.work is not None and affected:
-            documents, chosen, total = run.stage.latest_documents()
+            latest, total = run.stage.latest_documents()
             size = run.report.bytes // max(run.report.documents, 1)  # input bytes per document
-            rows = compile_plain(
-                run.stage.con, run.work, documents, chosen, total, path.parent, size
-            )
+            rows = compile_plain(run.stage.con, run.work, latest, total, path.parent, size)
             for table in rows:
                 writer.write_table(table, row_group_size=ROW_GROUP)
                 written += table.num_rows

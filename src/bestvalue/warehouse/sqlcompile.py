@@ -59,7 +59,6 @@ PART_BYTES = 64 << 20  # ... and at most about this many bytes of them
 WORKERS = 2  # parts compiled at once (see compile_plain)
 SHUFFLE_ROWS = 8_192  # documents split by part at a time (see _by_part) ...
 SHUFFLE_BYTES = 8 << 20  # ... and at most about this many bytes of them (twice: +100 MB)
-KEY_ROWS = 65_536  # the chosen documents' keys (four numbers each) split by part at a time
 PIECE_BYTES = 2 << 20  # a part's pieces written together, as one row group (see _Parts) ...
 WAITING_BYTES = 64 << 20  # ... and the most that waits, all parts together
 ORDER = "ord * 1000000000000 + outer_pos * 1000000 + pos"  # release, then parent, then place
@@ -121,23 +120,20 @@ def _party_fields(p: str) -> str:
 def compile_plain(
     con: duckdb.DuckDBPyConnection,
     work: duckdb.DuckDBPyConnection,
-    documents: str,
-    chosen: str,
+    latest: str,
     total: int,
     scratch: Path,
     doc_bytes: int = 1024,
 ) -> Iterator[pa.Table]:
     """Compiled rows (the ``compiled`` table's columns) of the plain processes.
 
-    ``documents`` is the SQL (on ``con``, the warehouse's) of the candidate documents of every
-    touched process, numbered by ingest (``n``), with the ``shape`` staging found, if any;
-    ``chosen`` that of the keys of the newest document per release id (``h``, the hash of the
-    ocid, ``n``, ``seq`` and ``first_seen``: see ``Stage.latest_documents``), ``total`` their
-    number. Both are written once to Parquet in parts of whole processes (about ``PART``
-    documents each; a part is a hash of the ocid), joined and compiled part by part on ``work``
-    (a DuckDB outside the warehouse's transaction, holding ``_shape_text`` from staging), so
-    memory stays flat whatever the input's size. Leaves ``_sql_done`` on ``con``: the
-    processes compiled here.
+    ``latest`` is the SQL (on ``con``, the warehouse's) of the newest document per release id
+    of every touched process (as ``ingest._latest_per_id`` chooses, with the ``shape`` staging
+    found, if any), ``total`` their number.
+    They are written once to Parquet in parts of whole processes (about ``PART`` documents
+    each) and compiled part by part on ``work`` (a DuckDB outside the warehouse's transaction,
+    holding ``_shape_text`` from staging), so memory stays flat whatever the input's size.
+    Leaves ``_sql_done`` on ``con``: the processes compiled here.
 
     ``WORKERS`` parts are compiled at once, each on a cursor of its own (its scratch tables are
     temporary, so the cursor's alone): the steps of one part are small, their tables a row group
@@ -149,11 +145,10 @@ def compile_plain(
     """
     parts = max(1, -(-total // PART), -(-total * doc_bytes // PART_BYTES))
     rows = max(64, min(SHUFFLE_ROWS, SHUFFLE_BYTES // max(doc_bytes, 1)))
-    listed = _by_part(con, documents, parts, rows, scratch / "latest")
-    keys = _by_part(con, chosen, parts, KEY_ROWS, scratch / "chosen", "h")
+    listed = _by_part(con, latest, parts, rows, scratch / "latest")
     done: list[pa.Table] = []
     with ThreadPoolExecutor(WORKERS) as pool:
-        compiled = pool.map(_compile_part, [work] * parts, listed, keys)
+        compiled = pool.map(lambda path: _compile_part(work, path), listed)
         for ocids, tables in compiled:
             done.append(ocids)
             yield from tables
@@ -163,24 +158,19 @@ def compile_plain(
 
 
 def _by_part(
-    con: duckdb.DuckDBPyConnection,
-    query: str,
-    parts: int,
-    rows: int,
-    folder: Path,
-    key: str = "hash(ocid)",
+    con: duckdb.DuckDBPyConnection, latest: str, parts: int, rows: int, folder: Path
 ) -> list[Path | None]:
-    """Write the rows of ``query`` to one Parquet file per part (``key`` modulo ``parts``: the
-    hash of the ocid), or None for a part with none.
+    """Write the documents of ``latest`` to one Parquet file per part (a hash of the ocid), or
+    None for a part with none.
 
     Why not DuckDB's ``PARTITION_BY``: it holds a row group per part in memory, which cannot
     spill, so a multi-GB input ran out of memory. Here a batch of documents at a time is split
     by part, and the pieces gathered into row groups of about ``PIECE_BYTES`` per part."""
     folder.mkdir()
     out = _Parts(folder)
-    split = f"SELECT d.*, {key} % {parts} AS part FROM ({query}) d"
+    query = f"SELECT d.*, hash(d.ocid) % {parts} AS part FROM ({latest}) d"
     try:
-        for batch in con.sql(split).to_arrow_reader(rows):
+        for batch in con.sql(query).to_arrow_reader(rows):
             part = batch.column("part").to_numpy()
             order = np.argsort(part, kind="stable")
             bounds = np.searchsorted(part[order], np.arange(parts + 1))
@@ -235,20 +225,15 @@ class _Parts:
 
 
 def _compile_part(
-    work: duckdb.DuckDBPyConnection, path: Path | None, keys: Path | None
+    work: duckdb.DuckDBPyConnection, path: Path | None
 ) -> tuple[pa.Table, list[pa.Table]]:
-    """The ocids compiled from one part's documents (those whose keys are chosen), and their
-    compiled rows."""
-    if path is None or keys is None:  # no process hashed to this part, or none chosen
+    """The ocids compiled from one part's documents, and their compiled rows."""
+    if path is None:  # no process hashed to this part
         return pa.table({"ocid": pa.array([], pa.string())}), []
     cursor = work.cursor()  # closing it drops its temporary tables
     try:
         cursor.execute(
-            f"""
-            CREATE OR REPLACE TEMP VIEW _latest AS
-            SELECT d.*, c.first_seen FROM read_parquet({sql_string(path)}) d
-            JOIN read_parquet({sql_string(keys)}) c ON c.n = d.n AND c.seq = d.seq
-            """
+            f"CREATE OR REPLACE TEMP VIEW _latest AS SELECT * FROM read_parquet({sql_string(path)})"
         )
         _plain_releases(cursor, "_latest")
         for sql in _STEPS:

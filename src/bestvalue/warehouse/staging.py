@@ -205,21 +205,15 @@ class Stage:
         # Given back once read (not on an error: the rollback gives the whole limit back).
         self.con.execute(f"SET memory_limit = {sql_string(lent)}")
 
-    def latest_documents(self) -> tuple[str, str, int]:
-        """The newest document per release id of each touched ocid (as
-        ``ingest._latest_per_id`` chooses), with when its id was first seen: SQL of the
-        candidate documents, SQL of the chosen ones' keys, and their number.
+    def latest_documents(self) -> tuple[str, int]:
+        """SQL of the newest document per release id of each touched ocid (as
+        ``ingest._latest_per_id`` chooses), with when its id was first seen; and their number.
 
         Chosen on the narrow columns (a compiled release is known by its hash) into
-        ``_chosen`` (``h``: the hash of the ocid; ``n`` and ``seq``: which document;
-        ``first_seen``). Ingests are numbered in order (``_ingests``), so that the keys and
-        ``first_seen`` are numbers: with the ingest's id (text) in them, the hash tables
-        outgrew DuckDB's memory on a 3 GB input.
-
-        The candidates are every staged document and the stored ones of the touched ocids,
-        numbered ``n``: the caller splits both by the hash of the ocid and joins them part by
-        part (:mod:`bestvalue.warehouse.sqlcompile`). Joined here, the documents' text crossed
-        a hash table of every chosen key, which spilled, text and all, from about 3 GB."""
+        ``_chosen``; the SQL joins the documents' text to it. Ingests are numbered in order
+        (``_ingests``), so that the join's keys and ``first_seen`` are numbers: with the
+        ingest's id (text) in them, and the filters of ``_touched`` beside, the join's hash
+        tables outgrew DuckDB's memory on a 3 GB input."""
         self.con.execute(
             """
             CREATE OR REPLACE TEMP TABLE _ingests AS
@@ -234,8 +228,8 @@ class Stage:
         self.con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE _chosen AS
-              SELECT hash(ocid) AS h, n, seq, first_seen FROM (
-                SELECT ocid, n, seq, row_number() OVER w AS rn,
+              SELECT n, seq, first_seen FROM (
+                SELECT n, seq, row_number() OVER w AS rn,
                        min(struct_pack(i := n, s := seq)) OVER w AS first_seen
                 FROM (SELECT ocid, kind, release_id, date_key, n, seq, doc_hash AS hash
                       FROM ({numbered}))
@@ -247,16 +241,13 @@ class Stage:
             """
         )
         total = self.con.execute("SELECT count(*) FROM _chosen").fetchall()[0][0]
-        # The only hash tables: _ingests' few rows and, when documents are stored, the
-        # touched ocids (refused, already stored and older documents are left out part by part).
-        stored = (
-            "SELECT * FROM raw_documents WHERE ocid IN (SELECT ocid FROM _stage) UNION ALL BY NAME "
-            if self._stored
-            else ""
-        )
-        sql = f"""
+        # Every document, stored or staged: the join keeps the chosen ones, so its only other
+        # hash table is _ingests' few rows (refused, already stored and untouched documents
+        # are not in _chosen).
+        sql = """
             SELECT d.ocid, d.kind, d.release_id, d.date_key, d.source, d.version, d.doc,
-                   d.country, d.ingest_id, d.seq, d.doc_hash, d.shape, g.n
-            FROM ({stored}SELECT * FROM _staged) d JOIN _ingests g USING (ingest_id)
+                   d.country, d.ingest_id, d.seq, d.doc_hash, d.shape, c.first_seen
+            FROM (SELECT * FROM raw_documents UNION ALL BY NAME SELECT * FROM _staged) d
+            JOIN _ingests g USING (ingest_id) JOIN _chosen c ON c.n = g.n AND c.seq = d.seq
         """
-        return sql, "SELECT * FROM _chosen", int(total)
+        return sql, int(total)
