@@ -138,26 +138,39 @@ class Stage:
         self.con.execute("INSERT INTO _excluded SELECT unnest(?::BIGINT[])", [seqs])
 
     def settle(self) -> None:
-        """After the conflicts are resolved: decide once which staged documents are new."""
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE _new_seqs AS {self._new_seqs()}")
+        """After the conflicts are resolved: decide once which staged documents are dropped."""
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE _dropped AS {self._dropped()}")
         self._settled = True
 
-    def new_documents(self) -> str:
-        """SQL of staged documents not already stored (identical copies are dropped)."""
-        seqs = "_new_seqs" if self._settled else f"({self._new_seqs()})"
-        return f"SELECT {RAW_COLUMNS} FROM _stage WHERE seq IN (SELECT seq FROM {seqs})"
+    def new_documents(self, shape: bool = False) -> str:
+        """SQL of staged documents not already stored (identical copies are dropped); with
+        ``shape``, the hash of their shape where staging knew it."""
+        dropped = "_dropped" if self._settled else f"({self._dropped()})"
+        extra = ", shape" if shape else ""
+        return (
+            f"SELECT {RAW_COLUMNS}{extra} FROM _stage WHERE seq NOT IN (SELECT seq FROM {dropped})"
+        )
 
-    def _new_seqs(self) -> str:
-        # Decided on the narrow columns: the documents' text is not copied (memory stays flat).
-        # Stored documents are first narrowed to the ocids staged: the anti-join's hash table is
-        # then theirs, not the whole warehouse's (a small ingest into a large warehouse). Into
-        # an empty warehouse, there is nothing to compare with (nor a hash table to build).
-        distinct = "SELECT min(seq) AS seq FROM _stage s GROUP BY ocid, kind, doc_hash"
+    def _dropped(self) -> str:
+        """SQL of the staged documents that are copies: of one staged before them, or of one
+        stored. Few, usually (none in a first load of clean data): the filters on them build
+        small hash tables whatever the input's size, where a list of the new ones grew with it.
+
+        Decided on the narrow columns: the documents' text is not copied. Stored documents are
+        first narrowed to the ocids staged: the semi-join's hash table is then theirs, not the
+        whole warehouse's (a small ingest into a large warehouse). Into an empty warehouse,
+        there is nothing to compare with (nor a hash table to build)."""
+        copies = """
+            SELECT s.seq FROM _stage s JOIN (
+              SELECT ocid, kind, doc_hash, min(seq) AS first FROM _stage
+              GROUP BY ALL HAVING count(*) > 1) c USING (ocid, kind, doc_hash)
+            WHERE s.seq <> c.first
+        """
         if not self._stored:
-            return distinct
+            return copies
         return f"""
-            {distinct}
-            HAVING NOT EXISTS (
+            {copies}
+            UNION SELECT s.seq FROM _stage s WHERE EXISTS (
               SELECT 1 FROM (SELECT ocid, kind, doc_hash FROM raw_documents
                              WHERE ocid IN (SELECT ocid FROM _stage)) r
               WHERE r.ocid = s.ocid AND r.kind = s.kind AND r.doc_hash = s.doc_hash)
@@ -172,21 +185,24 @@ class Stage:
     def affected_count(self) -> int:
         return int(self.con.execute("SELECT count(DISTINCT ocid) FROM _stage").fetchall()[0][0])
 
-    def _touched(self, exclude: str | None) -> str:
+    def _touched(self, exclude: str | None, shape: bool = False) -> str:
         """SQL of all stored and staged documents of the ocids this run touches (less those in
-        table ``exclude``: filtered in each branch, where the scans can use it)."""
+        table ``exclude``: filtered in each branch, where the scans can use it); with ``shape``,
+        the hash of a staged document's shape where staging knew it."""
         skip = f"WHERE ocid NOT IN (SELECT ocid FROM {exclude})" if exclude else ""
         staged = "WHERE ocid IN (SELECT ocid FROM touched)" if exclude else ""
+        extra = ", NULL::VARCHAR AS shape" if shape else ""
         stored = (  # (into an empty warehouse: no hash table of the touched ocids to build)
-            "SELECT * FROM raw_documents WHERE ocid IN (SELECT ocid FROM touched) UNION ALL"
+            f"SELECT {RAW_COLUMNS}{extra} FROM raw_documents "
+            "WHERE ocid IN (SELECT ocid FROM touched) UNION ALL"
             if self._stored
             else ""
         )
         return f"""
             WITH touched AS (SELECT DISTINCT ocid FROM _stage {skip}),
-            docs AS ({stored} (SELECT * FROM ({self.new_documents()}) {staged}))
+            docs AS ({stored} (SELECT * FROM ({self.new_documents(shape)}) {staged}))
             SELECT ocid, kind, release_id, date_key, source, version, doc, country, ingest_id, seq,
-                   doc_hash
+                   doc_hash{", shape" if shape else ""}
             FROM docs
         """
 
@@ -209,11 +225,13 @@ class Stage:
         """SQL of the newest document per release id of each touched ocid (as
         ``ingest._latest_per_id`` chooses), with when its id was first seen; and their number.
 
-        Chosen on the narrow columns (a compiled release is known by its hash) into
-        ``_chosen``; the SQL joins the documents' text to it. Ingests are numbered in order
-        (``_ingests``), so that the join's keys and ``first_seen`` are numbers: with the
-        ingest's id (text) in them, and the filters of ``_touched`` beside, the join's hash
-        tables outgrew DuckDB's memory on a 3 GB input."""
+        Chosen on the narrow columns (a compiled release is known by its hash). Only the release
+        ids with more than one document are ranked, into ``_ranked``: usually few, so that the
+        joins of the documents' text with them build small hash tables (a table of every chosen
+        document grew with the input, spilled from about 3 GB, text and all, and took 70 s of
+        a 6 GB ingest). Ingests are numbered in order (``_ingests``), so that the join's keys
+        and ``first_seen`` are numbers: with the ingest's id (text) in them, the hash tables
+        outgrew DuckDB's memory on a 3 GB input."""
         self.con.execute(
             """
             CREATE OR REPLACE TEMP TABLE _ingests AS
@@ -223,13 +241,14 @@ class Stage:
             """
         )
         numbered = (
-            f"SELECT d.*, g.n FROM ({self._touched(None)}) d JOIN _ingests g USING (ingest_id)"
+            f"SELECT d.*, g.n FROM ({self._touched(None, shape=True)}) d "
+            "JOIN _ingests g USING (ingest_id)"
         )
         self.con.execute(
             f"""
-            CREATE OR REPLACE TEMP TABLE _chosen AS
-              SELECT n, seq, first_seen FROM (
-                SELECT n, seq, row_number() OVER w AS rn,
+            CREATE OR REPLACE TEMP TABLE _ranked AS
+              SELECT n, seq, rn, first_seen FROM (
+                SELECT n, seq, row_number() OVER w AS rn, count(*) OVER w AS copies,
                        min(struct_pack(i := n, s := seq)) OVER w AS first_seen
                 FROM (SELECT ocid, kind, release_id, date_key, n, seq, doc_hash AS hash
                       FROM ({numbered}))
@@ -237,17 +256,23 @@ class Stage:
                              CASE WHEN kind = 'release' THEN release_id ELSE hash END
                              ORDER BY date_key DESC, n DESC, seq DESC
                              ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-              ) WHERE rn = 1
+              ) WHERE copies > 1
             """
         )
-        total = self.con.execute("SELECT count(*) FROM _chosen").fetchall()[0][0]
-        # Every document, stored or staged: the join keeps the chosen ones, so its only other
-        # hash table is _ingests' few rows (refused, already stored and untouched documents
-        # are not in _chosen).
-        sql = """
+        total = self.con.execute(
+            f"SELECT (SELECT count(*) FROM ({numbered})) - "
+            "(SELECT count(*) FROM _ranked WHERE rn > 1)"
+        ).fetchall()[0][0]
+        # Every touched document but the older ones of a release id; the hash tables are
+        # _ingests' few rows and the ranked ones' (a document alone is its own first).
+        sql = f"""
             SELECT d.ocid, d.kind, d.release_id, d.date_key, d.source, d.version, d.doc,
-                   d.country, d.ingest_id, d.seq, d.doc_hash, d.shape, c.first_seen
-            FROM (SELECT * FROM raw_documents UNION ALL BY NAME SELECT * FROM _staged) d
-            JOIN _ingests g USING (ingest_id) JOIN _chosen c ON c.n = g.n AND c.seq = d.seq
+                   d.country, d.ingest_id, d.seq, d.doc_hash, d.shape,
+                   coalesce(r.first_seen, struct_pack(i := d.n, s := d.seq)) AS first_seen
+            FROM ({numbered}) d
+            LEFT JOIN (SELECT n, seq, first_seen FROM _ranked WHERE rn = 1) r
+              ON r.n = d.n AND r.seq = d.seq
+            WHERE NOT EXISTS (
+              SELECT 1 FROM _ranked x WHERE x.rn > 1 AND x.n = d.n AND x.seq = d.seq)
         """
         return sql, int(total)
