@@ -425,3 +425,38 @@ def test_progress_moves_as_files_are_read(tmp_path, monkeypatch):
     assert recorder.read == recorder.total
     assert recorder.documents == report.releases
     assert recorder.steps > 2 * report.files  # it moved while files were read, not only after
+
+
+@pytest.mark.parametrize("fast", ["1", "0"])
+def test_compiled_rows_go_to_whole_row_groups(tmp_path, monkeypatch, fast):
+    """The compile's pieces (per part, or per Python batch) are regrouped into row groups of
+    one size, the last one excepted, and no row is lost or repeated at their edges."""
+    import pyarrow.parquet as pq
+
+    from bestvalue.warehouse import ingest as ingest_module
+
+    monkeypatch.setenv("BESTVALUE_FAST_INGEST", fast)
+    sources = [FIXTURES / publisher for publisher in COUNTRIES]
+    default = tmp_path / "default.duckdb"
+    with open_warehouse(default, "duckdb") as wh:
+        ingest(sources, wh, skip_bad=True)
+        expected = fingerprint(wh)
+    groups: list[list[int]] = []
+    close = ingest_module._RowGroups.close
+
+    def record(self, flush=True):
+        close(self, flush)
+        meta = pq.ParquetFile(self.path).metadata
+        groups.append([meta.row_group(i).num_rows for i in range(meta.num_row_groups)])
+
+    monkeypatch.setattr(ingest_module, "ROW_GROUP", 7)
+    monkeypatch.setattr(ingest_module, "MIN_ROW_GROUP", 7)
+    monkeypatch.setattr("bestvalue.warehouse.compiling.CHUNK", 5)  # Python batches of 5
+    monkeypatch.setattr(ingest_module._RowGroups, "close", record)
+    with open_warehouse(tmp_path / "small.duckdb", "duckdb") as wh:
+        ingest(sources, wh, skip_bad=True)
+        assert fingerprint(wh) == expected
+        processes = wh.row_count("processes")
+    (sizes,) = groups
+    assert sum(sizes) == processes > 7 * 3
+    assert set(sizes[:-1]) == {7} and 0 < sizes[-1] <= 7
