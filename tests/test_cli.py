@@ -36,6 +36,21 @@ def loaded(tmp_path_factory):
     return path
 
 
+def test_ingest_speaks_spanish(tmp_path):
+    from bestvalue.cli.ingest import MESSAGES
+
+    assert all(set(entry) == {"en", "es"} for entry in MESSAGES.values())
+    path = tmp_path / "w.duckdb"
+    args = ("ingest", PARAGUAY, "--skip-bad", "--lang", "es", "--warehouse", path)
+    result = run(*args)
+    assert result.returncode == 0, result.stderr
+    assert "Se cargaron 86 archivo(s)" in result.stdout and "en 12 procesos" in result.stdout
+    assert "Se rechazaron 3 documento(s)" in result.stdout
+    assert "Compilación" in result.stderr and "Escritura en el almacén" in result.stderr
+    again = run(*args)
+    assert "Se omitieron 86 archivo(s) ya cargados" in again.stdout
+
+
 def test_ingest_without_skip_bad_fails_and_names_the_file(tmp_path):
     path = tmp_path / "w.duckdb"
     result = run("ingest", PARAGUAY, "--warehouse", path)

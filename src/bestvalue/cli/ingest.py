@@ -21,15 +21,46 @@ from rich.progress import (
 from rich.text import Text
 
 from ..warehouse.ingest import IngestReport, Progress, ingest
-from .common import console, err_console, open_from, warehouse_options
+from .common import console, err_console, lang_option, open_from, warehouse_options
+
+# What the command says, in English and Spanish (``--lang``).
+MESSAGES: dict[str, dict[str, str]] = {
+    "reading": {"en": "Reading {files} file(s)", "es": "Lectura de {files} archivo(s)"},
+    "compile": {"en": "Compiling", "es": "Compilación"},
+    "write": {"en": "Writing the warehouse", "es": "Escritura en el almacén de datos"},
+    "processes": {"en": "{done}{total} processes", "es": "{done}{total} procesos"},
+    "documents": {"en": "{count} docs {rate}", "es": "{count} documentos {rate}"},
+    "rate": {"en": "{rate} docs/s", "es": "{rate} documentos/s"},
+    "loaded": {
+        "en": "Loaded {files} file(s), {mb} MB in {seconds} s ({speed}): {releases} releases "
+        "and {compiled} compiled releases into {processes} processes, in {location}.",
+        "es": "Se cargaron {files} archivo(s), {mb} MB en {seconds} s ({speed}): {releases} "
+        "entregas y {compiled} entregas compiladas en {processes} procesos, en "
+        "{location}.",
+    },
+    "skipped": {
+        "en": "Skipped {count} file(s) already loaded (same content).",
+        "es": "Se omitieron {count} archivo(s) ya cargados (mismo contenido).",
+    },
+    "rejected": {
+        "en": "[yellow]Rejected {count} document(s)[/yellow]; see them with: {command}",
+        "es": "[yellow]Se rechazaron {count} documento(s)[/yellow]; véalos con: {command}",
+    },
+}
+
+
+def _say(key: str, lang: str, **values: object) -> str:
+    entry = MESSAGES[key]
+    return (entry.get(lang) or entry["en"]).format(**values)
 
 
 class _Amount(ProgressColumn):
     """Bytes (with speed) while reading, a count of processes while compiling."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "en") -> None:
         super().__init__()
         self._bytes, self._speed = DownloadColumn(), TransferSpeedColumn()
+        self.lang = lang
 
     def render(self, task: Task) -> Text:
         if task.fields.get("unit") == "bytes":
@@ -37,34 +68,36 @@ class _Amount(ProgressColumn):
         if task.fields.get("unit") != "compile":
             return Text("")
         total = f"/{task.total:,.0f}" if task.total else ""
-        return Text(f"{task.completed:,.0f}{total} processes")
+        return Text(_say("processes", self.lang, done=f"{task.completed:,.0f}", total=total))
 
 
 class RichProgress(Progress):
     """Bytes read with MB/s, documents per second, then the compile, then the write."""
 
-    LABELS = {"compile": "Compiling", "write": "Writing the warehouse"}
-
-    def __init__(self, bar: Bar) -> None:
-        self.bar, self.documents = bar, 0
+    def __init__(self, bar: Bar, lang: str = "en") -> None:
+        self.bar, self.documents, self.lang = bar, 0, lang
         self.read: TaskID | None = None
         self.current: TaskID | None = None
 
     def start(self, total_bytes: int, files: int) -> None:
         self.read = self.bar.add_task(
-            f"Reading {files} file(s)", total=total_bytes or None, docs="0 docs", unit="bytes"
+            _say("reading", self.lang, files=files),
+            total=total_bytes or None,
+            docs=_say("documents", self.lang, count=0, rate=""),
+            unit="bytes",
         )
 
     def advance(self, nbytes: int, documents: int) -> None:
         self.documents += documents
         elapsed = self.bar.tasks[self.read].elapsed or 0.0 if self.read is not None else 0.0
-        rate = f"{self.documents / elapsed:,.0f} docs/s" if elapsed else ""
+        rate = _say("rate", self.lang, rate=f"{self.documents / elapsed:,.0f}") if elapsed else ""
+        docs = _say("documents", self.lang, count=f"{self.documents:,}", rate=rate)
         if self.read is not None:
-            self.bar.update(self.read, advance=nbytes, docs=f"{self.documents:,} docs {rate}")
+            self.bar.update(self.read, advance=nbytes, docs=docs)
 
     def phase(self, name: str, total: int | None = None) -> None:
         self.done()
-        label = self.LABELS.get(name, name)
+        label = _say(name, self.lang) if name in MESSAGES else name
         self.current = self.bar.add_task(label, total=total, docs="", unit=name)
 
     def done(self) -> None:
@@ -86,8 +119,11 @@ class RichProgress(Progress):
     is_flag=True,
     help="Load the good data and record each bad document in the rejects table.",
 )
+@lang_option
 @warehouse_options
-def command(paths: tuple[str, ...], country: str | None, skip_bad: bool, **options: Any) -> None:
+def command(
+    paths: tuple[str, ...], country: str | None, skip_bad: bool, lang: str, **options: Any
+) -> None:
     """Load OCDS files, directories, .gz or .zip archives into the warehouse.
 
     Any shape: release or record packages, bare releases or records, JSON arrays, JSON lines,
@@ -102,32 +138,39 @@ def command(paths: tuple[str, ...], country: str | None, skip_bad: bool, **optio
         columns = (
             TextColumn("{task.description}"),
             BarColumn(),
-            _Amount(),
+            _Amount(lang),
             TextColumn("{task.fields[docs]}"),
             TimeElapsedColumn(),
         )
         with Bar(*columns, console=err_console, transient=False) as bar:
-            progress = RichProgress(bar)
+            progress = RichProgress(bar, lang)
             report = ingest(paths, warehouse, country=country, skip_bad=skip_bad, progress=progress)
             progress.done()
-        _summary(report, warehouse.location)
+        _summary(report, warehouse.location, lang)
 
 
-def _summary(report: IngestReport, location: Any) -> None:
+def _summary(report: IngestReport, location: Any, lang: str) -> None:
     mb = report.bytes / 1e6
     speed = f"{mb / report.seconds:.1f} MB/s" if report.seconds else ""
     console.print(
-        f"Loaded {report.files} file(s), {mb:.1f} MB in {report.seconds:.1f} s ({speed}): "
-        f"{report.releases:,} releases and {report.compiled_releases:,} compiled releases "
-        f"into {report.processes:,} processes, in {location}."
+        _say(
+            "loaded",
+            lang,
+            files=report.files,
+            mb=f"{mb:.1f}",
+            seconds=f"{report.seconds:.1f}",
+            speed=speed,
+            releases=f"{report.releases:,}",
+            compiled=f"{report.compiled_releases:,}",
+            processes=f"{report.processes:,}",
+            location=location,
+        )
     )
     if report.skipped:
-        console.print(f"Skipped {len(report.skipped)} file(s) already loaded (same content).")
+        console.print(_say("skipped", lang, count=len(report.skipped)))
     if report.rejects:
-        console.print(
-            f"[yellow]Rejected {len(report.rejects)} document(s)[/yellow]; "
-            'see them with: bestvalue sql "SELECT * FROM rejects"'
-        )
+        command = 'bestvalue sql "SELECT * FROM rejects"'
+        console.print(_say("rejected", lang, count=len(report.rejects), command=command))
         for reject in report.rejects[:5]:
             where = f" ({reject['location']})" if reject["location"] else ""
             console.print(f"  {reject['path']}{where}: {reject['reason']}", markup=False)
