@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import settings
-from ..errors import InputError, Location
+from ..errors import InputError, Location, WarehouseError
 from ..ocds.compile import date_key
 from ..ocds.reader import Document, Problem, read
 from ..ocds.sources import Fingerprint, Source, discover
@@ -41,9 +41,9 @@ __all__ = ["IngestReport", "Progress", "ingest"]
 
 SKIP_HINT = " (use --skip-bad to load the rest)"
 # Compiled rows per Parquet row group, at most: every scan of the file holds the metadata of all
-# its row groups (about 150 columns each), and the commit scans it four times at once (items
-# unnests three columns). Measured on a 6 GB input, 2,048 rows gave 650 row groups and an items
-# insert peaking 170 MB higher than 16,384 rows (82 row groups), at the same speed.
+# its row groups (about 150 columns each), and the commit's items insert scans it three times at
+# once (tender, award and contract items). Measured on a 6 GB input, 2,048 rows gave 650 row
+# groups and an items insert peaking 170 MB higher than 16,384 rows (82 row groups), same speed.
 ROW_GROUP = 16_384
 MIN_ROW_GROUP = 2_048  # and at least: a small file still gets a row group per thread to commit
 
@@ -165,6 +165,14 @@ def ingest(
                     report.ingest_id,
                 ),
             )
+        except duckdb.OutOfMemoryException as exc:
+            warehouse.rollback(stage)
+            raise WarehouseError(
+                f"{warehouse.location}: DuckDB ran out of memory, so nothing was loaded "
+                f"({str(exc).splitlines()[0]}); "
+                "raise BESTVALUE_DUCKDB_MEMORY_LIMIT (now "
+                f"{settings.get('duckdb_memory_limit')}) and ingest again"
+            ) from exc
         except BaseException:
             warehouse.rollback(stage)
             raise
