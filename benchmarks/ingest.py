@@ -368,12 +368,12 @@ def _scale_lines(scale: list[dict]) -> list[str]:
             f"| one package | {r['raw_mb']:.0f} | {r['releases']:,} | {ts:.1f} | "
             f"{r['raw_mb'] / ts:.1f} | {r['releases'] / ts:,.0f} | {tm:.0f} |"
         )
-    for r in scale:
         ts, tm = r["increment"]
         lines.append(
-            f"| then, into that warehouse, a package of 2,000 new and 2,000 updated processes | "
-            f"{r['increment_mb']:.0f} | {r['increment_releases']:,} | {ts:.1f} | "
-            f"{r['increment_mb'] / ts:.1f} | {r['increment_releases'] / ts:,.0f} | {tm:.0f} |"
+            f"| then, into that {r['raw_mb']:.0f} MB warehouse, a package of 2,000 new and "
+            f"2,000 updated processes | {r['increment_mb']:.0f} | {r['increment_releases']:,} | "
+            f"{ts:.1f} | {r['increment_mb'] / ts:.1f} | {r['increment_releases'] / ts:,.0f} | "
+            f"{tm:.0f} |"
         )
     return lines
 
