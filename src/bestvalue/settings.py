@@ -81,7 +81,9 @@ SETTINGS: tuple[Setting, ...] = (
         "BESTVALUE_DUCKDB_MEMORY_LIMIT",
         "512MB",
         "DuckDB memory limit; beyond it DuckDB spills to disk instead of growing. During an "
-        "ingest, the DuckDB that parses and compiles has all of it and the warehouse's half.",
+        "ingest, the DuckDB that parses and compiles has all of it and the warehouse's half, "
+        "until it is closed: the deletes of updated processes and the commit have all of it. "
+        "Raise it if an ingest says DuckDB ran out of memory.",
     ),
 )
 
