@@ -8,7 +8,7 @@ measured with ``os.wait4``, and the results are written to ``docs/benchmarks.md`
 too large for the baseline (``--scale-sizes``) are loaded by bestvalue alone, followed by a small
 package into the warehouse they leave (new and updated processes, as a daily update would be).
 
-    python benchmarks/ingest.py --sizes 25,100 --single-sizes 200,1000 --scale-sizes 3000
+    python benchmarks/ingest.py --sizes 25,100 --single-sizes 200,1000 --scale-sizes 3000,6000
 """
 
 from __future__ import annotations
