@@ -137,7 +137,10 @@ class DuckDBWarehouse(Warehouse):
         self.con.execute("BEGIN TRANSACTION")
         return Stage(self.con, scratch)
 
-    def _end_ingest(self) -> None:
+    def _whole_limit(self) -> None:
+        """Give the warehouse's DuckDB its whole memory limit back (``begin`` halved it while
+        the parsing DuckDB runs beside it): for the deletes and the COMMIT, and after the
+        ingest, committed or rolled back."""
         self.con.execute(f"SET memory_limit = '{settings.get('duckdb_memory_limit')}'")
 
     def commit(self, stage: Stage, commit: Commit) -> None:
@@ -168,7 +171,7 @@ class DuckDBWarehouse(Warehouse):
         con.unregister("_rows")
         # The parsing DuckDB is closed by now, so the commit itself gets the whole limit: adding
         # 11 MB to the warehouse of a 6 GB input needed more than half of 512 MB to commit.
-        self._end_ingest()
+        self._whole_limit()
         try:
             con.execute("COMMIT")
         except duckdb.Error as exc:
@@ -188,7 +191,7 @@ class DuckDBWarehouse(Warehouse):
             # commit: the deletes, scattered over the tables, get the whole limit (the parsing
             # DuckDB is closed by now). With half, 8,000 updated processes in the warehouse of
             # a 6 GB input ran out of it.
-            self._end_ingest()
+            self._whole_limit()
             self.con.execute(f"DELETE FROM {name} WHERE ocid IN (SELECT ocid FROM compiled_new)")
 
     def replace(self, tables: dict[str, pa.Table | ir.Table]) -> None:
@@ -218,7 +221,7 @@ class DuckDBWarehouse(Warehouse):
         with contextlib.suppress(duckdb.Error):
             self.con.execute("ROLLBACK")
         with contextlib.suppress(duckdb.Error):
-            self._end_ingest()
+            self._whole_limit()
 
     def close(self) -> None:
         self.con.close()
