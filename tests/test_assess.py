@@ -67,7 +67,9 @@ def test_spanish_is_spanish_throughout(reports):
         assert MESSAGES[key]["es"] in es, key
         assert MESSAGES[key]["en"] not in es, key
         assert MESSAGES[key]["en"] in en, key
-    assert "the file is empty" in es  # the refusal is listed with its reason
+    # The refusal is listed with its reason, in the report's language (stored in English).
+    assert "el archivo está vacío: no contiene datos OCDS" in es and "the file is empty" not in es
+    assert "the file is empty: no OCDS data in it" in en
     assert "data:image/svg+xml;base64," in es  # charts travel inside the file
 
 

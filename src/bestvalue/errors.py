@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .messages import message
+
 __all__ = ["BestValueError", "InputError", "Location", "WarehouseError"]
 
 
@@ -26,21 +28,24 @@ class Location:
     def __str__(self) -> str:
         parts = []
         if self.line is not None:
-            parts.append(f"line {self.line}")
+            parts.append(message("line", line=self.line))
         if self.offset is not None:
-            parts.append(f"byte {self.offset}")
+            parts.append(message("byte", offset=self.offset))
         if self.pointer:
-            parts.append(f"at {self.pointer}")
+            parts.append(message("at", pointer=self.pointer))
         return ", ".join(parts)
 
 
 class InputError(BestValueError):
     """A file (or one document in it) that cannot be loaded as OCDS."""
 
-    def __init__(self, path: str, reason: str, location: Location | None = None) -> None:
+    def __init__(
+        self, path: str, reason: str, location: Location | None = None, *, refusal: bool = False
+    ) -> None:
         self.path = path
         self.reason = reason
         self.location = location or Location()
+        self.refusal = refusal  # one document refused (with the --skip-bad hint), not the file
         where = str(self.location)
         super().__init__(f"{path}: {where + ': ' if where else ''}{reason}")
 

@@ -143,6 +143,14 @@ def test_bad_file_is_reported_and_loses_nothing(client, world):
     latest = Upload.objects.filter(agency=world["a"]).latest("created")
     assert latest.pk != good.pk and (latest.status == "failed" or latest.rejects)
     assert client.get(f"/api/agencies/{world['a'].pk}/spend/").json() == before
+    # The reason is stored in English and shown in the reader's language.
+    stored = latest.error + " ".join(r["reason"] for r in latest.rejects)
+    assert "invalid JSON: the JSON ends before it is complete" in stored
+    url = reverse("upload_detail", args=[world["a"].pk, latest.pk])
+    es = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    en = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "JSON no válido: el JSON termina antes de estar completo" in es
+    assert "invalid JSON" not in es and "invalid JSON: the JSON ends" in en
 
 
 def test_login_throttling_and_argon2(client, world):

@@ -13,6 +13,8 @@ import click
 
 from .. import __version__
 from ..errors import BestValueError
+from ..messages import say
+from .common import LANG
 
 __all__ = ["cli", "main"]
 
@@ -61,6 +63,7 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    LANG["current"] = "en"
     try:
         cli.main(args=argv, prog_name="bestvalue", standalone_mode=False)
     except click.exceptions.Abort:
@@ -70,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except BestValueError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(f"Error: {say(exc, LANG['current'])}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Interrupted: nothing was committed.", err=True)

@@ -147,12 +147,21 @@ def format_option(*choices: str) -> Callable[..., Any]:
     )
 
 
+LANG = {"current": "en"}  # the last --lang given: main() says an error in it
+
+
+def _remember_lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    LANG["current"] = value
+    return value
+
+
 lang_option = click.option(
     "--lang",
     type=click.Choice(["en", "es"]),
     default="en",
     show_default=True,
-    help="Language of names, labels and reasons.",
+    callback=_remember_lang,
+    help="Language of names, labels, reasons and error messages.",
 )
 
 

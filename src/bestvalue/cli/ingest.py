@@ -20,6 +20,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from ..messages import say, say_location
 from ..warehouse.ingest import IngestReport, Progress, ingest
 from .common import console, err_console, lang_option, open_from, warehouse_options
 
@@ -172,5 +173,6 @@ def _summary(report: IngestReport, location: Any, lang: str) -> None:
         command = 'bestvalue sql "SELECT * FROM rejects"'
         console.print(_say("rejected", lang, count=len(report.rejects), command=command))
         for reject in report.rejects[:5]:
-            where = f" ({reject['location']})" if reject["location"] else ""
-            console.print(f"  {reject['path']}{where}: {reject['reason']}", markup=False)
+            where = f" ({say_location(reject['location'], lang)})" if reject["location"] else ""
+            reason = say(reject["reason"], lang)
+            console.print(f"  {reject['path']}{where}: {reason}", markup=False)

@@ -23,6 +23,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from ..messages import message
+
 __all__ = ["MergeConflict", "merge_releases", "merge_rules"]
 
 Path = tuple[str, ...]
@@ -38,7 +40,8 @@ class MergeConflict(ValueError):
         self.path: list[str] = []
 
     def __str__(self) -> str:
-        return f"/{'/'.join(self.path)} was {self.before!r}, then {self.kind}"
+        path = "/" + "/".join(self.path)
+        return message("merge_conflict", path=path, before=repr(self.before), then=self.kind)
 
 
 @lru_cache(maxsize=1)

@@ -20,6 +20,7 @@ import orjson
 
 from .. import settings
 from ..errors import InputError, Location
+from ..messages import message
 from .compile import compiled_from_versioned
 from .sources import Source
 
@@ -144,7 +145,8 @@ def _read_lines(source: Source, stream: _Prefixed) -> Iterator[Item]:
         try:
             value = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            yield Problem("", f"invalid JSON: {exc}", number, line[:200].decode("utf-8", "replace"))
+            snippet = line[:200].decode("utf-8", "replace")
+            yield Problem("", message("invalid_json", detail=exc), number, snippet)
             continue
         for item in _classify(value, ""):
             if isinstance(item, Document | Problem):
@@ -173,23 +175,24 @@ def _read_stream(source: Source, stream: _Prefixed) -> Iterator[Item]:
             elif event == "start_array":
                 yield from _top_array(events, base)
             else:
-                yield Problem(base or "/", f"expected a JSON object or array, got {value!r}")
+                yield Problem(base or "/", message("not_json_container", value=repr(value)))
             index += 1
     except ijson.common.IncompleteJSONError as exc:
         raise _syntax_error(source, exc) from exc
     except UnicodeDecodeError as exc:
-        raise InputError(source.name, f"text is not valid UTF-8 ({exc.reason})") from exc
+        raise InputError(source.name, message("not_utf8", detail=exc.reason)) from exc
     if index == 0:
-        raise InputError(source.name, "the file is empty: no OCDS data in it")
+        raise InputError(source.name, message("empty_file"))
 
 
 def _syntax_error(source: Source, exc: Exception) -> InputError:
     """Locate a syntax error exactly by re-scanning the file in small blocks."""
     offset, line = _locate(source)
-    message = str(exc).strip().splitlines()[0] if str(exc).strip() else "incomplete JSON"
-    if "premature EOF" in message or "Incomplete JSON" in message:
-        message = "the JSON ends before it is complete (a truncated or cut file?)"
-    return InputError(source.name, f"invalid JSON: {message}", Location(offset=offset, line=line))
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else message("json_incomplete")
+    if "premature EOF" in detail or "Incomplete JSON" in detail:
+        detail = message("json_cut")
+    reason = message("invalid_json", detail=detail)
+    return InputError(source.name, reason, Location(offset=offset, line=line))
 
 
 def _locate(source: Source) -> tuple[int | None, int | None]:
@@ -267,7 +270,7 @@ def _whole(value: Any) -> Iterator[Item]:
                 top[key] = child
         yield from _finish_object(top, linked, streamed, "")
     else:
-        yield Problem("/", f"expected a JSON object or array, got {value!r}")
+        yield Problem("/", message("not_json_container", value=repr(value)))
 
 
 def _package_items(
@@ -315,14 +318,14 @@ def _finish_object(
         yield _release(top, base or "/", {})
     elif streamed:
         for pointer, item in linked:
-            yield _problem(pointer, item, "a release in a release package must have an ocid")
+            yield _problem(pointer, item, message("release_needs_ocid"))
     else:
         yield Problem(base or "/", _not_ocds(top), snippet=_snippet(top))
 
 
 def _classify(value: Any, pointer: str, package: dict[str, Any] | None = None) -> Iterator[Item]:
     if not isinstance(value, dict):
-        yield _problem(pointer, value, f"expected an OCDS release or record, got {_kind(value)}")
+        yield _problem(pointer, value, message("not_ocds_document", kind=_kind(value)))
     elif any(k in value for k in RECORD_KEYS) or ("releases" in value and "ocid" in value):
         yield from _record(value, pointer, package or {})
     elif "ocid" in value:
@@ -353,7 +356,7 @@ def _record(record: dict[str, Any], pointer: str, package: dict[str, Any]) -> It
             yield Document("compiled", value, f"{pointer.rstrip('/')}/{key}", package)
             return
     if ocid is None:
-        yield _problem(pointer, record, "a record must have an ocid")
+        yield _problem(pointer, record, message("record_needs_ocid"))
 
 
 def _release(release: dict[str, Any], pointer: str, package: dict[str, Any]) -> Document:
@@ -364,14 +367,13 @@ def _release(release: dict[str, Any], pointer: str, package: dict[str, Any]) -> 
 
 
 def _not_ocds(value: dict[str, Any]) -> str:
-    keys = ", ".join(sorted(value)[:8]) or "none"
-    return f"not OCDS: no ocid, releases or records (keys: {keys})"
+    keys = ", ".join(sorted(value)[:8]) or message("no_keys")
+    return message("not_ocds", keys=keys)
 
 
 def _kind(value: Any) -> str:
-    return {list: "an array", str: "a string", type(None): "null", bool: "a boolean"}.get(
-        type(value), "a number"
-    )
+    kinds = {list: "array", str: "string", type(None): "null", bool: "boolean"}
+    return message("kind_" + kinds.get(type(value), "number"))
 
 
 def _problem(pointer: str, value: Any, reason: str) -> Problem:

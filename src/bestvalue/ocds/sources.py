@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import InputError, Location
+from ..messages import message
 
 __all__ = ["Fingerprint", "Source", "discover"]
 
@@ -116,7 +117,7 @@ def _read(source: Source, stream: BinaryIO, offset: int) -> bytes:
     except (EOFError, gzip.BadGzipFile, zlib.error, zipfile.BadZipFile) as exc:
         raise InputError(
             source.name,
-            f"the compressed data is damaged or truncated ({exc})",
+            message("damaged_compressed", detail=exc),
             Location(offset=offset),
         ) from exc
 
@@ -128,13 +129,15 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Source]:
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p, path))
             if not files:
-                raise InputError(str(path), f"no OCDS files here ({', '.join(JSON_SUFFIXES)})")
+                raise InputError(
+                    str(path), message("no_ocds_files", suffixes=", ".join(JSON_SUFFIXES))
+                )
             for file in files:
                 yield from _expand(file)
         elif path.is_file():
             yield from _expand(path)
         else:
-            raise InputError(str(path), "no such file or directory")
+            raise InputError(str(path), message("no_such_path"))
 
 
 def _wanted(path: Path, root: Path) -> bool:
@@ -151,7 +154,7 @@ def _expand(path: Path) -> Iterator[Source]:
         with zipfile.ZipFile(path) as archive:
             names = sorted(i.filename for i in archive.infolist() if not i.is_dir())
     except zipfile.BadZipFile as exc:
-        raise InputError(str(path), f"not a readable zip archive ({exc})") from exc
+        raise InputError(str(path), message("bad_zip", detail=exc)) from exc
     for name in names:
         if not Path(name).name.startswith("."):
             yield Source(path, name)

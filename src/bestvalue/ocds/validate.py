@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..messages import message
+
 __all__ = ["check_release", "is_number"]
 
 ARRAYS_OF_OBJECTS = ("parties", "awards", "contracts")
@@ -21,12 +23,12 @@ def check_release(release: dict[str, Any], kind: str) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     ocid = release.get("ocid")
     if not isinstance(ocid, str) or not ocid.strip():
-        problems.append(("/ocid", f"ocid must be a non-empty string, got {ocid!r}"))
+        problems.append(("/ocid", message("ocid_not_string", value=repr(ocid))))
     if kind == "release":
         if not isinstance(release.get("id"), str | int) or release.get("id") == "":
-            problems.append(("/id", f"release id must be a string, got {release.get('id')!r}"))
+            problems.append(("/id", message("id_not_string", value=repr(release.get("id")))))
         if not isinstance(release.get("date"), str) or not release.get("date"):
-            problems.append(("/date", "a release needs a date to be ordered when compiling"))
+            problems.append(("/date", message("no_date")))
     for key in OBJECTS:
         _expect_object(release, key, f"/{key}", problems)
     for key in ARRAYS_OF_OBJECTS:
@@ -59,7 +61,7 @@ def _check_amounts(block: dict[str, Any], pointer: str, problems: list[tuple[str
             continue
         where = pointer + "/" + "/".join(path)
         if not isinstance(value, dict):
-            problems.append((where, f"expected an object with amount and currency, got {value!r}"))
+            problems.append((where, message("not_amount", value=repr(value))))
         elif value.get("amount") is not None and not is_number(value["amount"]):
             problems.append((where + "/amount", _not_number(value["amount"])))
 
@@ -80,13 +82,13 @@ def is_number(value: Any) -> bool:
 
 
 def _not_number(value: Any) -> str:
-    return f"expected a number, got {value!r}"
+    return message("not_number", value=repr(value))
 
 
 def _expect_object(parent: dict[str, Any], key: str, pointer: str, problems: list) -> None:
     value = parent.get(key)
     if value is not None and not isinstance(value, dict):
-        problems.append((pointer, f"expected an object, got {type(value).__name__}"))
+        problems.append((pointer, message("not_object", value=type(value).__name__)))
 
 
 def _expect_objects(parent: dict[str, Any], key: str, pointer: str, problems: list) -> None:
@@ -94,11 +96,11 @@ def _expect_objects(parent: dict[str, Any], key: str, pointer: str, problems: li
     if value is None:
         return
     if not isinstance(value, list):
-        problems.append((pointer, f"expected an array, got {type(value).__name__}"))
+        problems.append((pointer, message("not_array", value=type(value).__name__)))
         return
     for index, element in enumerate(value):
         if not isinstance(element, dict):
-            problems.append((f"{pointer}/{index}", f"expected an object, got {element!r}"[:120]))
+            problems.append((f"{pointer}/{index}", message("not_object", value=repr(element)[:96])))
 
 
 def _objects(value: Any) -> list[dict[str, Any]]:

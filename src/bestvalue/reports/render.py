@@ -8,6 +8,7 @@ from typing import Any
 
 import jinja2
 
+from ..messages import say, say_location
 from ..risk.profiles import dimensions
 from .i18n import MESSAGES, t
 
@@ -59,6 +60,8 @@ def render_html(data: dict[str, Any], folder: Path, lang: str) -> str:
         d=data,
         lang=lang,
         t=lambda key, **kw: t(key, lang, **kw),
+        say=lambda text: say(text, lang),
+        say_location=lambda text: say_location(text, lang),
         money=_money,
         pct=_pct,
         svg=lambda name: _svg(folder, name),

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .. import settings
 from ..errors import WarehouseError
+from ..messages import message
 from .base import Warehouse
 from .schema import TABLES
 
@@ -32,4 +33,4 @@ def open_warehouse(
         from .spark_engine import SparkWarehouse
 
         return SparkWarehouse(location, master=spark_master, read_only=read_only)
-    raise WarehouseError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    raise WarehouseError(message("unknown_engine", engine=repr(engine), engines=", ".join(ENGINES)))

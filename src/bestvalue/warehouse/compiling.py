@@ -21,6 +21,7 @@ import orjson
 import pyarrow as pa
 
 from .. import settings
+from ..messages import message
 from ..ocds.compile import CompileError, compile_documents
 from .normalise import normalise
 from .schema import COMPILED
@@ -47,7 +48,7 @@ def compile_group(group: Group) -> dict[str, Any] | Failure:
         release, method = compile_documents([(r["kind"], orjson.loads(r["doc"])) for r in group])
     except CompileError as exc:
         files = ", ".join(sorted({r["source"] for r in group}))
-        return files, ocid, f"cannot compile {ocid}: {exc}"
+        return files, ocid, message("cannot_compile", ocid=ocid, detail=exc)
     latest = max(group, key=lambda r: (r["ingest_id"], r["seq"]))
     meta = {
         "ocid": ocid,

@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from .. import settings
 from ..errors import WarehouseError
+from ..messages import message
 from .base import Commit, Warehouse
 from .schema import COMPILED, TABLES
 from .staging import RAW_SCHEMA, Stage, sql_string
@@ -46,9 +47,7 @@ class DuckDBWarehouse(Warehouse):
     def __init__(self, location: str | Path, *, read_only: bool = False) -> None:
         self.location = Path(location)
         if read_only and not self.location.exists():
-            raise WarehouseError(
-                f"{self.location}: no warehouse here yet; load data with `bestvalue ingest`"
-            )
+            raise WarehouseError(message("no_warehouse", location=self.location))
         self.con = duckdb.connect()
         options = "READ_ONLY" if read_only else f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"
         try:
@@ -56,7 +55,7 @@ class DuckDBWarehouse(Warehouse):
         except duckdb.Error as exc:
             self.con.close()
             raise WarehouseError(
-                f"{self.location}: cannot open as a DuckDB warehouse ({exc})"
+                message("cannot_open", location=self.location, detail=exc)
             ) from exc
         self.con.execute("USE warehouse")
         # Where DuckDB would spill for this file had it been opened directly.
@@ -93,10 +92,7 @@ class DuckDBWarehouse(Warehouse):
             [name],
         ).fetchall()
         if [r[0] for r in rows] != schema.names:
-            raise WarehouseError(
-                f"{self.location}: table {name!r} was made by another version of bestvalue; "
-                "ingest the data again into a new warehouse file"
-            )
+            raise WarehouseError(message("other_version", location=self.location, name=repr(name)))
 
     def table_names(self, internal: bool = False) -> list[str]:
         rows = self.con.execute(
@@ -111,7 +107,9 @@ class DuckDBWarehouse(Warehouse):
 
     def table(self, name: str) -> ir.Table:
         if name not in self.table_names(internal=True):
-            raise WarehouseError(f"no table {name!r}; tables: {', '.join(self.table_names())}")
+            raise WarehouseError(
+                message("no_table", name=repr(name), tables=", ".join(self.table_names()))
+            )
         if self._ibis is None:
             self._ibis = ibis.duckdb.from_connection(self.con)
         return self._ibis.table(name)
@@ -123,7 +121,7 @@ class DuckDBWarehouse(Warehouse):
         try:
             return self.con.sql(query).to_arrow_table()
         except duckdb.Error as exc:
-            raise WarehouseError(f"the query failed: {exc}") from exc
+            raise WarehouseError(message("query_failed", detail=exc)) from exc
 
     def known_hashes(self) -> set[str]:
         return {r[0] for r in self.con.execute("SELECT sha256 FROM sources").fetchall()}
@@ -175,10 +173,9 @@ class DuckDBWarehouse(Warehouse):
         try:
             con.execute("COMMIT")
         except duckdb.Error as exc:
+            detail = str(exc).splitlines()[0]
             raise WarehouseError(
-                f"{self.location}: the ingest could not be committed, so nothing was loaded "
-                f"({str(exc).splitlines()[0]}); if memory ran short, raise "
-                "BESTVALUE_DUCKDB_MEMORY_LIMIT"
+                message("commit_failed", location=self.location, detail=detail)
             ) from exc
         con.execute("DROP VIEW IF EXISTS compiled_new")
         con.execute("CHECKPOINT")
@@ -212,7 +209,9 @@ class DuckDBWarehouse(Warehouse):
         except duckdb.Error as exc:
             con.execute("ROLLBACK")
             raise WarehouseError(
-                f"{self.location}: could not replace {', '.join(tables)}: {exc}"
+                message(
+                    "replace_failed", location=self.location, tables=", ".join(tables), detail=exc
+                )
             ) from exc
         con.execute("CHECKPOINT")
 

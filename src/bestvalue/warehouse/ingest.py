@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 
 from .. import settings
 from ..errors import InputError, Location, WarehouseError
+from ..messages import message
 from ..ocds.compile import date_key
 from ..ocds.reader import Document, Problem, read
 from ..ocds.sources import Fingerprint, Source, discover
@@ -39,7 +40,6 @@ from .staging import STAGE_SCHEMA, Stage
 
 __all__ = ["IngestReport", "Progress", "ingest"]
 
-SKIP_HINT = " (use --skip-bad to load the rest)"
 # Compiled rows per Parquet row group, at most: every scan of the file holds the metadata of all
 # its row groups (about 150 columns each), and the commit's items insert scans it three times at
 # once (tender, award and contract items). Measured on a 6 GB input, 2,048 rows gave 650 row
@@ -110,7 +110,7 @@ class _Run:
 
     def reject(self, path: str, location: Location, reason: str, ocid: Any, snippet: str) -> None:
         if not self.skip_bad:
-            raise InputError(path, reason + SKIP_HINT, location)
+            raise InputError(path, message("use_skip_bad", reason=reason), location, refusal=True)
         self.report.rejects.append(
             {
                 "ingest_id": self.report.ingest_id,
@@ -168,10 +168,12 @@ def ingest(
         except duckdb.OutOfMemoryException as exc:
             warehouse.rollback(stage)
             raise WarehouseError(
-                f"{warehouse.location}: DuckDB ran out of memory, so nothing was loaded "
-                f"({str(exc).splitlines()[0]}); "
-                "raise BESTVALUE_DUCKDB_MEMORY_LIMIT (now "
-                f"{settings.get('duckdb_memory_limit')}) and ingest again"
+                message(
+                    "out_of_memory",
+                    location=warehouse.location,
+                    detail=str(exc).splitlines()[0],
+                    limit=settings.get("duckdb_memory_limit"),
+                )
             ) from exc
         except BaseException:
             warehouse.rollback(stage)
@@ -233,9 +235,7 @@ def _fingerprint(run: _Run, source: Source, hashed: Fingerprint | InputError) ->
         return None
     fingerprint = hashed
     if fingerprint.size == 0:
-        run.reject(
-            source.name, Location(offset=0), "the file is empty: no OCDS data in it", None, ""
-        )
+        run.reject(source.name, Location(offset=0), message("empty_file"), None, "")
         return None
     return fingerprint
 
@@ -254,7 +254,7 @@ def _stage_source(run: _Run, source: Source, fingerprint: Fingerprint) -> None:
             if len(batch) >= limit:
                 _flush(run, batch)
     except InputError as exc:  # a syntax error ends the file; what parsed before it is kept
-        if not run.skip_bad and exc.reason.endswith(SKIP_HINT):
+        if not run.skip_bad and exc.refusal:
             raise  # already a refusal of one document
         run.reject(source.name, exc.location, exc.reason, None, "")
     _flush(run, batch)
@@ -339,8 +339,12 @@ def _resolve_conflicts(run: _Run) -> None:
         run.reject(
             c.source,
             Location(pointer=c.pointer),
-            f"duplicate release id {c.release_id!r} for {c.ocid}, with different content"
-            f" from the release at {c.first_pointer}",
+            message(
+                "duplicate_release",
+                release_id=repr(c.release_id),
+                ocid=c.ocid,
+                first=c.first_pointer,
+            ),
             c.ocid,
             "",
         )

@@ -257,7 +257,11 @@ TABLES: dict[str, Table] = {
             ("path", pa.string(), "The file."),
             ("location", pa.string(), "Line, byte offset and/or JSON pointer in the file."),
             ("ocid", pa.string(), "The document's ocid, when it had one."),
-            ("reason", pa.string(), "What is wrong."),
+            (
+                "reason",
+                pa.string(),
+                "What is wrong, in English; `bestvalue.messages.say` says it in Spanish.",
+            ),
             ("snippet", pa.string(), "The start of the refused document."),
         ),
     ),

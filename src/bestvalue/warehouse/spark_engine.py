@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 
 from .. import settings
 from ..errors import WarehouseError
+from ..messages import message
 from .base import Commit, Warehouse
 from .schema import COMPILED, TABLES
 from .staging import RAW_SCHEMA, Stage, sql_string
@@ -43,9 +44,7 @@ def spark_session(master: str | None = None) -> Any:
         try:
             from pyspark.sql import SparkSession
         except ImportError as exc:  # pragma: no cover - depends on the install
-            raise WarehouseError(
-                "the spark engine needs PySpark: pip install 'bestvalue[spark]'"
-            ) from exc
+            raise WarehouseError(message("spark_missing")) from exc
         builder = (
             SparkSession.builder.master(master)
             .appName("bestvalue")
@@ -69,11 +68,9 @@ class SparkWarehouse(Warehouse):
     ) -> None:
         self.location = Path(location)
         if self.location.exists() and not self.location.is_dir():
-            raise WarehouseError(f"{self.location}: the spark engine needs a directory")
+            raise WarehouseError(message("spark_needs_directory", location=self.location))
         if read_only and not (self.location / "manifest.json").exists():
-            raise WarehouseError(
-                f"{self.location}: no warehouse here yet; load data with `bestvalue ingest`"
-            )
+            raise WarehouseError(message("no_warehouse", location=self.location))
         self.master = master
         self._session: Any = None
         self._ibis: Any = None
@@ -113,7 +110,9 @@ class SparkWarehouse(Warehouse):
 
     def table(self, name: str) -> ir.Table:
         if name not in self.table_names(internal=True):
-            raise WarehouseError(f"no table {name!r}; tables: {', '.join(self.table_names())}")
+            raise WarehouseError(
+                message("no_table", name=repr(name), tables=", ".join(self.table_names()))
+            )
         self._connect_ibis()
         self._view(name)
         return self._connect_ibis().table(name)
@@ -133,7 +132,7 @@ class SparkWarehouse(Warehouse):
         try:
             return self.session.sql(query).toArrow()
         except Exception as exc:  # pyspark's AnalysisException and friends
-            raise WarehouseError(f"the query failed: {str(exc).splitlines()[0]}") from exc
+            raise WarehouseError(message("query_failed", detail=str(exc).splitlines()[0])) from exc
 
     def known_hashes(self) -> set[str]:
         path = self._path("sources")

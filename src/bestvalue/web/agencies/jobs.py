@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop
 from ... import ingest, open_warehouse
 from ...categories import ensure_classified
 from ...errors import BestValueError
+from ...messages import message
 from ...warehouse.ingest import Progress
 from . import services
 from .models import Upload
@@ -104,7 +105,7 @@ def run(upload_id: int) -> None:
         upload.error = str(exc)
     except Exception as exc:  # noqa: BLE001 - shown to the user, and the warehouse rolled back
         upload.status = Upload.Status.FAILED
-        upload.error = f"unexpected error: {exc}"
+        upload.error = message("unexpected_error", detail=exc)
     upload.save()
 
 

@@ -1,0 +1,32 @@
+"""Template filters that say the core's messages (refusals, errors) in the reader's language.
+
+The core stores and returns them in English (see :mod:`bestvalue.messages`); a page says them
+again in the language Django chose for the request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import get_language
+
+from ....messages import say, say_location
+
+register = template.Library()
+
+
+def _lang() -> str:
+    return (get_language() or "en").split("-")[0]
+
+
+@register.filter(name="say")
+def say_filter(text: Any) -> str:
+    """A refusal or error message in the page's language."""
+    return say(text, _lang())
+
+
+@register.filter(name="say_location")
+def say_location_filter(text: Any) -> str:
+    """A place in a file (``line 3, at /releases/0``) in the page's language."""
+    return say_location(text, _lang())
