@@ -39,7 +39,7 @@ def test_every_sentence_has_english_and_spanish_with_the_same_values():
     assert LANGUAGES[:2] == ("en", "es")
     for key, entry in CATALOGUE.items():
         assert set(entry) == {"en", "es"}, key
-        assert entry["es"] != entry["en"] or key in ("byte", "kind_null"), key
+        assert entry["es"] != entry["en"] or key in ("byte", "kind_null", "lcc_problem"), key
         assert _fields(entry["es"]) == _fields(entry["en"]), key
 
 
@@ -145,3 +145,50 @@ def test_a_warehouse_error_in_spanish(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"Error: {garbage}: no se puede abrir como almacén de datos DuckDB (" in result.stderr
     assert garbage.read_text() == "not a database"
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def test_problems_with_a_tender_are_each_said_in_spanish(tmp_path):
+    tender = json.loads((EXAMPLES / "bids-uniforms.json").read_text())
+    tender["price_formula"] = "cheapest"
+    tender["bids"][0]["price"] = 0
+    path = tmp_path / "tender.json"
+    path.write_text(json.dumps(tender))
+    result = _cli("evaluate-bids", path, "--lang", "es")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        f"Error: {path}: price_formula debe ser una de relative_to_lowest, linear; "
+        "oferta 'A': el precio debe ser mayor que 0"
+    )
+    english = _cli("evaluate-bids", path).stderr
+    assert "price_formula must be one of relative_to_lowest, linear; bid 'A': price" in english
+
+
+def test_a_bad_answer_in_a_gap_analysis_in_spanish(tmp_path):
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"date": "2026-11-01", "answers": {"C1": 7}}))
+    result = _cli("gap", "score", path, "--lang", "es")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"Error: {path}: en /answers/C1/level: pregunta C1: el nivel debe ser 0, 1, 2 o 3 "
+        "(o vacío), no 7"
+    )
+
+
+def test_a_distribution_problem_inside_a_file_error(tmp_path):
+    """A sentence that another one carries (the economics file's parameter, said by Monte
+    Carlo's check) is said too."""
+    import yaml
+
+    from bestvalue.economics.rbc import params_from
+
+    doc = yaml.safe_load((EXAMPLES / "economics-uniforms.yaml").read_text())
+    doc["parameters"]["annual_value"] = {"distribution": "pert", "values": [1, 2]}
+    with pytest.raises(InputError) as error:
+        params_from(doc, "case.yaml")
+    assert say(error.value, "es").startswith(
+        "case.yaml: en /parameters/annual_value: annual_value: 'pert' necesita 3 valores; "
+        "se recibieron 2"
+    )

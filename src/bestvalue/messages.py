@@ -13,6 +13,7 @@ without its sentence falls back to English.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from string import Formatter
 from typing import Any
@@ -178,11 +179,219 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{location}: the spark engine needs a directory",
         "es": "{location}: el motor spark necesita una carpeta",
     },
+    # A user's own files: settings, answers, rates, indicators, crosswalks, workbooks (userfiles,
+    # refdata, money, risk, categories, duediligence, economics).
+    "cannot_read_file": {
+        "en": "cannot read the file: {detail}",
+        "es": "no se puede leer el archivo: {detail}",
+    },
+    "not_valid_json_at": {
+        "en": "not valid JSON: {detail} (column {column})",
+        "es": "JSON no válido: {detail} (columna {column})",
+    },
+    "top_not_object": {
+        "en": "expected an object at the top, found {value}",
+        "es": "se esperaba un objeto en el nivel superior; se encontró {value}",
+    },
+    "not_valid_yaml": {"en": "not valid YAML: {detail}", "es": "YAML no válido: {detail}"},
+    "cannot_read_workbook": {
+        "en": "cannot read the workbook: {detail}",
+        "es": "no se puede leer el libro de Excel: {detail}",
+    },
+    "needs_columns": {
+        "en": "{what} needs the columns {columns}",
+        "es": "{what} necesita las columnas {columns}",
+    },
+    "what_indicator_file": {"en": "an indicator file", "es": "un archivo de indicador"},
+    "what_crosswalk": {"en": "a crosswalk", "es": "una tabla de correspondencias"},
+    "what_rates_file": {"en": "a rates file", "es": "un archivo de tipos de cambio"},
+    "rate_not_number": {"en": "not a number in {row}", "es": "no es un número en {row}"},
+    "rate_row_incomplete": {
+        "en": "need a 3-letter currency, a rate > 0 and a source: {row}",
+        "es": "se necesita una moneda de 3 letras, un tipo de cambio > 0 y una fuente: {row}",
+    },
+    "metadata_fields": {
+        "en": "metadata needs the fields {fields}",
+        "es": "los metadatos necesitan los campos {fields}",
+    },
+    "value_not_number": {
+        "en": "value {value} is not a number",
+        "es": "el valor {value} no es un número",
+    },
+    "unknown_country": {"en": "unknown country {country}", "es": "país desconocido {country}"},
+    "min_below_max": {"en": "min must be below max", "es": "min debe ser menor que max"},
+    "not_country_code": {
+        "en": "{country} is not an ISO 3166 country code",
+        "es": "{country} no es un código de país ISO 3166",
+    },
+    "not_country_code_eg": {
+        "en": "{country} is not an ISO 3166 country code (e.g. PY, CO, MX)",
+        "es": "{country} no es un código de país ISO 3166 (p. ej., PY, CO, MX)",
+    },
+    "no_spend": {
+        "en": "no spend for country {country} in the warehouse",
+        "es": "no hay gasto del país {country} en el almacén de datos",
+    },
+    "no_spend_load": {
+        "en": "no spend for country {country} in the warehouse: load its data first",
+        "es": "no hay gasto del país {country} en el almacén de datos: cargue antes sus datos",
+    },
+    "cannot_read_weights": {
+        "en": "cannot read the weights: {detail}",
+        "es": "no se pueden leer las ponderaciones: {detail}",
+    },
+    "weights_bad": {
+        "en": "{part}: unknown {unknown} or negative/non-numeric {bad}; known: {known}",
+        "es": "{part}: desconocidas {unknown} o negativas/no numéricas {bad}; conocidas: {known}",
+    },
+    "weights_zero": {
+        "en": "at least one criterion needs a weight above 0",
+        "es": "al menos un criterio necesita una ponderación mayor que 0",
+    },
+    "no_valid_unspsc": {
+        "en": "no valid UNSPSC code in {row}",
+        "es": "no hay un código UNSPSC válido en {row}",
+    },
+    "no_basis": {"en": "no basis given in {row}", "es": "no se indica la base en {row}"},
+    "answers_not_map": {
+        "en": "'answers' must map question ids to answers",
+        "es": "'answers' debe asociar los id de las preguntas con sus respuestas",
+    },
+    "unknown_question": {
+        "en": "unknown question {question}; questions: {questions}",
+        "es": "pregunta desconocida {question}; preguntas: {questions}",
+    },
+    "bad_level": {
+        "en": "question {question}: level must be 0, 1, 2 or 3 (or empty), not {level}",
+        "es": "pregunta {question}: el nivel debe ser 0, 1, 2 o 3 (o vacío), no {level}",
+    },
+    "bad_date": {
+        "en": "date must be YYYY-MM-DD, not {date}",
+        "es": "la fecha debe tener la forma AAAA-MM-DD, no {date}",
+    },
+    "not_gap_workbook": {
+        "en": "not a gap analysis workbook: make one with `bestvalue gap template`",
+        "es": "no es un libro de análisis de brechas: cree uno con `bestvalue gap template`",
+    },
+    "bad_level_cell": {
+        "en": "cell E{row}: level must be 0, 1, 2 or 3, not {value}",
+        "es": "celda E{row}: el nivel debe ser 0, 1, 2 o 3, no {value}",
+    },
+    "requirements_not_list": {
+        "en": "expected a list of requirements under 'requirements'",
+        "es": "se esperaba una lista de requisitos en 'requirements'",
+    },
+    "requirement_problem": {"en": "requirement {id}: {reason}", "es": "requisito {id}: {reason}"},
+    "requirement_needs_id": {
+        "en": "each requirement needs an id",
+        "es": "cada requisito necesita un id",
+    },
+    "bad_stage": {
+        "en": "stage must be one of {stages}, not {stage}",
+        "es": "stage debe ser una de {stages}, no {stage}",
+    },
+    "bad_dimensions": {
+        "en": "dimensions must be a list drawn from {known}",
+        "es": "dimensions debe ser una lista tomada de {known}",
+    },
+    "needs_both_languages": {
+        "en": "{field} needs its text in English and Spanish (en, es)",
+        "es": "{field} necesita su texto en inglés y en español (en, es)",
+    },
+    "needs_idea_source": {
+        "en": "source: say where the idea comes from",
+        "es": "source: indique de dónde viene la idea",
+    },
+    "parameters_not_map": {
+        "en": "'parameters' must map names to values or distributions",
+        "es": "'parameters' debe asociar nombres con valores o distribuciones",
+    },
+    "unknown_parameter": {
+        "en": "unknown parameter {name}; known: {known}",
+        "es": "parámetro desconocido {name}; conocidos: {known}",
+    },
+    "parameter_not_number": {
+        "en": "a parameter is a number or a distribution, not {value}",
+        "es": "un parámetro es un número o una distribución, no {value}",
+    },
+    "parameters_missing": {
+        "en": "parameters missing: {missing} (annual_value: the contract's yearly value; "
+        "incident_probability: give one, or a category and country for its risk tier)",
+        "es": "faltan parámetros: {missing} (annual_value: el valor anual del contrato; "
+        "incident_probability: indique una, o una categoría y un país para su nivel de riesgo)",
+    },
+    "social_incomplete": {
+        "en": "social value needs all of its parameters; missing: {missing}",
+        "es": "el valor social necesita todos sus parámetros; faltan: {missing}",
+    },
+    "distribution_values": {
+        "en": "{name}: {distribution} needs {expected} values, got {count}",
+        "es": "{name}: {distribution} necesita {expected} valores; se recibieron {count}",
+    },
+    "low_mode_high": {
+        "en": "{name}: needs low <= mode <= high",
+        "es": "{name}: necesita low <= mode <= high",
+    },
+    "parameter_needs_source": {
+        "en": "{name}: every parameter needs a source (or 'assumption: ...')",
+        "es": "{name}: cada parámetro necesita una fuente (o 'assumption: ...')",
+    },
+    "needs_lcc": {
+        "en": "a contract needs an 'lcc' block: acquisition, years, discount_rate, ...",
+        "es": "un contrato necesita un bloque 'lcc': acquisition, years, discount_rate, ...",
+    },
+    "lcc_problem": {"en": "lcc: {detail}", "es": "lcc: {detail}"},
+    "lcc_bounds": {
+        "en": "years must be at least 1 and the discount rate above -100%",
+        "es": "years debe ser al menos 1 y la tasa de descuento mayor que -100%",
+    },
+    "sheets_missing": {
+        "en": "sheets missing: {sheets} (make one with "
+        "`bestvalue evaluate-bids --template xlsx --output FILE`)",
+        "es": "faltan hojas: {sheets} (cree un libro con "
+        "`bestvalue evaluate-bids --template xlsx --output FILE`)",
+    },
+    "cell_not_number": {
+        "en": "sheet {sheet}, cell {cell}: a number, not {value}",
+        "es": "hoja {sheet}, celda {cell}: se esperaba un número, no {value}",
+    },
+    "no_score": {
+        "en": "sheet bids, cell {cell}: no score for {criterion}",
+        "es": "hoja bids, celda {cell}: falta la puntuación de {criterion}",
+    },
+    "bad_formula": {
+        "en": "price_formula must be one of {formulas}",
+        "es": "price_formula debe ser una de {formulas}",
+    },
+    "linear_bounds": {
+        "en": "the linear formula needs price_bounds [lowest, highest]",
+        "es": "la fórmula linear necesita price_bounds [mínimo, máximo]",
+    },
+    "weights_not_numbers": {
+        "en": "price_weight and every criterion's weight must be numbers",
+        "es": "price_weight y la ponderación de cada criterio deben ser números",
+    },
+    "weights_sum": {
+        "en": "price_weight and criteria weights must add up to 1 (they add up to {total})",
+        "es": "price_weight y las ponderaciones de los criterios deben sumar 1 (suman {total})",
+    },
+    "criterion_needs_id": {
+        "en": "every criterion needs an id",
+        "es": "cada criterio necesita un id",
+    },
+    "bid_price": {
+        "en": "bid {bidder}: price must be above 0",
+        "es": "oferta {bidder}: el precio debe ser mayor que 0",
+    },
+    "bid_scores": {
+        "en": "bid {bidder}: scores needed for {criteria}",
+        "es": "oferta {bidder}: se necesitan puntuaciones para {criteria}",
+    },
 }
 
 # Values that are themselves sentences (said again in the reader's language); every other value
 # (a file name, an id, a value as found) is kept as written.
-NESTED = frozenset({"reason", "detail", "kind", "keys"})
+NESTED = frozenset({"reason", "detail", "kind", "keys", "what"})
 # An error about one file (errors.InputError): its name, where in it, and the sentence.
 _WHERE = re.compile(
     r"(?:line \d+|byte \d+)(?:, (?:line \d+|byte \d+))*(?:, at /.*)?|at /.*", re.DOTALL
@@ -195,19 +404,58 @@ def message(key: str, **values: Any) -> str:
 
 
 def say(text: Any, lang: str = "en") -> str:
-    """``text`` in ``lang`` when it is a catalogue sentence (or ``file: [where: ]sentence``),
-    with its sentence values said too; any other text as it is."""
+    """``text`` in ``lang`` when it is a catalogue sentence, several joined by ``; ``, or
+    ``file: [where: ]`` before them, with its sentence values said too; other text as it is.
+
+    A place (``file: line 3: sentence``) is looked for first: it marks an error about a file
+    surely, where a sentence that opens with a value (``name: ...``) could take the file's
+    name for its own."""
     text = "" if text is None else str(text)
     if lang == "en" or not text:
         return text
+    for path, where, reason in _file_splits(text):
+        if where and _known(reason):
+            return f"{path}: {say_location(where, lang)}: {_say_known(reason, lang)}"
+    if _known(text):
+        return _say_known(text, lang)
+    for path, where, reason in _file_splits(text):
+        if not where and _known(reason):
+            return f"{path}: {_say_known(reason, lang)}"
+    return text
+
+
+def _file_splits(text: str) -> Iterator[tuple[str, str, str]]:
+    """Each way to read ``text`` as ``file: [where: ]reason``, the shortest file name first."""
+    start = 0
+    while (cut := text.find(": ", start)) != -1:
+        path, rest = text[:cut], text[cut + 2 :]
+        where, sep, reason = rest.partition(": ")
+        if sep and _WHERE.fullmatch(where):
+            yield path, where, reason
+        yield path, "", rest
+        start = cut + 2
+
+
+def _known(text: str) -> bool:
+    return _joined(text) or _match(text) is not None
+
+
+def _joined(text: str) -> bool:
+    """Several sentences joined by "; " (a sentence's last value would take them all in)."""
+    parts = text.split("; ")
+    return len(parts) > 1 and all(_match(p) for p in parts)
+
+
+def _say_known(text: str, lang: str) -> str:
+    if _joined(text):
+        return "; ".join(_say_known(part, lang) for part in text.split("; "))
     found = _match(text)
-    if found is not None:
-        key, values = found
-        entry = CATALOGUE[key]
-        template = entry.get(lang) or entry["en"]
-        said = {k: say(v, lang) if k in NESTED else v for k, v in values.items()}
-        return template.format(**said)
-    return _say_input_error(text, lang)
+    if found is None:  # not a sentence: _known() said so
+        return text
+    key, values = found
+    entry = CATALOGUE[key]
+    said = {k: say(v, lang) if k in NESTED else v for k, v in values.items()}
+    return (entry.get(lang) or entry["en"]).format(**said)
 
 
 def say_location(text: Any, lang: str = "en") -> str:
@@ -228,20 +476,6 @@ def _parts(where: str) -> list[str]:
     return [*parts, rest] if rest else parts
 
 
-def _say_input_error(text: str, lang: str) -> str:
-    """``file: [where: ]sentence``: the first split after which a sentence follows."""
-    start = 0
-    while (cut := text.find(": ", start)) != -1:
-        path, rest = text[:cut], text[cut + 2 :]
-        where, sep, reason = rest.partition(": ")
-        if sep and _WHERE.fullmatch(where) and _match(reason) is not None:
-            return f"{path}: {say_location(where, lang)}: {say(reason, lang)}"
-        if _match(rest) is not None:
-            return f"{path}: {say(rest, lang)}"
-        start = cut + 2
-    return text
-
-
 def _match(text: str) -> tuple[str, dict[str, str]] | None:
     for key, pattern in _patterns():
         found = pattern.fullmatch(text)
@@ -259,6 +493,15 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         for literal, field, _spec, _conv in Formatter().parse(entry["en"]):
             parts.append(re.escape(literal))
             if field:
-                parts.append(f"(?P<{field}>.+?)" if field not in NESTED else f"(?P<{field}>.+)")
+                parts.append(_value_pattern(field, first=parts == [""]))
         compiled.append((key, re.compile("".join(parts), re.DOTALL)))
     return sorted(compiled, key=lambda kp: (kp[1].groups, -len(kp[1].pattern)))
+
+
+def _value_pattern(field: str, first: bool) -> str:
+    """A sentence value: all the rest for a nested sentence; a value that opens the sentence
+    (a file, a parameter's name) holds no ": ", so that ``file: name: ...`` is not taken for a
+    sentence about a name that holds the file's."""
+    if field in NESTED:
+        return f"(?P<{field}>.+)"
+    return f"(?P<{field}>(?:(?!: ).)+?)" if first else f"(?P<{field}>.+?)"

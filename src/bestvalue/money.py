@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from . import refdata
 from .errors import InputError, Location
+from .messages import message
 from .refdata import user_rows
 
 __all__ = ["FX_STATUSES", "convert", "cpi_table", "latest_cpi_year", "rate_table"]
@@ -48,15 +49,18 @@ def rate_table(overrides: Sequence[str | Path] = ()) -> pa.Table:
 
 def _read_overrides(path: Path) -> dict[tuple[str, int], tuple[float, str]]:
     out: dict[tuple[str, int], tuple[float, str]] = {}
-    for line, row in user_rows(path, {"currency", "year", "lcu_per_usd", "source"}, "a rates file"):
+    for line, row in user_rows(
+        path, {"currency", "year", "lcu_per_usd", "source"}, "what_rates_file"
+    ):
         try:
             value, year = float(row["lcu_per_usd"]), int(row["year"])
         except ValueError:
-            raise InputError(str(path), f"not a number in {row!r}", Location(line=line)) from None
+            reason = message("rate_not_number", row=repr(row))
+            raise InputError(str(path), reason, Location(line=line)) from None
         if value <= 0 or not row["source"].strip() or len(row["currency"].strip()) != 3:
             raise InputError(
                 str(path),
-                f"need a 3-letter currency, a rate > 0 and a source: {row!r}",
+                message("rate_row_incomplete", row=repr(row)),
                 Location(line=line),
             )
         out[(row["currency"].strip().upper(), year)] = (value, f"user: {row['source'].strip()}")

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import InputError
+from .messages import message
 
 __all__ = ["bundled_json", "PACKAGES", "Resource", "catalogue", "load", "resource", "user_rows"]
 
@@ -101,10 +102,13 @@ def catalogue() -> list[Resource]:
 
 
 def user_rows(path: Path, columns: set[str], what: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) of a user's CSV file, after checking it has the ``columns`` needed."""
+    """(line number, row) of a user's CSV file, after checking it has the ``columns`` needed;
+    ``what`` names the kind of file (a key of :data:`bestvalue.messages.CATALOGUE`)."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = columns - set(reader.fieldnames or ())
         if missing:
-            raise InputError(str(path), f"{what} needs the columns {sorted(missing)}")
+            raise InputError(
+                str(path), message("needs_columns", what=message(what), columns=sorted(missing))
+            )
         yield from enumerate(reader, start=2)

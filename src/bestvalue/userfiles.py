@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError, Location
+from .messages import message
 
 __all__ = ["dump_yaml", "open_workbook", "read_mapping"]
 
@@ -24,7 +25,7 @@ def read_mapping(path: str | Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), f"cannot read the file: {exc}") from None
+        raise InputError(str(path), message("cannot_read_file", detail=exc)) from None
     if path.suffix.lower() in (".yaml", ".yml"):
         doc = _yaml(path, text)
     else:
@@ -33,11 +34,11 @@ def read_mapping(path: str | Path) -> dict[str, Any]:
         except json.JSONDecodeError as exc:
             raise InputError(
                 str(path),
-                f"not valid JSON: {exc.msg} (column {exc.colno})",
+                message("not_valid_json_at", detail=exc.msg, column=exc.colno),
                 Location(line=exc.lineno),
             ) from None
     if not isinstance(doc, dict):
-        raise InputError(str(path), f"expected an object at the top, found {type(doc).__name__}")
+        raise InputError(str(path), message("top_not_object", value=type(doc).__name__))
     return doc
 
 
@@ -47,9 +48,10 @@ def _yaml(path: Path, text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
-        raise InputError(str(path), f"not valid YAML: {exc.problem}", Location(line=line)) from None
+        reason = message("not_valid_yaml", detail=exc.problem)
+        raise InputError(str(path), reason, Location(line=line)) from None
     except yaml.YAMLError as exc:
-        raise InputError(str(path), f"not valid YAML: {exc}") from None
+        raise InputError(str(path), message("not_valid_yaml", detail=exc)) from None
 
 
 def open_workbook(path: Path) -> Any:
@@ -59,7 +61,7 @@ def open_workbook(path: Path) -> Any:
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise InputError(str(path), f"cannot read the workbook: {exc}") from None
+        raise InputError(str(path), message("cannot_read_workbook", detail=exc)) from None
 
 
 def dump_yaml(doc: Any) -> str:

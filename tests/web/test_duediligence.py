@@ -185,7 +185,10 @@ def test_bids_are_evaluated_from_the_workbook(client, world):
     broken.name = "bids.xlsx"
     broken.seek(0)
     refused = client.post(url, {"file": broken}).content.decode()
-    assert "sheet bids, cell C2" in refused
+    assert "sheet bids, cell C2: a number, not &#x27;good&#x27;" in refused
+    broken.seek(0)
+    rechazado = client.post(url, {"file": broken}, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "hoja bids, celda C2: se esperaba un número, no &#x27;good&#x27;" in rechazado
     client.logout()
     login(client, world["analyst_b"])
     assert client.get(url).status_code == 404

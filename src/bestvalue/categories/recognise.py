@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, Location
+from ..messages import message
 from ..refdata import user_rows
 from .taxonomy import Taxonomy, taxonomy, unspsc_code
 
@@ -82,14 +83,14 @@ class Crosswalk:
         return walk
 
     def _read_one(self, path: Path) -> None:
-        for line, row in user_rows(path, {"scheme", "code", "unspsc", "basis"}, "a crosswalk"):
+        for line, row in user_rows(path, {"scheme", "code", "unspsc", "basis"}, "what_crosswalk"):
             self._add(path, line, row)
 
     def _add(self, path: Path, line: int, row: dict[str, str]) -> None:
         target = unspsc_code(row["unspsc"])
         if target is None or not row["basis"].strip():
-            what = "no valid UNSPSC code" if target is None else "no basis given"
-            raise InputError(str(path), f"{what} in {row!r}", Location(line=line))
+            key = "no_valid_unspsc" if target is None else "no_basis"
+            raise InputError(str(path), message(key, row=repr(row)), Location(line=line))
         scheme, code = canonical_scheme(row["scheme"]), row["code"].strip()
         if code.endswith("*"):
             self.prefixes.append((scheme, code[:-1], target, row["basis"].strip()))

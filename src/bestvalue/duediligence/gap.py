@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Location
+from ..messages import message
 from ..refdata import bundled_json
 from ..userfiles import read_mapping
 from .document import Document
@@ -65,18 +66,19 @@ def read_answers(path: str | Path) -> dict[str, Any]:
         doc = read_mapping(path)
     answers = doc.get("answers") or {}
     if not isinstance(answers, dict):
-        raise InputError(str(path), "'answers' must map question ids to answers")
+        raise InputError(str(path), message("answers_not_map"))
     known = {item["id"] for item in questionnaire()["questions"]}
     for qid, answer in answers.items():
         if qid not in known:
             raise InputError(
-                str(path), f"unknown question {qid!r}; questions: {', '.join(sorted(known))}"
+                str(path),
+                message("unknown_question", question=repr(qid), questions=", ".join(sorted(known))),
             )
         level = answer.get("level") if isinstance(answer, dict) else answer
         if level is not None and level not in range(MAX_LEVEL + 1):
             raise InputError(
                 str(path),
-                f"question {qid}: level must be 0, 1, 2 or 3 (or empty), not {level!r}",
+                message("bad_level", question=qid, level=repr(level)),
                 Location(pointer=f"/answers/{qid}/level"),
             )
     _check_date(path, doc)
@@ -96,7 +98,7 @@ def _check_date(path: Path, doc: dict[str, Any]) -> None:
         dt.date.fromisoformat(str(date))
     except ValueError:
         raise InputError(
-            str(path), f"date must be YYYY-MM-DD, not {date!r}", Location(pointer="/date")
+            str(path), message("bad_date", date=repr(date)), Location(pointer="/date")
         ) from None
 
 

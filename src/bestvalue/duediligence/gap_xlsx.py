@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Location
+from ..messages import message
 from ..userfiles import open_workbook
 from .gap import questionnaire
 
@@ -67,9 +68,7 @@ def read_workbook(path: Path) -> dict[str, Any]:
     ws = open_workbook(path).worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
     if len(rows) < FIRST_ROW - 1 or rows[FIRST_ROW - 2][0] not in ("Question", "Pregunta"):
-        raise InputError(
-            str(path), "not a gap analysis workbook: make one with `bestvalue gap template`"
-        )
+        raise InputError(str(path), message("not_gap_workbook"))
     answers = {}
     for number, row in enumerate(rows[FIRST_ROW - 1 :], start=FIRST_ROW):
         if not row or row[0] is None:
@@ -94,6 +93,6 @@ def _level(path: Path, row: int, value: Any) -> int | None:
         number = -1.0
     if number not in (0, 1, 2, 3):
         raise InputError(
-            str(path), f"cell E{row}: level must be 0, 1, 2 or 3, not {value!r}", Location(line=row)
+            str(path), message("bad_level_cell", row=row, value=repr(value)), Location(line=row)
         )
     return int(number)

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..categories.taxonomy import taxonomy
 from ..errors import InputError, Location
+from ..messages import message
 from ..refdata import bundled_json
 from ..risk import saliency_of
 from ..risk.countries import country_name, iso3
@@ -96,31 +97,33 @@ TEXTS = ("purpose", "text", "verification", "evidence", "legal_note")
 def _user_requirements(path: Path, stages: dict[str, Any]) -> list[dict[str, Any]]:
     rows = read_mapping(path).get("requirements")
     if not isinstance(rows, list):
-        raise InputError(str(path), "expected a list of requirements under 'requirements'")
+        raise InputError(str(path), message("requirements_not_list"))
     known = set(dimensions().index)
     for i, r in enumerate(rows):
         where = Location(pointer=f"/requirements/{i}")
         problem = _problem(r, stages, known)
         if problem:
             rid = r.get("id", "?") if isinstance(r, dict) else "?"
-            raise InputError(str(path), f"requirement {rid}: {problem}", where)
+            raise InputError(
+                str(path), message("requirement_problem", id=rid, reason=problem), where
+            )
         r["categories"] = [str(c) for c in r.get("categories") or []]
     return rows
 
 
 def _problem(r: Any, stages: dict[str, Any], known: set[str]) -> str | None:
     if not isinstance(r, dict) or not r.get("id"):
-        return "each requirement needs an id"
+        return message("requirement_needs_id")
     if r.get("stage") not in stages:
-        return f"stage must be one of {', '.join(stages)}, not {r.get('stage')!r}"
+        return message("bad_stage", stages=", ".join(stages), stage=repr(r.get("stage")))
     dims = r.get("dimensions")
     if not isinstance(dims, list) or not dims or not set(dims) <= known:
-        return f"dimensions must be a list drawn from {', '.join(sorted(known))}"
+        return message("bad_dimensions", known=", ".join(sorted(known)))
     for key in TEXTS:
         text = r.get(key)
         if not isinstance(text, dict) or not text.get("en") or not text.get("es"):
-            return f"{key} needs its text in English and Spanish (en, es)"
-    return None if r.get("source") else "source: say where the idea comes from"
+            return message("needs_both_languages", field=key)
+    return None if r.get("source") else message("needs_idea_source")
 
 
 def salient_risks(code: str, country: str) -> dict[str, float]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..messages import message
 from ..userfiles import read_mapping
 
 __all__ = ["FORMULAS", "Evaluation", "evaluate_bids", "read_tender"]
@@ -93,28 +94,26 @@ def read_tender(path: str | Path) -> dict[str, Any]:
 def _problems(t: Mapping[str, Any]) -> list[str]:
     out = []
     if t.get("price_formula") not in FORMULAS:
-        out.append(f"price_formula must be one of {', '.join(FORMULAS)}")
+        out.append(message("bad_formula", formulas=", ".join(FORMULAS)))
     if t.get("price_formula") == "linear" and len(t.get("price_bounds", [])) != 2:
-        out.append("the linear formula needs price_bounds [lowest, highest]")
+        out.append(message("linear_bounds"))
     try:
         weights = float(t.get("price_weight", 0)) + sum(
             float(c["weight"]) for c in t.get("criteria", [])
         )
     except (KeyError, TypeError, ValueError):
-        return [*out, "price_weight and every criterion's weight must be numbers"]
+        return [*out, message("weights_not_numbers")]
     if abs(weights - 1) > 1e-9:
-        out.append(
-            f"price_weight and criteria weights must add up to 1 (they add up to {weights:g})"
-        )
+        out.append(message("weights_sum", total=f"{weights:g}"))
     if not all(isinstance(c, Mapping) and c.get("id") for c in t.get("criteria", [])):
-        out.append("every criterion needs an id")
+        out.append(message("criterion_needs_id"))
         return out
     ids = {c["id"] for c in t.get("criteria", [])}
     for bid in t.get("bids", []):
         if float(bid.get("price", 0)) <= 0:
-            out.append(f"bid {bid.get('bidder')!r}: price must be above 0")
+            out.append(message("bid_price", bidder=repr(bid.get("bidder"))))
         if set(bid.get("scores", {})) != ids:
-            out.append(f"bid {bid.get('bidder')!r}: scores needed for {sorted(ids)}")
+            out.append(message("bid_scores", bidder=repr(bid.get("bidder")), criteria=sorted(ids)))
     return out
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..messages import message
 from ..userfiles import open_workbook
 
 __all__ = ["TEMPLATE", "read_workbook", "write_template"]
@@ -107,8 +108,7 @@ def read_workbook(path: Path) -> dict[str, Any]:
     if missing:
         raise InputError(
             str(path),
-            f"sheets missing: {', '.join(sorted(missing))} (make one with "
-            "`bestvalue evaluate-bids --template xlsx --output FILE`)",
+            message("sheets_missing", sheets=", ".join(sorted(missing))),
         )
     tender = _settings(path, wb["tender"])
     tender["criteria"] = _criteria(path, wb["criteria"])
@@ -133,7 +133,7 @@ def _number(path: Path, sheet: str, cell: str, value: Any) -> float:
         return float(value)
     except (TypeError, ValueError):
         raise InputError(
-            str(path), f"sheet {sheet}, cell {cell}: a number, not {value!r}"
+            str(path), message("cell_not_number", sheet=sheet, cell=cell, value=repr(value))
         ) from None
 
 
@@ -174,7 +174,9 @@ def _bids(path: Path, sheet: Any, ids: list[str]) -> list[dict[str, Any]]:
         for i, cid in enumerate(ids):
             value = r.get(cid)
             if value in (None, ""):
-                raise InputError(str(path), f"sheet bids, cell {columns[i]}{n}: no score for {cid}")
+                raise InputError(
+                    str(path), message("no_score", cell=f"{columns[i]}{n}", criterion=cid)
+                )
             scores[cid] = _number(path, "bids", f"{columns[i]}{n}", value)
         price = _number(path, "bids", f"B{n}", r.get("price"))
         out.append({"bidder": str(r.get("bidder") or f"row {n}"), "price": price, "scores": scores})

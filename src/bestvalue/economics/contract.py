@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
+from ..messages import message
 from .lcc import LifeCycle, lcc
 from .montecarlo import Summary
 from .rbc import economic_case
@@ -41,14 +42,12 @@ def contract_case(
 
 def _life_cycle(block: Any, where: str) -> LifeCycle:
     if not isinstance(block, Mapping):
-        raise InputError(
-            where, "a contract needs an 'lcc' block: acquisition, years, discount_rate, ..."
-        )
+        raise InputError(where, message("needs_lcc"))
     try:
         life = LifeCycle(**block)
         lcc(life)
     except (TypeError, ValueError) as exc:
-        raise InputError(where, f"lcc: {exc}") from None
+        raise InputError(where, message("lcc_problem", detail=exc)) from None
     return life
 
 

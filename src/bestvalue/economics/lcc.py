@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..messages import message
+
 __all__ = ["LifeCycle", "lcc"]
 
 
@@ -34,7 +36,7 @@ class LifeCycle:
 def lcc(c: LifeCycle) -> dict[str, float]:
     """The LCC and its parts, each discounted to year 0."""
     if c.years < 1 or c.discount_rate <= -1:
-        raise ValueError("years must be at least 1 and the discount rate above -100%")
+        raise ValueError(message("lcc_bounds"))
     running = c.energy + c.maintenance + c.operation
     factor = [
         (1 + c.escalation) ** (t - 1) / (1 + c.discount_rate) ** t for t in range(1, c.years + 1)

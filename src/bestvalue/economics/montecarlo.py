@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from ..messages import message
+
 __all__ = ["Param", "Summary", "sample", "simulate", "summarise"]
 
 Model = Callable[[Mapping[str, np.ndarray]], np.ndarray]
@@ -32,12 +34,18 @@ class Param:
         expected = {"fixed": 1, "triangular": 3, "pert": 3, "lognormal": 2}
         if kind not in expected or len(values) != expected[kind]:
             raise ValueError(
-                f"{name}: {kind!r} needs {expected.get(kind, '?')} values, got {len(values)}"
+                message(
+                    "distribution_values",
+                    name=name,
+                    distribution=repr(kind),
+                    expected=expected.get(kind, "?"),
+                    count=len(values),
+                )
             )
         if kind in ("triangular", "pert") and not values[0] <= values[1] <= values[2]:
-            raise ValueError(f"{name}: needs low <= mode <= high")
+            raise ValueError(message("low_mode_high", name=name))
         if not spec.get("source"):
-            raise ValueError(f"{name}: every parameter needs a source (or 'assumption: ...')")
+            raise ValueError(message("parameter_needs_source", name=name))
         return cls(name, kind, values, str(spec["source"]))
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError, Location
+from ..messages import message
 from ..refdata import bundled_json
 from ..userfiles import read_mapping
 from .montecarlo import Param, Summary, sample, summarise
@@ -148,11 +149,11 @@ def params_from(doc: Mapping[str, Any], where: str) -> tuple[list[Param], dict[s
     specs = preset(doc.get("category"), doc.get("country"))
     given = doc.get("parameters") or {}
     if not isinstance(given, Mapping):
-        raise InputError(where, "'parameters' must map names to values or distributions")
+        raise InputError(where, message("parameters_not_map"))
     for name, spec in given.items():
         if name not in REQUIRED + SOCIAL:
             known = ", ".join(REQUIRED + SOCIAL)
-            raise InputError(where, f"unknown parameter {name!r}; known: {known}")
+            raise InputError(where, message("unknown_parameter", name=repr(name), known=known))
         specs[name] = dict(spec) if isinstance(spec, Mapping) else _plain(spec, where)
     _check_complete(specs, where)
     params = []
@@ -169,22 +170,18 @@ def params_from(doc: Mapping[str, Any], where: str) -> tuple[list[Param], dict[s
 def _plain(value: Any, where: str) -> dict[str, Any]:
     """A bare number is a fixed value whose source is the file that gives it."""
     if not isinstance(value, int | float) or isinstance(value, bool):
-        raise InputError(where, f"a parameter is a number or a distribution, not {value!r}")
+        raise InputError(where, message("parameter_not_number", value=repr(value)))
     return {"distribution": "fixed", "value": value, "source": f"given in {Path(where).name}"}
 
 
 def _check_complete(specs: Mapping[str, Any], where: str) -> None:
     missing = [k for k in REQUIRED if k not in specs]
     if missing:
-        hint = (
-            " (annual_value: the contract's yearly value; incident_probability: give one, or a "
-            "category and country for its risk tier)"
-        )
-        raise InputError(where, f"parameters missing: {', '.join(missing)}{hint}")
+        raise InputError(where, message("parameters_missing", missing=", ".join(missing)))
     social = [k for k in SOCIAL if k in specs]
     if social and len(social) < len(SOCIAL):
         lacking = ", ".join(k for k in SOCIAL if k not in specs)
-        raise InputError(where, f"social value needs all of its parameters; missing: {lacking}")
+        raise InputError(where, message("social_incomplete", missing=lacking))
 
 
 def _annuity(d: np.ndarray, years: np.ndarray, keep: np.ndarray | float = 1.0) -> np.ndarray:

@@ -22,6 +22,7 @@ import pyarrow as pa
 from .. import __version__, refdata
 from ..errors import BestValueError
 from ..frames import records
+from ..messages import message
 from ..risk import Weights, supplier_countries, top_ranked
 from ..risk.charts import heat_map, risk_spend
 from ..risk.countries import country_name, iso3
@@ -145,7 +146,7 @@ def assess(
     progress = progress or Progress()
     country = country.upper()
     if iso3(country) is None:
-        raise BestValueError(f"{country!r} is not an ISO 3166 country code (e.g. PY, CO, MX)")
+        raise BestValueError(message("not_country_code_eg", country=repr(country)))
     chosen = Weights.read(weights)
     check_economics(economics or ())
     if paths:
@@ -155,9 +156,7 @@ def assess(
     lines = lines.filter(lines.country == country)
     by_category = cube(lines, ["category"], level=level)
     if by_category.empty:
-        raise BestValueError(
-            f"no spend for country {country} in the warehouse: load its data first"
-        )
+        raise BestValueError(message("no_spend_load", country=country))
     ranked = rank_categories(by_category, country, weights=chosen, top=top, draws=draws, seed=seed)
     cov = coverage(lines)
     out = Path(out)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import BestValueError
+from ..messages import message
 from ..spend import classified_lines, cube
 from ..warehouse.base import Warehouse
 from ..warehouse.ingest import Progress
@@ -40,7 +41,7 @@ def saliency_of(code: str, country: str) -> dict[str, float]:
     """Every risk dimension's saliency (0-3) for the category in the country, where known."""
     code3 = iso3(country)
     if code3 is None:
-        raise BestValueError(f"{country!r} is not an ISO 3166 country code")
+        raise BestValueError(message("not_country_code", country=repr(country)))
     salient = saliency(category_profile(code), country_context(code3))
     return {d: float(v) for d, v in salient.items() if v is not None}
 
@@ -80,13 +81,13 @@ def prioritise(
 ) -> pd.DataFrame:
     """The categories of ``country``'s spend (ISO2, as given at ingest), ranked for action."""
     if iso3(country) is None:
-        raise BestValueError(f"{country!r} is not an ISO 3166 country code (e.g. PY, CO, MX)")
+        raise BestValueError(message("not_country_code_eg", country=repr(country)))
     chosen = weights if isinstance(weights, Weights) else Weights.read(weights)
     lines = classified_lines(wh, progress=progress)
     lines = lines.filter(lines.country == country.upper())
     by_category = cube(lines, ["category"], level=level)
     if by_category.empty:
-        raise BestValueError(f"no spend for country {country!r} in the warehouse")
+        raise BestValueError(message("no_spend", country=repr(country)))
     return rank_categories(
         by_category, country.upper(), weights=chosen, top=top, draws=draws, seed=seed
     )

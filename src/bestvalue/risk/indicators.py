@@ -19,6 +19,7 @@ from typing import Any
 
 from .. import refdata, settings
 from ..errors import InputError, Location
+from ..messages import message
 from .countries import AMERICAS, iso3, iso3_of_name
 
 __all__ = ["Indicator", "import_indicator", "indicators", "shipped_indicators"]
@@ -157,19 +158,23 @@ def _read_import(meta_path: Path, data_path: Path) -> Indicator:
     meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
     missing = [f for f in META_FIELDS if f not in meta]
     if missing:
-        raise InputError(str(meta_path), f"metadata needs the fields {missing}")
+        raise InputError(str(meta_path), message("metadata_fields", fields=missing))
     values: Values = {}
-    for line, row in refdata.user_rows(data_path, {"country", "value"}, "an indicator file"):
+    for line, row in refdata.user_rows(data_path, {"country", "value"}, "what_indicator_file"):
         code = iso3(row["country"].strip().upper()) or iso3_of_name(row["country"])
         try:
             value = float(row["value"])
         except ValueError:
             raise InputError(
-                str(data_path), f"value {row['value']!r} is not a number", Location(line=line)
+                str(data_path),
+                message("value_not_number", value=repr(row["value"])),
+                Location(line=line),
             ) from None
         if code is None:
             raise InputError(
-                str(data_path), f"unknown country {row['country']!r}", Location(line=line)
+                str(data_path),
+                message("unknown_country", country=repr(row["country"])),
+                Location(line=line),
             )
         year = int(row["year"]) if row.get("year") else None
         values[code] = (value, year)
@@ -185,7 +190,7 @@ def import_indicator(
     """Check a user's indicator and keep a copy in the registry directory (replacing its id)."""
     indicator = _read_import(Path(meta), Path(data))
     if indicator.min >= indicator.max:
-        raise InputError(str(meta), "min must be below max")
+        raise InputError(str(meta), message("min_below_max"))
     target = _registry(directory)
     target.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(data, target / f"{indicator.id}.csv")

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..messages import message
 from .countries import iso3
 from .indicators import indicators
 from .profiles import (
@@ -79,7 +80,7 @@ class Weights:
         try:
             doc = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise InputError(str(path), f"cannot read the weights: {exc}") from None
+            raise InputError(str(path), message("cannot_read_weights", detail=exc)) from None
         for part, known in (("criteria", CRITERIA), ("dimensions", DIMENSIONS)):
             given = doc.get(part, {})
             unknown = set(given) - set(known)
@@ -87,14 +88,19 @@ class Weights:
             if unknown or bad:
                 raise InputError(
                     str(path),
-                    f"{part}: unknown {sorted(unknown)} or negative/non-numeric {bad}; "
-                    f"known: {', '.join(known)}",
+                    message(
+                        "weights_bad",
+                        part=part,
+                        unknown=sorted(unknown),
+                        bad=bad,
+                        known=", ".join(known),
+                    ),
                 )
             getattr(weights, part).update({k: float(v) for k, v in given.items()})
         weights.uncertainty = float(doc.get("uncertainty", weights.uncertainty))
         weights.coverage_floor = float(doc.get("coverage_floor", weights.coverage_floor))
         if sum(weights.criteria.values()) <= 0:
-            raise InputError(str(path), "at least one criterion needs a weight above 0")
+            raise InputError(str(path), message("weights_zero"))
         return weights
 
 

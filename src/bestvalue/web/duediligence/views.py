@@ -25,6 +25,7 @@ from ...duediligence import render as render_package
 from ...economics import economic_case, evaluate_bids, read_tender
 from ...economics.bids_xlsx import write_template
 from ...errors import InputError
+from ...messages import say, say_location
 from ...risk import top_ranked
 from ..agencies import services
 from ..agencies.access import agency_for, require
@@ -206,10 +207,13 @@ def bids(request: HttpRequest, pk: int) -> HttpResponse:
     form = BidsForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"agency": agency, "form": form}
     if request.method == "POST" and form.is_valid():
+        lang = _language(request)
         try:
-            context["result"] = _evaluate(form.cleaned_data["file"], _language(request))
-        except InputError as exc:
-            form.add_error("file", exc.reason)
+            context["result"] = _evaluate(form.cleaned_data["file"], lang)
+        except InputError as exc:  # the place in the file and what is wrong, in the language
+            where = say_location(str(exc.location), lang)
+            reason = say(exc.reason, lang)
+            form.add_error("file", f"{where}: {reason}" if where else reason)
     return render(request, "duediligence/bids.html", context)
 
 
