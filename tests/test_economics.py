@@ -301,3 +301,28 @@ def test_bids_from_yaml():
 
     tender = read_tender(EXAMPLES / "bids-uniforms.yaml")
     assert evaluate_bids(tender).ranking[0]["bidder"] == "B"
+
+
+def test_the_economic_case_in_spanish_from_the_command_line(tmp_path):
+    from test_cli import run
+
+    garments = ("economics", "53100000", "--country", "PY", "--value", "400000", "--draws", "2000")
+    es = run(*garments, "--lang", "es")
+    assert es.returncode == 0, es.stderr
+    assert "Caso económico de la CER: 53100000 en PY" in es.stdout
+    assert "Ahorro neto de la CER (USD, valor presente, 2,000 simulaciones" in es.stdout
+    assert "Valores esperados: debida diligencia" in es.stdout
+    assert "Sobreprecio de certificación" in es.stdout and "supuesto" in es.stdout
+    assert "Net saving" not in es.stdout and "Certification premium" not in es.stdout
+    en = run(*garments)
+    assert "Net saving of RBC (USD, present value, 2,000 draws" in en.stdout
+    assert "Certification premium" in en.stdout and "Sobreprecio" not in en.stdout
+    # The same P50 in both: only the words change.
+    p50 = [line.split("P50 ")[1].split(" ")[0] for line in (es.stdout, en.stdout)]
+    assert p50[0] == p50[1]
+    template = tmp_path / "caso.yaml"
+    assert run(*garments, "--template", "--lang", "es", "--output", template).returncode == 0
+    text = template.read_text()
+    assert text.startswith("# caso económico de bestvalue") and "kind: assumption" in text
+    again = run("economics", "--params", template, "--draws", "2000", "--lang", "es")
+    assert again.returncode == 0 and "Caso económico de la CER: 53100000 en PY" in again.stdout

@@ -13,12 +13,12 @@ without its sentence falls back to English.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from string import Formatter
 from typing import Any
 
-__all__ = ["CATALOGUE", "LANGUAGES", "message", "say", "say_location"]
+__all__ = ["CATALOGUE", "LANGUAGES", "message", "pick", "say", "say_location"]
 
 LANGUAGES = ("en", "es", "pt", "fr")
 
@@ -398,6 +398,12 @@ _WHERE = re.compile(
 )
 
 
+def pick(entry: Mapping[str, str], lang: str) -> str:
+    """An entry's text in ``lang`` (``{"en": ..., "es": ...}``), or in English when it has none
+    yet: the catalogues of the CLI's own labels use it too."""
+    return entry.get(lang) or entry["en"]
+
+
 def message(key: str, **values: Any) -> str:
     """The English sentence ``key`` of the catalogue, with its values (each as ``str``)."""
     return CATALOGUE[key]["en"].format(**values)
@@ -455,7 +461,7 @@ def _say_known(text: str, lang: str) -> str:
     key, values = found
     entry = CATALOGUE[key]
     said = {k: say(v, lang) if k in NESTED else v for k, v in values.items()}
-    return (entry.get(lang) or entry["en"]).format(**said)
+    return pick(entry, lang).format(**said)
 
 
 def say_location(text: Any, lang: str = "en") -> str:

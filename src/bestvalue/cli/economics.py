@@ -12,10 +12,59 @@ import pyarrow as pa
 
 from ..categories.taxonomy import unspsc_code
 from ..economics import contract_case, economic_case, preset
+from ..messages import pick
 from ..userfiles import dump_yaml, read_mapping
-from .common import console, emit, format_option, render
+from .common import console, emit, format_option, lang_option, render
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+# What the table output says, in English and Spanish (``--lang``); the JSON keeps the keys.
+TEXTS: dict[str, dict[str, str]] = {
+    "title": {
+        "en": "Economic case for RBC",
+        "es": "Caso económico de la conducta empresarial responsable (CER)",
+    },
+    "title_category": {
+        "en": "Economic case for RBC: {category} in {country}",
+        "es": "Caso económico de la CER: {category} en {country}",
+    },
+    "headline": {
+        "en": "Net saving of RBC ({currency}, present value, {draws} draws, seed {seed}): "
+        "P10 {p10} · P50 {p50} · P90 {p90}; probability that RBC saves money {chance}. "
+        "Expected: due diligence {cost}, incidents avoided {avoided}, social value {social}",
+        "es": "Ahorro neto de la CER ({currency}, valor presente, {draws} simulaciones, semilla "
+        "{seed}): P10 {p10} · P50 {p50} · P90 {p90}; probabilidad de que la CER ahorre dinero "
+        "{chance}. Valores esperados: debida diligencia {cost}, incidentes evitados {avoided}, "
+        "valor social {social}",
+    },
+    "parameter": {"en": "parameter", "es": "parámetro"},
+    "label": {"en": "label", "es": "nombre"},
+    "at_p10": {"en": "at_p10", "es": "en P10"},
+    "at_p90": {"en": "at_p90", "es": "en P90"},
+    "swing": {"en": "swing", "es": "amplitud"},
+    "first_order_sobol": {"en": "first_order_sobol", "es": "índice de Sobol de primer orden"},
+    "distribution": {"en": "distribution", "es": "distribución"},
+    "values": {"en": "values", "es": "valores"},
+    "unit": {"en": "unit", "es": "unidad"},
+    "kind": {"en": "kind", "es": "tipo"},
+    "source": {"en": "source", "es": "fuente"},
+    "evidence": {"en": "evidence", "es": "evidencia"},
+    "assumption": {"en": "assumption", "es": "supuesto"},
+    "template": {
+        "en": "# bestvalue economic case: edit any parameter (value, distribution, source) and "
+        "run\n#   bestvalue economics --params THIS_FILE\n# distributions: fixed (value), "
+        "triangular or pert (values: low, mode, high),\n# lognormal (values: median, 90th "
+        "percentile). kind: evidence or assumption.\n",
+        "es": "# caso económico de bestvalue: cambie cualquier parámetro (value, distribution, "
+        "source) y ejecute\n#   bestvalue economics --params ESTE_ARCHIVO\n# distribuciones: "
+        "fixed (value), triangular o pert (values: mínimo, moda, máximo),\n# lognormal (values: "
+        "mediana, percentil 90). kind: evidence (evidencia) o assumption (supuesto).\n",
+    },
+}
+
+
+def _t(key: str, lang: str, **values: object) -> str:
+    return pick(TEXTS[key], lang).format(**values)
 
 
 @click.command("economics")
@@ -38,6 +87,7 @@ FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     help="Write every parameter, with its default and "
     "source, as a YAML file to edit and pass back with --params.",
 )
+@lang_option
 @format_option("table", "json")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
 def command(
@@ -50,6 +100,7 @@ def command(
     draws: int,
     seed: int,
     template: bool,
+    lang: str,
     fmt: str,
     output: Path | None,
 ) -> None:
@@ -58,9 +109,9 @@ def command(
 
     Example: bestvalue economics 53100000 --country PY --value 500000
     """
-    doc = _document(category, country, value, years, params or contract)
+    doc = _document(category, country, value, years, params or contract, lang)
     if template:
-        emit(_template(doc), output)
+        emit(_template(doc, lang), output)
         return
     if contract:
         values, summary, meta = contract_case(doc, str(contract), draws=draws, seed=seed)
@@ -73,7 +124,7 @@ def command(
         )
         emit(text + "\n", output)
         return
-    _table(summary, meta, draws, seed)
+    _table(summary, meta, draws, seed, lang)
 
 
 def _document(
@@ -82,6 +133,7 @@ def _document(
     value: float | None,
     years: int | None,
     path: Path | None,
+    lang: str = "en",
 ) -> dict[str, Any]:
     """The parameters file (if any) with the command line on top of it."""
     doc = dict(read_mapping(path)) if path else {}
@@ -99,51 +151,88 @@ def _document(
         if number is not None:
             given[name] = {"distribution": "fixed", "value": number, "source": "command line"}
     doc["parameters"] = given
-    doc.setdefault("title", _title(doc))
+    doc.setdefault("title", _title(doc, lang))
     return doc
 
 
-def _title(doc: dict[str, Any]) -> str:
+def _title(doc: dict[str, Any], lang: str) -> str:
     if doc.get("category"):
-        return f"Economic case for RBC: {doc['category']} in {doc['country']}"
-    return "Economic case for RBC"
+        return _t("title_category", lang, category=doc["category"], country=doc["country"])
+    return _t("title", lang)
 
 
-def _template(doc: dict[str, Any]) -> str:
+def _template(doc: dict[str, Any], lang: str) -> str:
     specs = preset(doc.get("category"), doc.get("country")) | doc["parameters"]
     specs.setdefault(
         "annual_value",
         {"distribution": "fixed", "value": 0, "unit": "USD per year", "source": "FILL IN"},
     )
     out = {k: v for k, v in doc.items() if k != "parameters"} | {"parameters": specs}
-    header = (
-        "# bestvalue economic case: edit any parameter (value, distribution, source) and run\n"
-        "#   bestvalue economics --params THIS_FILE\n"
-        "# distributions: fixed (value), triangular or pert (values: low, mode, high),\n"
-        "# lognormal (values: median, 90th percentile). kind: evidence or assumption.\n"
-    )
-    return header + dump_yaml(out)
+    return _t("template", lang) + dump_yaml(out)
 
 
-def _table(summary: Any, meta: dict[str, Any], draws: int, seed: int) -> None:
-    currency = meta.get("currency", "")
+def _table(summary: Any, meta: dict[str, Any], draws: int, seed: int, lang: str = "en") -> None:
     console.print(meta.get("title", ""))
     if "lcc" in meta:
         render(pa.Table.from_pylist([{k: round(v, 2) for k, v in meta["lcc"].items()}]), "table")
     e = meta["expected"]
     console.print(
-        f"Net saving of RBC ({currency}, present value, {draws:,} draws, seed {seed}): "
-        f"P10 {summary.p10:,.0f} · P50 {summary.p50:,.0f} · P90 {summary.p90:,.0f}; "
-        f"probability that RBC saves money {summary.probability_positive:.0%}. Expected: "
-        f"due diligence {e['due_diligence']:,.0f}, incidents avoided "
-        f"{e['incidents_avoided']:,.0f}, social value {e['social_value']:,.0f}"
+        _t(
+            "headline",
+            lang,
+            currency=meta.get("currency", ""),
+            draws=f"{draws:,}",
+            seed=seed,
+            p10=f"{summary.p10:,.0f}",
+            p50=f"{summary.p50:,.0f}",
+            p90=f"{summary.p90:,.0f}",
+            chance=f"{summary.probability_positive:.0%}",
+            cost=f"{e['due_diligence']:,.0f}",
+            avoided=f"{e['incidents_avoided']:,.0f}",
+            social=f"{e['social_value']:,.0f}",
+        )
     )
-    tornado = [
-        {k: v if isinstance(v, str) else round(v) for k, v in row.items()}
+    labels = {p["name"]: p.get(f"label_{lang}") or p["label_en"] for p in meta["parameters"]}
+    for rows in (_tornado(summary, labels, lang), _sobol(summary, labels, lang)):
+        render(pa.Table.from_pylist(rows), "table")
+    render(pa.Table.from_pylist(_inputs(meta["parameters"], lang)), "table")
+
+
+def _tornado(summary: Any, labels: dict[str, str], lang: str) -> list[dict[str, Any]]:
+    """The eight parameters that move the result most: its value at their P10 and P90."""
+    return [
+        {
+            _t("parameter", lang): row["parameter"],
+            _t("label", lang): labels.get(str(row["parameter"]), ""),
+            **{_t(k, lang): round(row[k]) for k in ("at_p10", "at_p90", "swing")},
+        }
         for row in summary.tornado[:8]
     ]
-    render(pa.Table.from_pylist(tornado), "table")
-    sobol = [{"parameter": k, "first_order_sobol": round(v, 3)} for k, v in summary.sobol.items()]
-    render(pa.Table.from_pylist(sobol), "table")
-    rows = [{k: str(v) for k, v in p.items()} for p in meta["parameters"]]
-    render(pa.Table.from_pylist(rows), "table")
+
+
+def _sobol(summary: Any, labels: dict[str, str], lang: str) -> list[dict[str, Any]]:
+    return [
+        {
+            _t("parameter", lang): name,
+            _t("label", lang): labels.get(name, ""),
+            _t("first_order_sobol", lang): round(value, 3),
+        }
+        for name, value in summary.sobol.items()
+    ]
+
+
+def _inputs(parameters: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
+    """Every input with its distribution and its source, in ``lang``."""
+    source = "source_es" if lang == "es" else "source"
+    return [
+        {
+            _t("parameter", lang): p["name"],
+            _t("label", lang): p.get(f"label_{lang}") or p["label_en"],
+            _t("distribution", lang): p["distribution"],
+            _t("values", lang): str(p["values"]),
+            _t("unit", lang): p["unit"],
+            _t("kind", lang): _t(p["kind"], lang) if p["kind"] in TEXTS else p["kind"],
+            _t("source", lang): p.get(source) or p["source"],
+        }
+        for p in parameters
+    ]

@@ -20,7 +20,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from ..messages import say, say_location
+from ..messages import pick, say, say_location
 from ..warehouse.ingest import IngestReport, Progress, ingest
 from .common import console, err_console, lang_option, open_from, warehouse_options
 
@@ -51,8 +51,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def _say(key: str, lang: str, **values: object) -> str:
-    entry = MESSAGES[key]
-    return (entry.get(lang) or entry["en"]).format(**values)
+    return pick(MESSAGES[key], lang).format(**values)
 
 
 class _Amount(ProgressColumn):
