@@ -419,6 +419,11 @@ def say(text: Any, lang: str = "en") -> str:
     text = "" if text is None else str(text)
     if lang == "en" or not text:
         return text
+    return _say(text, lang)
+
+
+@lru_cache(maxsize=4096)  # a page or a summary repeats a few reasons many times
+def _say(text: str, lang: str) -> str:
     for path, where, reason in _file_splits(text):
         if where and _known(reason):
             return f"{path}: {say_location(where, lang)}: {_say_known(reason, lang)}"
