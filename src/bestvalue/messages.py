@@ -425,13 +425,13 @@ def say(text: Any, lang: str = "en") -> str:
 @lru_cache(maxsize=4096)  # a page or a summary repeats a few reasons many times
 def _say(text: str, lang: str) -> str:
     for path, where, reason in _file_splits(text):
-        if where and _known(reason):
-            return f"{path}: {say_location(where, lang)}: {_say_known(reason, lang)}"
-    if _known(text):
-        return _say_known(text, lang)
+        if where and (said := _sentences(reason, lang)) is not None:
+            return f"{path}: {say_location(where, lang)}: {said}"
+    if (said := _sentences(text, lang)) is not None:
+        return said
     for path, where, reason in _file_splits(text):
-        if not where and _known(reason):
-            return f"{path}: {_say_known(reason, lang)}"
+        if not where and (said := _sentences(reason, lang)) is not None:
+            return f"{path}: {said}"
     return text
 
 
@@ -447,26 +447,24 @@ def _file_splits(text: str) -> Iterator[tuple[str, str, str]]:
         start = cut + 2
 
 
-def _known(text: str) -> bool:
-    return _joined(text) or _match(text) is not None
-
-
-def _joined(text: str) -> bool:
-    """Several sentences joined by "; " (a sentence's last value would take them all in)."""
+def _sentences(text: str, lang: str) -> str | None:
+    """``text`` in ``lang`` when it is one sentence or several joined by "; " (tried first: a
+    sentence's last value would take the others in); None when it is not."""
     parts = text.split("; ")
-    return len(parts) > 1 and all(_match(p) for p in parts)
+    if len(parts) > 1:
+        said = [_sentence(part, lang) for part in parts]
+        if all(s is not None for s in said):
+            return "; ".join(s for s in said if s is not None)
+    return _sentence(text, lang)
 
 
-def _say_known(text: str, lang: str) -> str:
-    if _joined(text):
-        return "; ".join(_say_known(part, lang) for part in text.split("; "))
+def _sentence(text: str, lang: str) -> str | None:
     found = _match(text)
-    if found is None:  # not a sentence: _known() said so
-        return text
+    if found is None:
+        return None
     key, values = found
-    entry = CATALOGUE[key]
     said = {k: say(v, lang) if k in NESTED else v for k, v in values.items()}
-    return pick(entry, lang).format(**said)
+    return pick(CATALOGUE[key], lang).format(**said)
 
 
 def say_location(text: Any, lang: str = "en") -> str:

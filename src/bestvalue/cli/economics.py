@@ -195,7 +195,7 @@ def _table(summary: Any, meta: dict[str, Any], draws: int, seed: int, lang: str 
     labels = {p["name"]: p.get(f"label_{lang}") or p["label_en"] for p in meta["parameters"]}
     for rows in (_tornado(summary, labels, lang), _sobol(summary, labels, lang)):
         render(pa.Table.from_pylist(rows), "table")
-    render(pa.Table.from_pylist(_inputs(meta["parameters"], lang)), "table")
+    render(pa.Table.from_pylist(_inputs(meta["parameters"], labels, lang)), "table")
 
 
 def _tornado(summary: Any, labels: dict[str, str], lang: str) -> list[dict[str, Any]]:
@@ -221,13 +221,15 @@ def _sobol(summary: Any, labels: dict[str, str], lang: str) -> list[dict[str, An
     ]
 
 
-def _inputs(parameters: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
+def _inputs(
+    parameters: list[dict[str, Any]], labels: dict[str, str], lang: str
+) -> list[dict[str, str]]:
     """Every input with its distribution and its source, in ``lang``."""
     source = "source_es" if lang == "es" else "source"
     return [
         {
             _t("parameter", lang): p["name"],
-            _t("label", lang): p.get(f"label_{lang}") or p["label_en"],
+            _t("label", lang): labels[p["name"]],
             _t("distribution", lang): p["distribution"],
             _t("values", lang): str(p["values"]),
             _t("unit", lang): p["unit"],
