@@ -68,10 +68,13 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy src/bestvalue
 
+# Test files are shared among WORKERS processes (pytest-xdist), a file's tests in one of them, so
+# a module's fixtures (a loaded warehouse, a Spark session) are built once.
+WORKERS ?= 2
 test: setup java pango chromium lint typecheck
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile
 	@# The web platform again, on PostgreSQL (the server these machines run).
-	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -q tests/web -p no:cacheprovider
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile tests/web -p no:cacheprovider
 
 bench: setup java
 	$(BIN)/python benchmarks/ingest.py
