@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import openpyxl
 import pyarrow.parquet as pq
@@ -51,6 +53,33 @@ def test_ingest_speaks_spanish(tmp_path):
     assert "Se omitieron 86 archivo(s) ya cargados" in again.stdout
 
 
+def test_classify_speaks_spanish(loaded, tmp_path):
+    copy = tmp_path / "w.duckdb"
+    shutil.copyfile(loaded, copy)
+    result = run("classify", "--lang", "es", "--warehouse", copy)
+    assert result.returncode == 0, result.stderr
+    assert "Clasificadas 151 claves de ítem distintas (umbral 0.8)." in result.stdout
+    assert "código del publicador" in result.stdout and "638" in result.stdout
+    again = run("classify", "--warehouse", copy)
+    assert (
+        "Classified 151 distinct item keys" in again.stdout and "publisher's code" in again.stdout
+    )
+
+
+def test_every_phase_the_core_reports_is_said_in_spanish():
+    import re
+
+    from bestvalue.cli.common import PHASES_ES
+
+    source = Path(__file__).parents[1] / "src" / "bestvalue"
+    said = {
+        name
+        for module in ("categories/classify.py", "reports/assess.py")
+        for name in re.findall(r'progress\.phase\("([^"]+)"', (source / module).read_text())
+    }
+    assert said and said == set(PHASES_ES)
+
+
 def test_ingest_without_skip_bad_fails_and_names_the_file(tmp_path):
     path = tmp_path / "w.duckdb"
     result = run("ingest", PARAGUAY, "--warehouse", path)
@@ -86,6 +115,18 @@ def test_tables_lists_counts(loaded):
         for r in json.loads(run("tables", "--format", "json", "--warehouse", loaded).stdout)
     }
     assert rows["processes"] == 12 and rows["rejects"] == 3 and rows["sources"] == 86
+    spanish = json.loads(
+        run("tables", "--lang", "es", "--format", "json", "--warehouse", loaded).stdout
+    )
+    said = {r["table"]: r["description"] for r in spanish}
+    assert said["awards"] == "Una fila por adjudicación." and said.keys() == rows.keys()
+
+
+def test_every_table_is_described_in_spanish():
+    from bestvalue.warehouse.schema import DOC_ES, TABLES, describe
+
+    assert DOC_ES.keys() == {*TABLES, "compiled"}
+    assert all(describe(name, "es") != describe(name, "en") for name in DOC_ES)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "xlsx"])

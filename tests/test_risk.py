@@ -18,7 +18,7 @@ from bestvalue.risk import (
 )
 from bestvalue.risk.countries import AMERICAS, iso3_of_name
 from bestvalue.risk.indicators import import_indicator
-from bestvalue.risk.profiles import DIMENSIONS, CountryContext
+from bestvalue.risk.profiles import DIMENSIONS, CountryContext, good_name
 
 
 def test_curated_mappings_refer_to_real_goods_and_categories():
@@ -32,6 +32,33 @@ def test_curated_mappings_refer_to_real_goods_and_categories():
     assert set(ratings.dimension) <= set(DIMENSIONS) | {"scope_to_improve"}
     assert ratings.rating.between(0, 3).all() and ratings.basis.str.startswith("Assumption").all()
     assert all(tax.known(code) and code.endswith("000000") for code in ratings.unspsc)
+    # Every basis is said in Spanish too, still labelled as an assumption, and not left English.
+    assert ratings.basis_es.str.startswith("Supuesto (bestvalue): ").all()
+    assert (ratings.basis_es != ratings.basis).all()
+
+
+def test_every_ilab_good_has_a_spanish_name():
+    goods = set(refdata.load("risk", "ilab_goods").good)
+    names = refdata.load("risk", "ilab_goods_es")
+    assert set(names.good) == goods and names.name_es.str.len().gt(0).all()
+    assert good_name("Bricks", "es") == "Ladrillos" and good_name("Bricks", "en") == "Bricks"
+    assert good_name("Something new", "es") == "Something new"  # not translated: as listed
+
+
+def test_the_evidence_is_said_in_spanish():
+    profile = category_profile("72100000")
+    child = [e.text("es") for e in profile.dimensions["child_labour"].evidence]
+    assert "Ladrillos — Paraguay (trabajo infantil)" in child
+    assert not any("labor" in text for text in child)
+    health = profile.dimensions["health_safety"].evidence[0]
+    assert health.text("en").startswith("Assumption") and health.text("es").startswith("Supuesto")
+    balls = category_profile("49160000").dimensions["forced_labour"].evidence[0]
+    assert balls.text("es").startswith("Balones de fútbol: fuera de la lista de ILAB (")
+    context = country_context("PRY")
+    said = [e.text("es") for found in context.evidence.values() for e in found]
+    assert any(t.startswith("WGI: Estado de derecho, Paraguay: ") for t in said)
+    assert all("→ riesgo " in t for t in said)
+    assert indicators()["cpi.score"].title_in("es").startswith("Índice de Percepción")
 
 
 def test_every_ilab_country_has_an_iso_code():
@@ -150,11 +177,13 @@ def test_import_an_indicator_with_its_source(tmp_path):
                 "min": 1,
                 "max": 5,
                 "higher_is_worse": True,
+                "title_es": "Índice Global de los Derechos de la CSI",
             }
         )
     )
     registry = tmp_path / "registry"
     imported = import_indicator(data, meta, registry)
+    assert imported.title_in("es") == "Índice Global de los Derechos de la CSI"
     assert imported.values["PRY"] == (4.0, 2024) and imported.risk("COL") == 1.0
     found = indicators(registry)
     assert found["ituc.rating"].imported
@@ -191,6 +220,15 @@ def test_prioritise_from_the_command_line(tmp_path):
     assert bad.returncode == 1 and "ZZ" in bad.stderr
     profile = json.loads(run("profile", "43210000", "--country", "MX", "--format", "json").stdout)
     assert profile["dimensions"][0]["evidence"] and profile["goods"]
+    said = run("profile", "72100000", "--country", "PY", "--lang", "es", "--format", "json")
+    dims = {d["dimension"]: d for d in json.loads(said.stdout)["dimensions"]}
+    assert (
+        dims["child_labour"]["status"] == "evidencia"
+        and dims["discrimination"]["status"] == "falta"
+    )
+    assert dims["health_safety"]["evidence"][0]["detail"].startswith("Supuesto (bestvalue): ")
+    listed = json.loads(run("indicators", "list", "--lang", "es", "--format", "json").stdout)
+    assert {r["id"]: r["title"] for r in listed}["wgi.rl"] == "WGI: Estado de derecho"
 
 
 def test_value_chain_tiers_list_goods_countries_and_risks(classified, tmp_path):
@@ -199,7 +237,9 @@ def test_value_chain_tiers_list_goods_countries_and_risks(classified, tmp_path):
 
     # The building-works suppliers in the sample publish no address: tier 1 says so.
     unknown = value_chain("72100000", supplier_countries(classified, "72100000", country="PY"))
-    assert unknown.tiers[3].countries == [] and "no supplier country" in unknown.tiers[3].note
+    assert unknown.tiers[3].countries == []
+    assert "no supplier country" in unknown.tiers[3].note_in("en")
+    assert unknown.tiers[3].note_in("es") == "ningún país de proveedor en los datos"
     suppliers = supplier_countries(classified, "43210000", country="PY")
     assert list(suppliers.iso3) == ["PRY"] and suppliers.amount.iloc[0] > 0
     chain = value_chain("72100000", suppliers)
@@ -215,6 +255,10 @@ def test_value_chain_tiers_list_goods_countries_and_risks(classified, tmp_path):
     )
     table = rows(chain, "es")
     assert table[0]["tier"] == "Materias primas" and "Paraguay" in table[1]["countries"]
+    assert "Ladrillos" in table[1]["goods"] and "Madera" in table[0]["goods"]
+    assert "Trabajo infantil 3/3 (evidencia): ILAB: Ladrillos — " in table[1]["risks"]
+    assert "(supuesto): Supuesto (bestvalue): " in table[2]["risks"]  # logistics, by assumption
+    assert "Paraguay: contexto del país" in table[3]["risks"]
     for name in ("chain.svg", "chain.png"):
         render(chain, str(tmp_path / name), "es")
         assert (tmp_path / name).stat().st_size > 5_000

@@ -11,9 +11,47 @@ import pyarrow as pa
 from ..categories.classify import classify
 from ..categories.evaluate import evaluate
 from ..categories.model import DEFAULT_THRESHOLD
-from .common import PhaseProgress, console, open_from, render, warehouse_options
+from .common import PhaseProgress, console, lang_option, open_from, render, warehouse_options
 
 GOAL = 0.9
+TEXT = {
+    "en": {
+        "done": "Classified {keys:,} distinct item keys (threshold {threshold}).",
+        "examples": "{examples:,} coded items ({texts:,} distinct texts), {folds}-fold "
+        "cross-validation grouped by text.",
+        "too_few": "Not enough coded items to evaluate.",
+        "no_threshold": "No threshold reaches {goal:.0%} segment accuracy on these items.",
+        "threshold": "Segment accuracy reaches {goal:.0%} from threshold {best}.",
+        "method": "method",
+        "items": "items",
+    },
+    "es": {
+        "done": "Clasificadas {keys:,} claves de ítem distintas (umbral {threshold}).",
+        "examples": "{examples:,} ítems codificados ({texts:,} textos distintos), validación "
+        "cruzada en {folds} particiones agrupadas por texto.",
+        "too_few": "No hay suficientes ítems codificados para evaluar.",
+        "no_threshold": "Ningún umbral alcanza un {goal:.0%} de acierto por segmento en estos "
+        "ítems.",
+        "threshold": "El acierto por segmento alcanza el {goal:.0%} desde el umbral {best}.",
+        "method": "método",
+        "items": "ítems",
+    },
+}
+# category_method as a reader sees it (the column keeps the English word).
+METHODS = {
+    "en": {
+        "code": "the publisher's code",
+        "crosswalk": "crosswalk",
+        "model": "text classifier",
+        "none": "unclassified",
+    },
+    "es": {
+        "code": "código del publicador",
+        "crosswalk": "tabla de correspondencia",
+        "model": "clasificador de texto",
+        "none": "sin clasificar",
+    },
+}
 
 
 @click.command("classify")
@@ -37,14 +75,19 @@ GOAL = 0.9
     show_default=True,
     help="Share of agreeing neighbours below which the model abstains.",
 )
+@lang_option
 @warehouse_options
 def command(
-    run_evaluation: bool, crosswalks: tuple[Path, ...], threshold: float, **options: Any
+    run_evaluation: bool,
+    crosswalks: tuple[Path, ...],
+    threshold: float,
+    lang: str,
+    **options: Any,
 ) -> None:
     """Classify every item: publisher codes, then crosswalks, then the text model."""
     with open_from(options) as warehouse:
         if run_evaluation:
-            _evaluate(warehouse, crosswalks)
+            _evaluate(warehouse, crosswalks, lang)
             return
         with PhaseProgress() as progress:
             report = classify(
@@ -55,19 +98,31 @@ def command(
             items.group_by("category_method")
             .aggregate(items=items.count())
             .order_by("category_method")
+            .to_pyarrow()
+            .to_pylist()
         )
-        console.print(f"Classified {report.keys:,} distinct item keys (threshold {threshold}).")
-        render(counts.to_pyarrow(), "table")
+    t = TEXT[lang]
+    console.print(t["done"].format(keys=report.keys, threshold=threshold))
+    rows = [
+        {
+            t["method"]: METHODS[lang].get(r["category_method"], r["category_method"]),
+            t["items"]: r["items"],
+        }
+        for r in counts
+    ]
+    render(pa.Table.from_pylist(rows), "table")
 
 
-def _evaluate(warehouse: Any, crosswalks: tuple[Path, ...]) -> None:
+def _evaluate(warehouse: Any, crosswalks: tuple[Path, ...], lang: str) -> None:
+    t = TEXT[lang]
     result = evaluate(warehouse, crosswalks)
     console.print(
-        f"{result.examples:,} coded items ({result.distinct_texts:,} distinct texts), "
-        f"{result.folds}-fold cross-validation grouped by text."
+        t["examples"].format(
+            examples=result.examples, texts=result.distinct_texts, folds=result.folds
+        )
     )
     if not result.results:
-        console.print("Not enough coded items to evaluate.")
+        console.print(t["too_few"])
         return
     rows = [
         {
@@ -84,6 +139,6 @@ def _evaluate(warehouse: Any, crosswalks: tuple[Path, ...]) -> None:
     render(pa.Table.from_pylist(rows), "table")
     best = result.best_threshold(GOAL)
     if best is None:
-        console.print(f"No threshold reaches {GOAL:.0%} segment accuracy on these items.")
+        console.print(t["no_threshold"].format(goal=GOAL))
     else:
-        console.print(f"Segment accuracy reaches {GOAL:.0%} from threshold {best}.")
+        console.print(t["threshold"].format(goal=GOAL, best=best))

@@ -108,6 +108,18 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+# The phases the core reports (classify, assess), in Spanish: the spinner says them in --lang.
+PHASES_ES = {
+    "Recognising codes": "Reconociendo códigos",
+    "Training the text classifier": "Entrenando el clasificador de texto",
+    "Classifying text": "Clasificando texto",
+    "Writing categories": "Escribiendo las categorías",
+    "Assessing spend and risk": "Evaluando el gasto y el riesgo",
+    "Simulating the economic case": "Simulando el caso económico",
+    "Drawing charts and value chains": "Dibujando gráficos y cadenas de valor",
+}
+
+
 class PhaseProgress(Progress):
     """A spinner per phase on stderr, with a bar when the phase has a size."""
 
@@ -130,7 +142,8 @@ class PhaseProgress(Progress):
     def phase(self, name: str, total: int | None = None) -> None:
         if self._task is not None:
             self._bar.update(self._task, completed=self._bar.tasks[-1].total or 1)
-        self._task = self._bar.add_task(name, total=total)
+        shown = PHASES_ES.get(name, name) if LANG["current"] == "es" else name
+        self._task = self._bar.add_task(shown, total=total)
 
     def step(self, n: int = 1) -> None:
         if self._task is not None:

@@ -8,7 +8,7 @@ import click
 import pyarrow as pa
 
 from ..risk.indicators import import_indicator, indicators
-from .common import console, format_option, render
+from .common import console, format_option, lang_option, render
 
 
 @click.group("indicators")
@@ -18,7 +18,8 @@ def command() -> None:
 
 @command.command("list")
 @format_option("table", "json", "csv")
-def list_(fmt: str) -> None:
+@lang_option
+def list_(fmt: str, lang: str) -> None:
     """Every indicator: publisher, edition, licence and coverage (countries, Americas)."""
     rows = []
     for ind in indicators().values():
@@ -26,7 +27,7 @@ def list_(fmt: str) -> None:
         rows.append(
             {
                 "id": ind.id,
-                "title": ind.title,
+                "title": ind.title_in(lang),
                 "publisher": ind.publisher,
                 "edition": ind.edition,
                 "licence": ind.licence,
@@ -50,7 +51,7 @@ def list_(fmt: str) -> None:
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="JSON: id, title, publisher, edition, address, licence, retrieved, min, max, "
-    "higher_is_worse.",
+    "higher_is_worse; optionally title_es (the title in Spanish).",
 )
 def import_(file: Path, meta: Path) -> None:
     """Import FILE (CSV: country, value[, year]) with its metadata."""

@@ -9,8 +9,31 @@ import click
 from ..categories.taxonomy import taxonomy, unspsc_code
 from ..risk import category_profile, country_context, saliency
 from ..risk.countries import iso3
-from ..risk.profiles import dimensions
+from ..risk.profiles import KINDS, dimensions
 from .common import console, lang_option
+
+HEADINGS = {
+    "en": (
+        "Dimension",
+        "Inherent 0-3",
+        "Status",
+        "Severity",
+        "Country 0-1",
+        "Saliency 0-3",
+        "Evidence",
+        "… {n} more",
+    ),
+    "es": (
+        "Dimensión",
+        "Inherente 0-3",
+        "Estado",
+        "Gravedad",
+        "País 0-1",
+        "Saliencia 0-3",
+        "Evidencia",
+        "… {n} más",
+    ),
+}
 
 
 @click.command("profile")
@@ -36,12 +59,13 @@ def command(category: str, country: str | None, lang: str, fmt: str) -> None:
                 "dimension": name,
                 "name": dims.loc[name, f"name_{lang}"],
                 "inherent": risk.inherent,
-                "status": risk.status,
+                "status": KINDS[risk.status][lang],
                 "severity": int(dims.loc[name, "severity"]),
                 "country_risk": None if context is None else context.risks.get(name),
                 "saliency": salient.get(name),
                 "evidence": [
-                    {"source": e.source, "detail": e.detail, "kind": e.kind} for e in risk.evidence
+                    {"source": e.source, "detail": e.text(lang), "kind": e.kind}
+                    for e in risk.evidence
                 ],
             }
         )
@@ -63,26 +87,21 @@ def command(category: str, country: str | None, lang: str, fmt: str) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    *headings, more_text = HEADINGS[lang]
     table = Table(
-        "Dimension",
-        "Inherent 0-3",
-        "Status",
-        "Severity",
-        "Country 0-1",
-        "Saliency 0-3",
-        "Evidence",
+        *headings,
         show_lines=True,
         title=f"{code} {taxonomy().label(code, lang)}",
     )
     for r in rows:
         shown = "\n".join(escape(f"[{e['source']}] {e['detail']}") for e in r["evidence"][:6])
         more = len(r["evidence"]) - 6
-        shown += f"\n… {more} more" if more > 0 else ""
+        shown += "\n" + more_text.format(n=more) if more > 0 else ""
         cr = "" if r["country_risk"] is None else f"{r['country_risk']:.2f}"
         sal = "" if r["saliency"] is None else f"{r['saliency']:.1f}"
         table.add_row(
             r["name"],
-            "missing" if r["inherent"] is None else str(r["inherent"]),
+            KINDS["missing"][lang] if r["inherent"] is None else str(r["inherent"]),
             r["status"],
             str(r["severity"]),
             cr,

@@ -29,6 +29,7 @@ from ..risk.countries import country_name, iso3
 from ..risk.indicators import indicators
 from ..risk.prioritise import OUTPUT_COLUMNS
 from ..risk.prioritise import prioritise as rank_categories
+from ..risk.profiles import good_name
 from ..risk.valuechain import render as render_chain
 from ..risk.valuechain import rows as chain_rows
 from ..risk.valuechain import value_chain
@@ -113,11 +114,11 @@ def _priority_detail(
                 "inherent": risk.inherent,
                 "status": risk.status,
                 "saliency": row.salient.get(dim),
-                "evidence": [f"[{e.source}] {e.detail}" for e in risk.evidence[:4]]
+                "evidence": [f"[{e.source}] {e.text(lang)}" for e in risk.evidence[:4]]
                 + ([f"… {len(risk.evidence) - 4}"] if len(risk.evidence) > 4 else []),
             }
         )
-    goods = sorted({g["good"] for g in row.profile.goods})
+    goods = sorted({good_name(g["good"], lang) for g in row.profile.goods})
     return {
         "value_chain_svg": diagram.name,
         "value_chain": chain_rows(chain, lang),

@@ -37,12 +37,25 @@ META_FIELDS = (
     "higher_is_worse",
 )
 WGI = {
-    "va": "Voice and accountability",
-    "pv": "Political stability and absence of violence",
-    "ge": "Government effectiveness",
-    "rq": "Regulatory quality",
-    "rl": "Rule of law",
-    "cc": "Control of corruption",
+    "va": ("Voice and accountability", "Voz y rendición de cuentas"),
+    "pv": (
+        "Political stability and absence of violence",
+        "Estabilidad política y ausencia de violencia",
+    ),
+    "ge": ("Government effectiveness", "Efectividad del gobierno"),
+    "rq": ("Regulatory quality", "Calidad regulatoria"),
+    "rl": ("Rule of law", "Estado de derecho"),
+    "cc": ("Control of corruption", "Control de la corrupción"),
+}
+ILAB_FLAG = {
+    "forced": (
+        "ILAB: a good produced with forced labour is listed for the country",
+        "ILAB: la lista incluye un bien producido con trabajo forzoso en el país",
+    ),
+    "child": (
+        "ILAB: a good produced with child labour is listed for the country",
+        "ILAB: la lista incluye un bien producido con trabajo infantil en el país",
+    ),
 }
 
 
@@ -60,6 +73,11 @@ class Indicator:
     higher_is_worse: bool
     values: dict[str, tuple[float, int | None]] = field(default_factory=dict)
     imported: bool = False
+    title_es: str = ""  # optional in an import's metadata
+
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang``: the English one where there is no other."""
+        return self.title_es if lang == "es" and self.title_es else self.title
 
     def risk(self, country: str) -> float | None:
         """0 (best) to 1 (worst) on the indicator's anchors; None when there is no value."""
@@ -83,7 +101,7 @@ Values = dict[str, tuple[float, int | None]]
 
 def _shipped(
     ind_id: str,
-    title: str,
+    title: tuple[str, str],
     name: str,
     anchors: tuple[float, float],
     higher_is_worse: bool,
@@ -95,7 +113,7 @@ def _shipped(
     retrieved = str(res.meta.get("retrieved", ""))
     return Indicator(
         ind_id,
-        title,
+        title[0],
         publisher,
         res.edition,
         res.address,
@@ -105,6 +123,7 @@ def _shipped(
         anchors[1],
         higher_is_worse,
         values,
+        title_es=title[1],
     )
 
 
@@ -114,13 +133,14 @@ def _wgi() -> list[Indicator]:
     frame["estimate"] = frame.estimate.astype(float)
     latest = frame.sort_values("year").groupby(["code", "indicator"]).tail(1)
     out = []
-    for key, title in WGI.items():
+    for key, (title, title_es) in WGI.items():
         rows = latest[latest.indicator == key]
         values: Values = {
             str(c): (float(v), int(y))
             for c, v, y in zip(rows.code, rows.estimate, rows.year, strict=True)
         }
-        out.append(_shipped(f"wgi.{key}", f"WGI: {title}", "wgi", (-2.5, 2.5), False, values))
+        titles = (f"WGI: {title}", f"WGI: {title_es}")
+        out.append(_shipped(f"wgi.{key}", titles, "wgi", (-2.5, 2.5), False, values))
     return out
 
 
@@ -128,7 +148,7 @@ def _cpi() -> Indicator:
     frame = refdata.load("risk", "cpi")
     scores = zip(frame.ISO3, frame["CPI score 2023"], strict=True)
     values: Values = {str(c): (float(v), 2023) for c, v in scores}
-    title = "Corruption Perceptions Index 2023"
+    title = ("Corruption Perceptions Index 2023", "Índice de Percepción de la Corrupción 2023")
     return _shipped("cpi.score", title, "cpi", (0, 100), False, values)
 
 
@@ -136,7 +156,7 @@ def _ilab_flags() -> list[Indicator]:
     frame = refdata.load("risk", "ilab_goods")
     out = []
     for key, column in (("forced", "forced_labor"), ("child", "child_labor")):
-        title = f"ILAB: a good produced with {key} labour is listed for the country"
+        title = ILAB_FLAG[key]
         values: Values = {}
         for name, flag in zip(frame.country, frame[column], strict=True):
             code = iso3_of_name(name)
@@ -181,7 +201,8 @@ def _read_import(meta_path: Path, data_path: Path) -> Indicator:
     kwargs = {k: meta[k] for k in META_FIELDS}
     kwargs["min"], kwargs["max"] = float(kwargs["min"]), float(kwargs["max"])
     kwargs["higher_is_worse"] = bool(kwargs["higher_is_worse"])
-    return Indicator(**kwargs, values=values, imported=True)
+    title_es = str(meta.get("title_es") or "")
+    return Indicator(**kwargs, values=values, imported=True, title_es=title_es)
 
 
 def import_indicator(

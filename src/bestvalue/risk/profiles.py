@@ -22,6 +22,7 @@ from .indicators import Indicator, indicators
 
 __all__ = [
     "DIMENSIONS",
+    "KINDS",
     "CategoryProfile",
     "CountryContext",
     "DimensionRisk",
@@ -29,9 +30,27 @@ __all__ = [
     "category_profile",
     "country_context",
     "dimensions",
+    "good_name",
+    "ilab_country",
 ]
 
 LABOUR = {"forced_labour": "forced_labor", "child_labour": "child_labor"}
+LANGS = ("en", "es")  # what the evidence is said in
+LABOUR_NAMES = {
+    "forced_labor": {"en": "forced labor", "es": "trabajo forzoso"},
+    "child_labor": {"en": "child labor", "es": "trabajo infantil"},
+}
+# A dimension's status, and an item of evidence's kind, as a reader sees them.
+KINDS = {
+    "evidence": {"en": "evidence", "es": "evidencia"},
+    "assumption": {"en": "assumption", "es": "supuesto"},
+    "missing": {"en": "missing", "es": "falta"},
+}
+NOT_LISTED = {
+    "en": "{goods}: not on the ILAB list (absence from the list is not evidence of no risk)",
+    "es": "{goods}: fuera de la lista de ILAB (no figurar en la lista no es evidencia de "
+    "ausencia de riesgo)",
+}
 
 
 @dataclass(frozen=True)
@@ -39,6 +58,26 @@ class Evidence:
     source: str
     detail: str
     kind: str = "evidence"  # evidence | assumption
+    detail_es: str = ""  # the same in Spanish, where it has been said in Spanish
+
+    def text(self, lang: str) -> str:
+        """The detail in ``lang``: the English one where there is no other."""
+        return self.detail_es if lang == "es" and self.detail_es else self.detail
+
+
+def good_name(good: str, lang: str) -> str:
+    """An ILAB good's name in ``lang`` (bestvalue's translation; the List's own English name
+    where there is none)."""
+    if lang != "es":
+        return good
+    names = refdata.load("risk", "ilab_goods_es").set_index("good").name_es
+    return str(names.get(good, good))
+
+
+def ilab_country(name: str, lang: str) -> str:
+    """A country as the ILAB List names it, in ``lang``."""
+    code = iso3_of_name(name)
+    return country_name(code, lang) if code and lang != "en" else name
 
 
 @dataclass
@@ -60,7 +99,7 @@ class CategoryProfile:
     dimensions: dict[str, DimensionRisk]
     goods: list[dict[str, str]]
     scope_to_improve: int | None
-    scope_basis: str
+    scope_basis: Evidence | None
 
 
 @dataclass
@@ -97,27 +136,37 @@ def _labour(dimension: str, goods: pd.DataFrame) -> DimensionRisk:
     if goods.empty:
         return DimensionRisk(dimension, None)
     if rows.empty:
-        listed = ", ".join(sorted(set(goods.good)))
-        note = f"{listed}: not on the ILAB list (absence from the list is not evidence of no risk)"
-        return DimensionRisk(dimension, None, [Evidence("ilab_goods", note)])
+        names = {lang: sorted(good_name(g, lang) for g in goods.good.unique()) for lang in LANGS}
+        said = {lang: NOT_LISTED[lang].format(goods=", ".join(names[lang])) for lang in LANGS}
+        note = Evidence("ilab_goods", said["en"], detail_es=said["es"])
+        return DimensionRisk(dimension, None, [note])
     rows = rows.assign(_away=[iso3_of_name(c) not in AMERICAS for c in rows.country])
     rows = rows.sort_values(["_away", "good", "country"])  # the Americas first, as the pilot asks
-    what = column.replace("_", " ")
-    evidence = [
-        Evidence("ilab_goods", f"{g} — {c} ({what})")
-        for g, c in zip(rows.good, rows.country, strict=True)
-    ]
+    evidence = [_listed(g, c, column) for g, c in zip(rows.good, rows.country, strict=True)]
     americas = {iso3_of_name(c) for c in rows.country} & AMERICAS
     inherent = 3 if americas or rows.country.nunique() >= 3 else 2
     return DimensionRisk(dimension, inherent, evidence)
 
 
-def _rating(code: str, dimension: str) -> tuple[int | None, str]:
+def _listed(good: str, country: str, column: str) -> Evidence:
+    """'Good — country (forced labor)', as the List says it, and in Spanish."""
+    said = {
+        lang: f"{good_name(good, lang)} — {ilab_country(country, lang)} "
+        f"({LABOUR_NAMES[column][lang]})"
+        for lang in LANGS
+    }
+    return Evidence("ilab_goods", said["en"], detail_es=said["es"])
+
+
+def _rating(code: str, dimension: str) -> tuple[int | None, Evidence | None]:
+    """A segment's curated rating on a dimension, with its basis as an assumption."""
     ratings = refdata.load("risk", "sector_ratings")
     rows = ratings[(ratings.unspsc == at_level(code, "segment")) & (ratings.dimension == dimension)]
     if rows.empty:
-        return None, ""
-    return int(rows.rating.iloc[0]), str(rows.basis.iloc[0])
+        return None, None
+    row = rows.iloc[0]
+    basis = Evidence("sector_ratings", str(row.basis), "assumption", str(row.basis_es))
+    return int(row.rating), basis
 
 
 def category_profile(code: str) -> CategoryProfile:
@@ -127,9 +176,9 @@ def category_profile(code: str) -> CategoryProfile:
     for dimension in DIMENSIONS:
         risk = _labour(dimension, goods) if dimension in LABOUR else DimensionRisk(dimension, None)
         rating, basis = _rating(code, dimension)
-        if rating is not None and (risk.inherent is None or rating > risk.inherent):
+        if rating is not None and basis and (risk.inherent is None or rating > risk.inherent):
             risk.inherent = rating
-            risk.evidence.append(Evidence("sector_ratings", basis, "assumption"))
+            risk.evidence.append(basis)
         dims[dimension] = risk
     scope, scope_basis = _rating(code, "scope_to_improve")
     ilab = refdata.load("risk", "ilab_goods")
@@ -160,14 +209,29 @@ def country_context(country: str, registry: dict[str, Indicator] | None = None) 
             ind = registry.get(ind_id)
             value = ind.risk(country) if ind else None
             if ind is not None and value is not None:
-                raw, year = ind.values[country]
                 found.append(value)
-                evidence.setdefault(str(dimension), []).append(
-                    Evidence(
-                        ind.id,
-                        f"{ind.title}, {country_name(country)}: {raw:g} ({year or 'n.d.'}) "
-                        f"→ risk {value:.2f}",
-                    )
-                )
+                evidence.setdefault(str(dimension), []).append(_reading(ind, country, value))
         risks[str(dimension)] = sum(found) / len(found) if found else None
     return CountryContext(country, risks, evidence)
+
+
+READING = {
+    "en": "{title}, {country}: {raw:g} ({year}) → risk {risk:.2f}",
+    "es": "{title}, {country}: {raw:g} ({year}) → riesgo {risk:.2f}",
+}
+
+
+def _reading(ind: Indicator, country: str, risk: float) -> Evidence:
+    """What an indicator says of a country, and the risk read from it."""
+    raw, year = ind.values[country]
+    said = {
+        lang: READING[lang].format(
+            title=ind.title_in(lang),
+            country=country_name(country, lang),
+            raw=raw,
+            year=year or ("n.d." if lang == "en" else "s. f."),
+            risk=risk,
+        )
+        for lang in LANGS
+    }
+    return Evidence(ind.id, said["en"], detail_es=said["es"])

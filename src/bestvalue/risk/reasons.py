@@ -45,7 +45,7 @@ def _risk_phrase(row: Any, dim: str, score: float, lang: str) -> str:
     bits = [t["severe"]] if score >= 2.5 else []
     goods = sorted(
         {
-            e.detail.split(" — ")[0]
+            e.text(lang).split(" — ")[0]
             for e in risk.evidence
             if e.source == "ilab_goods" and " — " in e.detail
         }

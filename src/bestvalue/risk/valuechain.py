@@ -17,7 +17,16 @@ import pandas as pd
 from .. import refdata
 from ..categories.taxonomy import taxonomy
 from .countries import AMERICAS, country_name, iso3_of_name
-from .profiles import LABOUR, _goods_of, category_profile, country_context, dimensions
+from .profiles import (
+    KINDS,
+    LABOUR,
+    LANGS,
+    _goods_of,
+    category_profile,
+    country_context,
+    dimensions,
+    good_name,
+)
 
 __all__ = ["TIERS", "Tier", "ValueChain", "render", "rows", "value_chain"]
 
@@ -34,6 +43,25 @@ _SECTOR_TIER = {
     "Manufacturing": "manufacturing",
 }
 TRANSPORT = "78000000"
+NOTES = {
+    "no_goods": (
+        "no goods mapped to this category (services, or a gap in the map)",
+        "ningún bien asignado a esta categoría (servicios, o un vacío en la correspondencia)",
+    ),
+    "transport": (
+        "transport sector ratings (UNSPSC 78), not specific to this category",
+        "valoraciones del sector transporte (UNSPSC 78), no propias de esta categoría",
+    ),
+    "no_suppliers": (
+        "no supplier country in the data",
+        "ningún país de proveedor en los datos",
+    ),
+    "no_evidence": ("no evidence for this tier", "sin evidencia para este nivel"),
+}
+CONTEXT = {
+    "en": "{country}: country context {value:.2f} (0 best, 1 worst)",
+    "es": "{country}: contexto del país {value:.2f} (0 mejor, 1 peor)",
+}
 
 
 @dataclass
@@ -42,6 +70,12 @@ class Risk:
     score: int
     evidence: list[str]
     kind: str  # evidence | assumption
+    evidence_es: list[str] = field(default_factory=list)  # the same, said in Spanish
+
+    def said(self, lang: str) -> list[str]:
+        """The evidence in ``lang`` (Spanish where all of it has been said in Spanish)."""
+        spanish = lang == "es" and len(self.evidence_es) == len(self.evidence)
+        return self.evidence_es if spanish else self.evidence
 
 
 @dataclass
@@ -50,7 +84,10 @@ class Tier:
     goods: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)  # ISO3, the Americas first
     risks: list[Risk] = field(default_factory=list)
-    note: str = ""
+    note: str = ""  # a key of NOTES
+
+    def note_in(self, lang: str) -> str:
+        return NOTES[self.note][lang == "es"] if self.note else ""
 
 
 @dataclass
@@ -78,20 +115,24 @@ def _goods_tiers(code: str) -> dict[str, Tier]:
             codes = {c for c in (iso3_of_name(n) for n in listed.country) if c}
             tier.countries = _americas_first(set(tier.countries) | codes)
             if codes:
-                where = ", ".join(country_name(c) for c in _americas_first(codes)[:6])
-                tier.risks.append(
-                    Risk(
-                        dim,
-                        3 if codes & AMERICAS or len(codes) >= 3 else 2,
-                        [f"ILAB: {good} — {where}"],
-                        "evidence",
-                    )
-                )
+                score = 3 if codes & AMERICAS or len(codes) >= 3 else 2
+                english, spanish = _listed(good, codes)
+                tier.risks.append(Risk(dim, score, english, "evidence", spanish))
     for tier in tiers.values():
         tier.risks = _merge(tier.risks)
         if not tier.goods:
-            tier.note = "no goods mapped to this category (services, or a gap in the map)"
+            tier.note = "no_goods"
     return tiers
+
+
+def _listed(good: str, codes: set[str]) -> tuple[list[str], list[str]]:
+    """'ILAB: good — countries', the Americas first, in English and in Spanish."""
+    said = [
+        f"ILAB: {good_name(good, lang)} — "
+        + ", ".join(country_name(c, lang) for c in _americas_first(codes)[:6])
+        for lang in LANGS
+    ]
+    return [said[0]], [said[1]]
 
 
 def _merge(risks: list[Risk]) -> list[Risk]:
@@ -101,6 +142,7 @@ def _merge(risks: list[Risk]) -> list[Risk]:
         found = merged.setdefault(risk.dimension, Risk(risk.dimension, 0, [], risk.kind))
         found.score = max(found.score, risk.score)
         found.evidence += risk.evidence
+        found.evidence_es += risk.evidence_es
     return sorted(merged.values(), key=lambda r: -r.score)
 
 
@@ -109,9 +151,10 @@ def _rated(code: str, dims: tuple[str, ...]) -> list[Risk]:
     out = []
     for dim in dims:
         risk = profile.dimensions[dim]
-        assumed = [e.detail for e in risk.evidence if e.kind == "assumption"]
+        assumed = [e for e in risk.evidence if e.kind == "assumption"]
         if risk.inherent is not None and assumed:
-            out.append(Risk(dim, risk.inherent, assumed, "assumption"))
+            english, spanish = [e.detail for e in assumed], [e.text("es") for e in assumed]
+            out.append(Risk(dim, risk.inherent, english, "assumption", spanish))
     return out
 
 
@@ -119,24 +162,24 @@ def value_chain(code: str, supplier_countries: pd.DataFrame | None = None) -> Va
     """The category's value chain; ``supplier_countries`` (iso3, amount) comes from the data."""
     tiers = _goods_tiers(code)
     logistics = Tier("logistics", risks=_rated(TRANSPORT, ("health_safety", "working_conditions")))
-    logistics.note = "transport sector ratings (UNSPSC 78), not specific to this category"
+    logistics.note = "transport"
     delivery = Tier("delivery")
     if supplier_countries is not None and len(supplier_countries):
         delivery.countries = [c for c in supplier_countries.iso3 if c]
     else:
-        delivery.note = "no supplier country in the data"
+        delivery.note = "no_suppliers"
     service = tuple(d for d in dimensions().index if d not in LABOUR and d != "environment")
     delivery.risks = _rated(code, service)
     for risk in delivery.risks:
         for country in delivery.countries[:1]:
             value = country_context(country).risks.get(risk.dimension)
             if value is not None:
-                risk.evidence.append(
-                    f"{country_name(country)}: country context {value:.2f} (0 best, 1 worst)"
-                )
+                for said, lang in ((risk.evidence, "en"), (risk.evidence_es, "es")):
+                    name = country_name(country, lang)
+                    said.append(CONTEXT[lang].format(country=name, value=value))
     end = Tier("end_of_life", risks=_rated(code, ("environment",)))
     if not end.risks:
-        end.note = "no evidence for this tier"
+        end.note = "no_evidence"
     return ValueChain(
         code,
         [tiers["raw_materials"], tiers["manufacturing"], logistics, delivery, end],
@@ -150,15 +193,16 @@ def rows(chain: ValueChain, lang: str = "en") -> list[dict[str, str]]:
     out = []
     for tier in chain.tiers:
         risks = "; ".join(
-            f"{names[r.dimension]} {r.score}/3 ({r.kind}): {' | '.join(r.evidence[:2])}"
+            f"{names[r.dimension]} {r.score}/3 ({KINDS[r.kind][lang]}): "
+            + " | ".join(r.said(lang)[:2])
             for r in tier.risks
         )
         out.append(
             {
                 "tier": TIERS[tier.key][0 if lang == "en" else 1],
-                "goods": ", ".join(tier.goods),
+                "goods": ", ".join(good_name(g, lang) for g in tier.goods),
                 "countries": ", ".join(country_name(c, lang) for c in tier.countries[:12]),
-                "risks": risks or tier.note,
+                "risks": risks or tier.note_in(lang),
             }
         )
     return out
@@ -206,7 +250,7 @@ def _draw_tier(ax: Any, tier: Tier, x: float, lang: str, arrow: bool) -> None:
     ax.text(x + 0.1, 9.4, heading, fontsize=10.5, weight="bold", va="top")
     y = 8.4
     for good in tier.goods[:6]:
-        ax.text(x + 0.1, y, textwrap.shorten(good, 28), fontsize=9.5, va="top")
+        ax.text(x + 0.1, y, textwrap.shorten(good_name(good, lang), 28), fontsize=9.5, va="top")
         y -= 0.38
     if tier.countries:
         shown = ", ".join(country_name(c, lang) for c in tier.countries[:3])
@@ -224,11 +268,12 @@ def _draw_tier(ax: Any, tier: Tier, x: float, lang: str, arrow: bool) -> None:
         label = textwrap.fill(f"{risk.score}/3{star} {names[risk.dimension]}", 25, max_lines=2)
         ax.text(x + 0.18, y - 0.08, label, fontsize=8, va="top", color=colour, linespacing=1.1)
         goods = sorted(
-            {e.split(" — ")[0].removeprefix("ILAB: ") for e in risk.evidence if " — " in e}
+            {e.split(" — ")[0].removeprefix("ILAB: ") for e in risk.said(lang) if " — " in e}
         )
         if goods:
             shown = textwrap.shorten(", ".join(goods), 30, placeholder="…")
             ax.text(x + 0.18, y - 0.7, shown, fontsize=7, va="center", color=colour)
         y -= 0.9
     if not tier.risks and tier.note:
-        ax.text(x + 0.1, y, textwrap.fill(tier.note, 36), fontsize=7.5, color="#555", va="top")
+        note = textwrap.fill(tier.note_in(lang), 36)
+        ax.text(x + 0.1, y, note, fontsize=7.5, color="#555", va="top")

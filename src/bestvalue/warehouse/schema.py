@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-__all__ = ["COMPILED", "TABLES", "Column", "Table", "render_markdown"]
+__all__ = ["COMPILED", "DOC_ES", "TABLES", "Column", "Table", "describe", "render_markdown"]
 
 TS = pa.timestamp("us", tz="UTC")
 STRINGS = pa.list_(pa.string())
@@ -266,6 +266,28 @@ TABLES: dict[str, Table] = {
         ),
     ),
 }
+
+# What each table holds, in Spanish (`bestvalue tables --lang es`).
+DOC_ES = {
+    "processes": "Una fila por proceso de contratación (ocid): su entrega compilada.",
+    "items": "Cada ítem en cada etapa: ítems de la licitación, de la adjudicación y del contrato.",
+    "item_categories": "La categoría de cada clave de clasificación distinta de `items` (la "
+    "escribe `bestvalue classify`; `items` lleva las mismas cuatro columnas).",
+    "awards": "Una fila por adjudicación.",
+    "contracts": "Una fila por contrato.",
+    "parties": "Una fila por parte de cada proceso.",
+    "sources": "Cada archivo cargado: el hash de su contenido, lo que contenía y lo que se "
+    "rechazó.",
+    "rejects": "Lo que se rechazó con --skip-bad, dónde y por qué.",
+    "compiled": "Una entrega compilada por ocid, tipada y anidada; las demás tablas son vistas "
+    "de ella.",
+}
+
+
+def describe(name: str, lang: str = "en") -> str:
+    """What table ``name`` holds, in ``lang``."""
+    table = COMPILED if name == "compiled" else TABLES[name]
+    return DOC_ES[name] if lang == "es" else table.doc
 
 
 def render_markdown() -> str:
