@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bestvalue import InputError, open_warehouse
+from bestvalue.numbers import number, percent
 from bestvalue.reports import assess
 from bestvalue.reports.i18n import MESSAGES
 
@@ -71,6 +72,13 @@ def test_spanish_is_spanish_throughout(reports):
     assert "el archivo está vacío: no contiene datos OCDS" in es and "the file is empty" not in es
     assert "the file is empty: no OCDS data in it" in en
     assert "data:image/svg+xml;base64," in es  # charts travel inside the file
+    # The evidence and the numbers as a Spanish reader writes them (the web pages do the same).
+    assert "(trabajo infantil)" in es and "(child labor)" not in es
+    assert "Supuesto (bestvalue): " in es and "Assumption (bestvalue): " not in es
+    first = json.loads((root / "es" / "assessment.json").read_text())["spend_by_category"][0]
+    shown = number(first["amount"], 0, "es")
+    assert "." in shown and f">{shown}<" in es and f">{number(first['amount'])}<" in en
+    assert f">{percent(first['share'], 1, 'es')}<" in es and "," in percent(first["share"], 1, "es")
 
 
 def test_the_economic_case_section(reports):
@@ -96,6 +104,7 @@ def test_each_prioritised_category_gets_an_economic_case_by_default(reports):
     assert "El caso económico" in html and "Valores presentes esperados" in html
     assert "nivel alto" in html  # the incident probability's tier, in Spanish
     assert "Sobreprecio de certificación" in html and ">fija<" in html  # labels, not identifiers
+    assert f"{number(first['draws'], 0, 'es')} extracciones" in html  # 100.000
 
 
 def test_every_message_has_english_and_spanish_with_the_same_placeholders():

@@ -59,11 +59,10 @@ def test_classify_speaks_spanish(loaded, tmp_path):
     result = run("classify", "--lang", "es", "--warehouse", copy)
     assert result.returncode == 0, result.stderr
     assert "Clasificadas 151 claves de ítem distintas (umbral 0.8)." in result.stdout
-    assert "código del publicador" in result.stdout and "638" in result.stdout
+    assert "Código UNSPSC del publicador" in result.stdout and "638" in result.stdout
     again = run("classify", "--warehouse", copy)
-    assert (
-        "Classified 151 distinct item keys" in again.stdout and "publisher's code" in again.stdout
-    )
+    assert "Classified 151 distinct item keys" in again.stdout
+    assert "Publisher's UNSPSC code" in again.stdout
 
 
 def test_every_phase_the_core_reports_is_said_in_spanish():

@@ -125,7 +125,7 @@ def test_presets_follow_the_risk_tier_and_cite_their_sources():
     assert "tier high" in high["source"] and "arXiv 2311.15971" in high["source"]
     for name, spec in preset().items():
         assert spec["source"] and spec["source_es"] and spec["kind"] in ("evidence", "assumption")
-        assert spec.get("unit"), name
+        assert spec.get("unit") and spec.get("unit_es") and spec["unit_es"] != spec["unit"], name
     assert "incident_probability" not in preset()  # without a category the file must give it
 
 
@@ -194,6 +194,8 @@ def test_relative_scoring_reverses_ranks_and_is_flagged():
     spanish = evaluate_bids(_tender("relative_to_lowest", BIDS), "es")
     assert any("sin la oferta de Z" in w for w in spanish.warnings)
     assert spanish.ranking[0]["explanation"][0].endswith("(relativa al más bajo)")
+    x = next(b for b in spanish.ranking if b["bidder"] == "X")
+    assert x["explanation"][0] == "precio 100,00: 50 × 0,5000 = 25,00 (relativa al más bajo)"
 
 
 def test_linear_scoring_keeps_ranks_and_explains_each_score():
@@ -252,6 +254,9 @@ def test_economics_and_bids_from_the_command_line(tmp_path):
         run("evaluate-bids", EXAMPLES / "bids-uniforms.json", "--format", "json").stdout
     )
     assert bids["ranking"][0]["bidder"] == "B" and bids["excluded"][0]["bidder"] == "C"
+    said = run("evaluate-bids", EXAMPLES / "bids-uniforms.json", "--lang", "es").stdout
+    assert "Oferente" in said and "120.000,00" in said and "Excluida la oferta de C: " in said
+    assert "la calidad 31% está por debajo del umbral 50%" in said and "Aviso: " in said
     book = tmp_path / "bids.xlsx"
     assert (
         run(
@@ -310,16 +315,19 @@ def test_the_economic_case_in_spanish_from_the_command_line(tmp_path):
     es = run(*garments, "--lang", "es")
     assert es.returncode == 0, es.stderr
     assert "Caso económico de la CER: 53100000 en PY" in es.stdout
-    assert "Ahorro neto de la CER (USD, valor presente, 2,000 simulaciones" in es.stdout
+    assert "Ahorro neto de la CER (USD, valor presente, 2.000 simulaciones" in es.stdout
     assert "Valores esperados: debida diligencia" in es.stdout
     assert "Sobreprecio de certificación" in es.stdout and "supuesto" in es.stdout
     assert "Net saving" not in es.stdout and "Certification premium" not in es.stdout
     en = run(*garments)
     assert "Net saving of RBC (USD, present value, 2,000 draws" in en.stdout
     assert "Certification premium" in en.stdout and "Sobreprecio" not in en.stdout
-    # The same P50 in both: only the words change.
+    assert "proporción por año" in es.stdout and "share per year" not in es.stdout  # units
+    assert "0,035; 0,06; 0,1" in es.stdout and "0.035; 0.06; 0.1" in en.stdout  # values
+    assert "│ fija " in es.stdout and "│ fixed " in en.stdout
+    # The same P50 in both: only the words and the marks in the numbers change.
     p50 = [line.split("P50 ")[1].split(" ")[0] for line in (es.stdout, en.stdout)]
-    assert p50[0] == p50[1]
+    assert p50[0] == p50[1].translate(str.maketrans(",.", ".,"))
     template = tmp_path / "caso.yaml"
     assert run(*garments, "--template", "--lang", "es", "--output", template).returncode == 0
     text = template.read_text()

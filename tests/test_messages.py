@@ -192,3 +192,14 @@ def test_a_distribution_problem_inside_a_file_error(tmp_path):
         "case.yaml: en /parameters/annual_value: annual_value: 'pert' necesita 3 valores; "
         "se recibieron 2"
     )
+
+
+def test_numbers_are_written_as_each_language_writes_them():
+    from bestvalue.numbers import figures, number, percent, plain
+
+    assert number(45233756.4) == "45,233,756" and number(45233756.4, 0, "es") == "45.233.756"
+    assert number(-1097692.5, 1, "es") == "-1.097.692,5" and number(0.616, 2, "es") == "0,62"
+    assert percent(0.9672) == "96.7%" and percent(0.9672, 1, "es") == "96,7%"
+    assert plain(-0.58, "es") == "-0,58" and plain(20.0) == "20" and plain(0.25, "en") == "0.25"
+    assert figures([0.035, 0.06, 0.1], "es") == "0,035; 0,06; 0,1"
+    assert figures([1200.0, 15077918.674], "en") == "1,200; 15,077,918.67"

@@ -58,6 +58,9 @@ def test_the_evidence_is_said_in_spanish():
     said = [e.text("es") for found in context.evidence.values() for e in found]
     assert any(t.startswith("WGI: Estado de derecho, Paraguay: ") for t in said)
     assert all("→ riesgo " in t for t in said)
+    assert "WGI: Estado de derecho, Paraguay: -0,58 (2023) → riesgo 0,62" in said  # decimal comma
+    english = [e.text("en") for found in context.evidence.values() for e in found]
+    assert "WGI: Rule of law, Paraguay: -0.58 (2023) → risk 0.62" in english
     assert indicators()["cpi.score"].title_in("es").startswith("Índice de Percepción")
 
 

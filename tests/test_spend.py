@@ -171,6 +171,9 @@ def test_workbook_and_json_from_the_command_line(tmp_path):
     assert len(doc["rows"]) == 3
     assert {m["category_method"] for m in doc["coverage"]["by_method"]} == {"model", "none"}
     table = run("spend", "--lang", "es", "--warehouse", location).stdout
-    assert "Sin clasificar" in table and "Classified share of spend" in table
+    assert "Sin clasificar" in table and "Proporción clasificada del gasto (USD " in table
+    assert "Clasificador de texto " in table and "Montos en USD." in table
+    english = run("spend", "--warehouse", location).stdout
+    assert "Classified share of spend (USD " in english and "Text classifier " in english
     bad = run("spend", "--by", "colour", "--warehouse", location)
     assert bad.returncode == 2 and "colour" in bad.stderr and "category" in bad.stderr

@@ -129,6 +129,8 @@ def test_tender_package_and_economic_case_forms(client, world):
     assert "P10" in case and "Probabilidad de que la CER ahorre dinero" in case
     assert "tasa social de descuento" in case  # the sources, in Spanish
     assert "Tasa de descuento <small>(discount_rate)</small>" in case
+    assert "<td>triangular</td><td>0,035; 0,06; 0,1</td>" in case  # the figures, in Spanish
+    assert "<td>fija</td>" in case
 
 
 def test_gap_assessments_through_the_api(world):

@@ -11,6 +11,7 @@ import pyarrow as pa
 from ..categories.classify import classify
 from ..categories.evaluate import evaluate
 from ..categories.model import DEFAULT_THRESHOLD
+from ..labels import CATEGORY_METHODS, label
 from .common import PhaseProgress, console, lang_option, open_from, render, warehouse_options
 
 GOAL = 0.9
@@ -35,21 +36,6 @@ TEXT = {
         "threshold": "El acierto por segmento alcanza el {goal:.0%} desde el umbral {best}.",
         "method": "método",
         "items": "ítems",
-    },
-}
-# category_method as a reader sees it (the column keeps the English word).
-METHODS = {
-    "en": {
-        "code": "the publisher's code",
-        "crosswalk": "crosswalk",
-        "model": "text classifier",
-        "none": "unclassified",
-    },
-    "es": {
-        "code": "código del publicador",
-        "crosswalk": "tabla de correspondencia",
-        "model": "clasificador de texto",
-        "none": "sin clasificar",
     },
 }
 
@@ -105,7 +91,7 @@ def command(
     console.print(t["done"].format(keys=report.keys, threshold=threshold))
     rows = [
         {
-            t["method"]: METHODS[lang].get(r["category_method"], r["category_method"]),
+            t["method"]: label(CATEGORY_METHODS, r["category_method"], lang),
             t["items"]: r["items"],
         }
         for r in counts

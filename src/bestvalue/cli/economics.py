@@ -12,7 +12,9 @@ import pyarrow as pa
 
 from ..categories.taxonomy import unspsc_code
 from ..economics import contract_case, economic_case, preset
+from ..economics.montecarlo import DISTRIBUTIONS
 from ..messages import pick
+from ..numbers import figures, number, percent
 from ..userfiles import dump_yaml, read_mapping
 from .common import console, emit, format_option, lang_option, render
 
@@ -147,9 +149,9 @@ def _document(
     if doc.get("category") and not doc.get("country"):
         raise click.UsageError("a category needs --country (its risk tier depends on it)")
     given = dict(doc.get("parameters") or {})
-    for name, number in (("annual_value", value), ("years", years)):
-        if number is not None:
-            given[name] = {"distribution": "fixed", "value": number, "source": "command line"}
+    for name, figure in (("annual_value", value), ("years", years)):
+        if figure is not None:
+            given[name] = {"distribution": "fixed", "value": figure, "source": "command line"}
     doc["parameters"] = given
     doc.setdefault("title", _title(doc, lang))
     return doc
@@ -181,15 +183,15 @@ def _table(summary: Any, meta: dict[str, Any], draws: int, seed: int, lang: str 
             "headline",
             lang,
             currency=meta.get("currency", ""),
-            draws=f"{draws:,}",
+            draws=number(draws, 0, lang),
             seed=seed,
-            p10=f"{summary.p10:,.0f}",
-            p50=f"{summary.p50:,.0f}",
-            p90=f"{summary.p90:,.0f}",
-            chance=f"{summary.probability_positive:.0%}",
-            cost=f"{e['due_diligence']:,.0f}",
-            avoided=f"{e['incidents_avoided']:,.0f}",
-            social=f"{e['social_value']:,.0f}",
+            p10=number(summary.p10, 0, lang),
+            p50=number(summary.p50, 0, lang),
+            p90=number(summary.p90, 0, lang),
+            chance=percent(summary.probability_positive, 0, lang),
+            cost=number(e["due_diligence"], 0, lang),
+            avoided=number(e["incidents_avoided"], 0, lang),
+            social=number(e["social_value"], 0, lang),
         )
     )
     labels = {p["name"]: p.get(f"label_{lang}") or p["label_en"] for p in meta["parameters"]}
@@ -230,9 +232,9 @@ def _inputs(
         {
             _t("parameter", lang): p["name"],
             _t("label", lang): labels[p["name"]],
-            _t("distribution", lang): p["distribution"],
-            _t("values", lang): str(p["values"]),
-            _t("unit", lang): p["unit"],
+            _t("distribution", lang): DISTRIBUTIONS[p["distribution"]][1][lang],
+            _t("values", lang): figures(p["values"], lang),
+            _t("unit", lang): p["unit_es"] if lang == "es" else p["unit"],
             _t("kind", lang): _t(p["kind"], lang) if p["kind"] in TEXTS else p["kind"],
             _t("source", lang): p.get(source) or p["source"],
         }

@@ -10,9 +10,19 @@ import pyarrow as pa
 
 from ..economics import evaluate_bids, read_tender
 from ..economics.bids_xlsx import TEMPLATE, write_template
+from ..numbers import number
 from ..userfiles import dump_yaml
 from ..warehouse.export import write_workbook
 from .common import console, emit, format_option, lang_option
+
+HEADINGS = {
+    "en": ("Rank", "Bidder", "Price", "Price pts", "Quality pts", "Total", "Why"),
+    "es": ("Rango", "Oferente", "Precio", "Pts precio", "Pts calidad", "Total", "Por qué"),
+}
+SAID = {
+    "en": {"excluded": "Excluded {bidder}: {reasons}", "warning": "Warning: {warning}"},
+    "es": {"excluded": "Excluida la oferta de {bidder}: {reasons}", "warning": "Aviso: {warning}"},
+}
 
 
 def _template(fmt: str) -> str | bytes:
@@ -94,21 +104,17 @@ def command(
         return
     from rich.table import Table
 
-    table = Table(
-        "Rank", "Bidder", "Price", "Price pts", "Quality pts", "Total", "Why", show_lines=True
-    )
+    table = Table(*HEADINGS[lang], show_lines=True)
     for r in rows:
         table.add_row(
             str(r["rank"]),
             r["bidder"],
-            f"{r['price']:,.2f}",
-            str(r["price_points"]),
-            str(r["quality_points"]),
-            str(r["total"]),
+            number(r["price"], 2, lang),
+            *(number(r[k], 2, lang) for k in ("price_points", "quality_points", "total")),
             r["explanation"].replace(" | ", "\n"),
         )
     console.print(table)
     for b in excluded:
-        console.print(f"Excluded {b['bidder']}: {b['reasons']}")
+        console.print(SAID[lang]["excluded"].format(bidder=b["bidder"], reasons=b["reasons"]))
     for w in result.warnings:
-        console.print(f"Warning: {w}")
+        console.print(SAID[lang]["warning"].format(warning=w))

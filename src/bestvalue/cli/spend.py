@@ -10,6 +10,8 @@ import click
 import pyarrow as pa
 
 from ..categories.taxonomy import LEVELS
+from ..labels import CATEGORY_METHODS, FX_STATUSES, label
+from ..numbers import number, percent
 from ..spend import BASES, CURRENCIES, DIMENSIONS, SpendResult, spend
 from ..warehouse.export import write_workbook
 from .common import PhaseProgress, console, lang_option, open_from, records, warehouse_options
@@ -149,52 +151,75 @@ def _sheets(result: SpendResult) -> dict[str, pa.Table]:
     }
 
 
+TEXT = {
+    "en": {
+        "unit": "Amounts in {unit}.",
+        "usd": "USD",
+        "constant": "constant USD",
+        "classified": "Classified share of spend (USD {total}): {parts}",
+        "unconverted": "Not converted ({what}): {currency}{amount} in {lines} lines, year {year}",
+    },
+    "es": {
+        "unit": "Montos en {unit}.",
+        "usd": "USD",
+        "constant": "USD constantes",
+        "classified": "Proporción clasificada del gasto (USD {total}): {parts}",
+        "unconverted": "No convertido ({what}): {currency}{amount} en {lines} líneas, año {year}",
+    },
+}
+
+
 def _show(result: SpendResult, lang: str, currency: str) -> None:
     from rich.table import Table
 
     frame = result.table
-    unit = "USD" if currency == "USD" else "constant USD" if currency == "constant" else ""
+    said = TEXT[lang]
+    unit = said["usd"] if currency == "USD" else said["constant"] if currency == "constant" else ""
     hidden = ({"category_name_en", "category_name_es"} - {f"category_name_{lang}"}) | {
         "lines",
         "cumulative_share",
     }
     shown = Table(*[c for c in frame.columns if c not in hidden])
     for row in records(frame):
-        shown.add_row(*[_cell(k, v) for k, v in row.items() if k not in hidden])
+        shown.add_row(*[_cell(k, v, lang) for k, v in row.items() if k not in hidden])
     console.print(shown)
     if unit:
-        console.print(f"Amounts in {unit}.")
-    _show_coverage(result)
+        console.print(said["unit"].format(unit=unit))
+    _show_coverage(result, lang)
 
 
-def _cell(name: str, value: Any) -> str:
+def _cell(name: str, value: Any, lang: str) -> str:
     if value is None:
         return ""
     if name in ("share", "cumulative_share"):
-        return _share(value)
+        return _share(value, lang)
     if name == "amount":
-        return f"{value:,.0f}"
+        return number(value, 0, lang)
     return str(value)
 
 
-def _share(value: float) -> str:
-    return "<0.1%" if 0 < value < 0.001 else f"{value:.1%}"
+def _share(value: float, lang: str) -> str:
+    return "<" + percent(0.001, 1, lang) if 0 < value < 0.001 else percent(value, 1, lang)
 
 
-def _show_coverage(result: SpendResult) -> None:
+def _show_coverage(result: SpendResult, lang: str) -> None:
     cov = result.coverage
-    parts = [f"{r['category_method']} {_share(r['share'])}" for r in records(cov.by_method)]
-    console.print(f"Classified share of spend (USD {cov.total_usd:,.0f}): " + ", ".join(parts))
+    said = TEXT[lang]
+    parts = [
+        f"{label(CATEGORY_METHODS, r['category_method'], lang)} {_share(r['share'], lang)}"
+        for r in records(cov.by_method)
+    ]
+    total = number(cov.total_usd, 0, lang)
+    console.print(said["classified"].format(total=total, parts="; ".join(parts)))
     for r in records(cov.unconverted):
-        what = {
-            "no_rate": "no exchange rate",
-            "no_amount": "no amount",
-            "no_date": "no date",
-            "no_currency": "no currency",
-        }[r["fx_status"]]
-        amount = "" if r["amount"] is None else f" {r['amount']:,.0f}"
-        where = f"{r['lines']:,} lines, year {r['year'] or '?'}"
-        console.print(f"Not converted ({what}): {r['currency'] or '?'}{amount} in {where}")
+        line = said["unconverted"].format(
+            what=label(FX_STATUSES, r["fx_status"], lang),
+            currency=r["currency"] or "?",
+            amount="" if r["amount"] is None else " " + number(r["amount"], 0, lang),
+            lines=number(r["lines"], 0, lang),
+            year=r["year"] or "?",
+        )
+        console.print(line)
 
 
 __all__ = ["command"]

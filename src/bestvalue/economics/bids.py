@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..messages import message
+from ..numbers import number, percent, plain
 from ..userfiles import read_mapping
 
 __all__ = ["FORMULAS", "Evaluation", "evaluate_bids", "read_tender"]
@@ -125,12 +126,20 @@ def _quality(
         score = float(bid["scores"][c["id"]])
         earned = float(c["weight"]) * 100 * score / float(c["max"])
         points += earned
+        shown = {k: plain(float(c[k]), lang) for k in ("max", "minimum") if k in c}
         lines.append(
-            f"{c['name']}: {score:g}/{c['max']} × {float(c['weight']) * 100:g} = {earned:.2f}"
+            f"{c['name']}: {plain(score, lang)}/{shown['max']} × "
+            f"{plain(float(c['weight']) * 100, lang)} = {number(earned, 2, lang)}"
         )
         if score < float(c.get("minimum", 0)):
             failures.append(
-                _t(lang, "below_minimum", name=c["name"], score=f"{score:g}", minimum=c["minimum"])
+                _t(
+                    lang,
+                    "below_minimum",
+                    name=c["name"],
+                    score=plain(score, lang),
+                    minimum=shown["minimum"],
+                )
             )
     quality_max = sum(float(c["weight"]) for c in tender["criteria"]) * 100
     threshold = float(tender.get("minimum_quality", 0))
@@ -139,8 +148,8 @@ def _quality(
             _t(
                 lang,
                 "below_threshold",
-                quality=f"{points / quality_max:.0%}",
-                threshold=f"{threshold:.0%}",
+                quality=percent(points / quality_max, 0, lang),
+                threshold=percent(threshold, 0, lang),
             )
         )
     return points, lines, failures
@@ -169,10 +178,10 @@ def _rank(tender: Mapping[str, Any], bids: list[Mapping[str, Any]], lang: str = 
         price_line = _t(
             lang,
             "price",
-            price=f"{b['price']:,.2f}",
-            weight=f"{weight:g}",
-            share=f"{share:.4f}",
-            points=f"{b['price_points']:.2f}",
+            price=number(b["price"], 2, lang),
+            weight=plain(weight, lang),
+            share=number(share, 4, lang),
+            points=number(b["price_points"], 2, lang),
             formula=_t(lang, tender["price_formula"]),
         )
         b["explanation"] = [price_line, *b["explanation"]]

@@ -11,9 +11,16 @@ import numpy as np
 
 from ..messages import message
 
-__all__ = ["Param", "Summary", "sample", "simulate", "summarise"]
+__all__ = ["DISTRIBUTIONS", "Param", "Summary", "sample", "simulate", "summarise"]
 
 Model = Callable[[Mapping[str, np.ndarray]], np.ndarray]
+# Each distribution: how many values it takes, and its name as a reader sees it.
+DISTRIBUTIONS = {
+    "fixed": (1, {"en": "fixed", "es": "fija"}),
+    "triangular": (3, {"en": "triangular", "es": "triangular"}),
+    "pert": (3, {"en": "PERT", "es": "PERT"}),
+    "lognormal": (2, {"en": "lognormal", "es": "lognormal"}),
+}
 
 
 @dataclass(frozen=True)
@@ -31,14 +38,13 @@ class Param:
         values = (
             tuple(float(v) for v in spec["values"]) if "values" in spec else (float(spec["value"]),)
         )
-        expected = {"fixed": 1, "triangular": 3, "pert": 3, "lognormal": 2}
-        if kind not in expected or len(values) != expected[kind]:
+        if kind not in DISTRIBUTIONS or len(values) != DISTRIBUTIONS[kind][0]:
             raise ValueError(
                 message(
                     "distribution_values",
                     name=name,
                     distribution=repr(kind),
-                    expected=expected.get(kind, "?"),
+                    expected=DISTRIBUTIONS[kind][0] if kind in DISTRIBUTIONS else "?",
                     count=len(values),
                 )
             )

@@ -26,6 +26,7 @@ import numpy as np
 
 from ..errors import InputError, Location
 from ..messages import message
+from ..numbers import number
 from ..refdata import bundled_json
 from ..userfiles import read_mapping
 from .montecarlo import Param, Summary, sample, summarise
@@ -131,11 +132,12 @@ def preset(category: str | None = None, country: str | None = None) -> dict[str,
         spec = base["incident_probability"]
         specs["incident_probability"] = spec["by_tier"][tier] | {
             "unit": spec["unit"],
+            "unit_es": spec["unit_es"],
             "kind": spec["kind"],
             "source": f"{spec['source']}. Here: tier {tier}, {category} in {country.upper()}"
             f" (most salient risk {top:.1f} of 3)",
             "source_es": f"{spec['source_es']}. Aquí: nivel {TIER_ES[tier]}, {category} en "
-            f"{country.upper()} (riesgo más saliente {top:.1f} de 3)",
+            f"{country.upper()} (riesgo más saliente {number(top, 1, 'es')} de 3)",
         }
     return specs
 
@@ -265,6 +267,7 @@ def economic_case(
             "distribution": p.kind,
             "values": list(p.values),
             "unit": specs[p.name].get("unit", ""),
+            "unit_es": specs[p.name].get("unit_es") or specs[p.name].get("unit", ""),
             "kind": _kind(specs[p.name]),
             "source": p.source,
             "source_es": specs[p.name].get("source_es") or p.source,

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..economics import defaults, economic_case, read_params
+from ..numbers import number
 from ..risk.charts import _plt
 from .i18n import t
 
@@ -48,7 +49,7 @@ def preset_cases(priorities: list[dict[str, Any]], country: str, lang: str) -> l
     cases = []
     for row in priorities:
         amount = float(row["amount_usd"])
-        source = t("econ_value_source", lang, amount=f"{amount:,.0f}", years=years)
+        source = t("econ_value_source", lang, amount=number(amount, 0, lang), years=years)
         cases.append(
             {
                 "title": f"{row['category_code']} {row['name_' + lang]}",
@@ -86,6 +87,7 @@ def economic_cases(
                 "p50": summary.p50,
                 "p90": summary.p90,
                 "probability_positive": summary.probability_positive,
+                "draws": summary.draws,
                 "tornado": summary.tornado[:5],
                 "labels": {p["name"]: p[f"label_{lang}"] for p in meta["parameters"]},
                 "expected": meta["expected"],

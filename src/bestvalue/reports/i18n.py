@@ -6,6 +6,9 @@ message it does not have yet, and a test checks that English and Spanish have ev
 
 from __future__ import annotations
 
+from ..economics.montecarlo import DISTRIBUTIONS
+from ..labels import CATEGORY_METHODS, FX_STATUSES
+
 __all__ = ["LANGUAGES", "MESSAGES", "REPORT_LANGUAGES", "t"]
 
 LANGUAGES = ("en", "es", "pt", "fr")
@@ -41,10 +44,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "classified_share": {"en": "How spend was classified", "es": "Cómo se clasificó el gasto"},
     "method": {"en": "Method", "es": "Método"},
-    "method_code": {"en": "Publisher's UNSPSC code", "es": "Código UNSPSC del publicador"},
-    "method_crosswalk": {"en": "Crosswalk", "es": "Tabla de correspondencia"},
-    "method_model": {"en": "Text classifier", "es": "Clasificador de texto"},
-    "method_none": {"en": "Unclassified", "es": "Sin clasificar"},
+    **{f"method_{code}": said for code, said in CATEGORY_METHODS.items()},
     "unconverted": {
         "en": "Amounts not converted to USD",
         "es": "Montos no convertidos a USD",
@@ -54,10 +54,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Todos los montos se convirtieron.",
     },
     "reason": {"en": "Reason", "es": "Motivo"},
-    "status_no_rate": {"en": "no exchange rate", "es": "sin tipo de cambio"},
-    "status_no_amount": {"en": "no amount", "es": "sin monto"},
-    "status_no_date": {"en": "no date", "es": "sin fecha"},
-    "status_no_currency": {"en": "no currency", "es": "sin moneda"},
+    **{f"status_{code}": said for code, said in FX_STATUSES.items()},
     "currency": {"en": "Currency", "es": "Moneda"},
     "year": {"en": "Year", "es": "Año"},
     "amount": {"en": "Amount", "es": "Monto"},
@@ -189,10 +186,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "economics CATEGORÍA --country XX --template las escribe en un archivo).",
     },
     "kind": {"en": "Basis", "es": "Base"},
-    "dist_fixed": {"en": "fixed", "es": "fija"},
-    "dist_triangular": {"en": "triangular", "es": "triangular"},
-    "dist_pert": {"en": "PERT", "es": "PERT"},
-    "dist_lognormal": {"en": "lognormal", "es": "lognormal"},
+    **{f"dist_{name}": said for name, (_, said) in DISTRIBUTIONS.items()},
     "kind_evidence": {"en": "evidence", "es": "evidencia"},
     "kind_assumption": {"en": "assumption", "es": "supuesto"},
     "kind_given": {"en": "given", "es": "dado"},

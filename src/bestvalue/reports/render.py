@@ -9,6 +9,7 @@ from typing import Any
 import jinja2
 
 from ..messages import say, say_location
+from ..numbers import figures, number, percent, plain
 from ..risk.profiles import dimensions
 from .i18n import MESSAGES, t
 
@@ -27,14 +28,14 @@ def _svg(folder: Path, name: str) -> str:
     return f"data:image/svg+xml;base64,{data}"
 
 
-def _money(value: float | None) -> str:
-    return "" if value is None else f"{value:,.0f}"
+def _money(value: float | None, lang: str) -> str:
+    return "" if value is None else number(value, 0, lang)
 
 
-def _pct(value: float | None) -> str:
+def _pct(value: float | None, lang: str) -> str:
     if value is None:
         return ""
-    return "<0.1%" if 0 < value < 0.001 else f"{value:.1%}"
+    return "<" + percent(0.001, 1, lang) if 0 < value < 0.001 else percent(value, 1, lang)
 
 
 def next_steps(priority: dict[str, Any], lang: str) -> list[str]:
@@ -62,8 +63,11 @@ def render_html(data: dict[str, Any], folder: Path, lang: str) -> str:
         t=lambda key, **kw: t(key, lang, **kw),
         say=lambda text: say(text, lang),
         say_location=lambda text: say_location(text, lang),
-        money=_money,
-        pct=_pct,
+        money=lambda value: _money(value, lang),
+        pct=lambda value: _pct(value, lang),
+        num=lambda value, decimals: number(value, decimals, lang),
+        plain=lambda value: plain(value, lang),
+        figures=lambda values: figures(values, lang),
         svg=lambda name: _svg(folder, name),
         dim_name=names,
         steps=lambda p: next_steps(p, lang),

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .. import refdata
 from ..categories.taxonomy import at_level, level_of
+from ..numbers import number, plain
 from .countries import AMERICAS, country_name, iso3_of_name
 from .indicators import Indicator, indicators
 
@@ -216,8 +217,8 @@ def country_context(country: str, registry: dict[str, Indicator] | None = None) 
 
 
 READING = {
-    "en": "{title}, {country}: {raw:g} ({year}) → risk {risk:.2f}",
-    "es": "{title}, {country}: {raw:g} ({year}) → riesgo {risk:.2f}",
+    "en": "{title}, {country}: {raw} ({year}) → risk {risk}",
+    "es": "{title}, {country}: {raw} ({year}) → riesgo {risk}",
 }
 
 
@@ -228,9 +229,9 @@ def _reading(ind: Indicator, country: str, risk: float) -> Evidence:
         lang: READING[lang].format(
             title=ind.title_in(lang),
             country=country_name(country, lang),
-            raw=raw,
+            raw=plain(raw, lang),
             year=year or ("n.d." if lang == "en" else "s. f."),
-            risk=risk,
+            risk=number(risk, 2, lang),
         )
         for lang in LANGS
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..numbers import percent
 from .profiles import CountryContext, dimensions
 
 __all__ = ["reasons"]
@@ -18,8 +19,7 @@ TEXT = {
         "listed": "ILAB lists {goods}",
         "scope": "scope to improve {s}/3",
         "scope_none": "scope to improve not rated (neutral assumed)",
-        "context": "country context {c:.2f} (0 best, 1 worst)",
-        "thin": "Not ranked: risk evidence covers {c:.0%} of the dimensions ({spend}); add a "
+        "thin": "Not ranked: risk evidence covers {c} of the dimensions ({spend}); add a "
         "goods mapping or a sector rating for this category.",
     },
     "es": {
@@ -31,8 +31,7 @@ TEXT = {
         "listed": "ILAB incluye {goods}",
         "scope": "margen de mejora {s}/3",
         "scope_none": "margen de mejora sin valorar (se supone neutro)",
-        "context": "contexto del país {c:.2f} (0 mejor, 1 peor)",
-        "thin": "Sin rango: la evidencia de riesgo cubre el {c:.0%} de las dimensiones ({spend}); "
+        "thin": "Sin rango: la evidencia de riesgo cubre el {c} de las dimensiones ({spend}); "
         "agregue una correspondencia con bienes o una valoración sectorial para esta categoría.",
     },
 }
@@ -63,7 +62,7 @@ def reasons(row: Any, context: CountryContext, lang: str) -> str:
     share = "<1%" if 0 < row.share < 0.01 else f"{row.share:.0%}"
     parts = [t["spend"].format(share=share, q=row.spend_quintile)]
     if not row.enough_evidence:
-        return t["thin"].format(spend=parts[0], c=row.risk_coverage)
+        return t["thin"].format(spend=parts[0], c=percent(row.risk_coverage, 0, lang))
     ranked = sorted(((v, d) for d, v in row.salient.items() if v is not None), reverse=True)
     if ranked:
         parts.append(

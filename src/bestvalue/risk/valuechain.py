@@ -16,6 +16,7 @@ import pandas as pd
 
 from .. import refdata
 from ..categories.taxonomy import taxonomy
+from ..numbers import number
 from .countries import AMERICAS, country_name, iso3_of_name
 from .profiles import (
     KINDS,
@@ -59,8 +60,8 @@ NOTES = {
     "no_evidence": ("no evidence for this tier", "sin evidencia para este nivel"),
 }
 CONTEXT = {
-    "en": "{country}: country context {value:.2f} (0 best, 1 worst)",
-    "es": "{country}: contexto del país {value:.2f} (0 mejor, 1 peor)",
+    "en": "{country}: country context {value} (0 best, 1 worst)",
+    "es": "{country}: contexto del país {value} (0 mejor, 1 peor)",
 }
 
 
@@ -176,7 +177,7 @@ def value_chain(code: str, supplier_countries: pd.DataFrame | None = None) -> Va
             if value is not None:
                 for said, lang in ((risk.evidence, "en"), (risk.evidence_es, "es")):
                     name = country_name(country, lang)
-                    said.append(CONTEXT[lang].format(country=name, value=value))
+                    said.append(CONTEXT[lang].format(country=name, value=number(value, 2, lang)))
     end = Tier("end_of_life", risks=_rated(code, ("environment",)))
     if not end.risks:
         end.note = "no_evidence"

@@ -1,0 +1,45 @@
+"""Numbers as a reader of each language writes them.
+
+English groups thousands with commas and marks decimals with a point (45,233,756.5); Spanish, as
+the web pages write it (Django's ``es`` formats) and as most of the Americas' Spanish-speaking
+countries do, the other way round (45.233.756,5). The data tables (CSV, XLSX, JSON) keep numbers
+as numbers; these are for sentences, reports and charts.
+"""
+
+from __future__ import annotations
+
+__all__ = ["figure", "figures", "number", "percent", "plain"]
+
+_SPANISH = str.maketrans({",": ".", ".": ","})
+
+
+def number(value: float, decimals: int = 0, lang: str = "en") -> str:
+    """``value`` with its thousands grouped and ``decimals`` decimals, in ``lang``'s marks."""
+    text = f"{value:,.{decimals}f}"
+    return text.translate(_SPANISH) if lang == "es" else text
+
+
+def plain(value: float, lang: str = "en") -> str:
+    """A value as given, with its own decimals (up to 6 significant digits) and no grouping: a
+    weight, a published score."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "es" else text
+
+
+def figure(value: float, lang: str = "en") -> str:
+    """An input as a person typed it: whole numbers grouped (7,300), large ones to the cent,
+    small ones with their own decimals (0.035)."""
+    if float(value).is_integer():
+        return number(value, 0, lang)
+    return number(value, 2, lang) if abs(value) >= 1000 else plain(value, lang)
+
+
+def figures(values: list[float], lang: str = "en") -> str:
+    """Several figures in a row, ``; `` between them (a comma is inside the figures: it groups
+    thousands in English and marks decimals in Spanish)."""
+    return "; ".join(figure(v, lang) for v in values)
+
+
+def percent(share: float, decimals: int = 1, lang: str = "en") -> str:
+    """A share (0.967) as a percentage (96.7%; 96,7% in Spanish)."""
+    return number(share * 100, decimals, lang) + "%"
