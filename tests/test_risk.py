@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -275,5 +276,9 @@ def test_charts_are_drawn_with_labels_in_the_language_asked(paraguay, tmp_path):
     heat_map(paraguay, str(tmp_path / "heat.svg"), "en")
     bubble = (tmp_path / "bubble.svg").read_text()
     assert "Riesgo frente a gasto" in bubble and "Construcción de edificios" in bubble
+    assert ">0,8</text>" in bubble and ">0.8</text>" not in bubble  # the ticks, in Spanish
     heat = (tmp_path / "heat.svg").read_text()
     assert "Forced labour" in heat and "72100000" in heat
+    heat_map(paraguay, str(tmp_path / "calor.svg"), "es")
+    cells = re.findall(r">(\d[.,]\d)</text>", (tmp_path / "calor.svg").read_text())
+    assert cells and all("," in c for c in cells)

@@ -21,6 +21,7 @@ from rich.progress import (
 from rich.text import Text
 
 from ..messages import pick, say, say_location
+from ..numbers import number
 from ..warehouse.ingest import IngestReport, Progress, ingest
 from .common import console, err_console, lang_option, open_from, warehouse_options
 
@@ -67,8 +68,9 @@ class _Amount(ProgressColumn):
             return Text.assemble(self._bytes.render(task), " ", self._speed.render(task))
         if task.fields.get("unit") != "compile":
             return Text("")
-        total = f"/{task.total:,.0f}" if task.total else ""
-        return Text(_say("processes", self.lang, done=f"{task.completed:,.0f}", total=total))
+        total = "/" + number(task.total, 0, self.lang) if task.total else ""
+        done = number(task.completed, 0, self.lang)
+        return Text(_say("processes", self.lang, done=done, total=total))
 
 
 class RichProgress(Progress):
@@ -90,8 +92,9 @@ class RichProgress(Progress):
     def advance(self, nbytes: int, documents: int) -> None:
         self.documents += documents
         elapsed = self.bar.tasks[self.read].elapsed or 0.0 if self.read is not None else 0.0
-        rate = _say("rate", self.lang, rate=f"{self.documents / elapsed:,.0f}") if elapsed else ""
-        docs = _say("documents", self.lang, count=f"{self.documents:,}", rate=rate)
+        per_second = number(self.documents / elapsed, 0, self.lang) if elapsed else ""
+        rate = _say("rate", self.lang, rate=per_second) if elapsed else ""
+        docs = _say("documents", self.lang, count=number(self.documents, 0, self.lang), rate=rate)
         if self.read is not None:
             self.bar.update(self.read, advance=nbytes, docs=docs)
 
@@ -151,18 +154,18 @@ def command(
 
 def _summary(report: IngestReport, location: Any, lang: str) -> None:
     mb = report.bytes / 1e6
-    speed = f"{mb / report.seconds:.1f} MB/s" if report.seconds else ""
+    speed = f"{number(mb / report.seconds, 1, lang)} MB/s" if report.seconds else ""
     console.print(
         _say(
             "loaded",
             lang,
             files=report.files,
-            mb=f"{mb:.1f}",
-            seconds=f"{report.seconds:.1f}",
+            mb=number(mb, 1, lang),
+            seconds=number(report.seconds, 1, lang),
             speed=speed,
-            releases=f"{report.releases:,}",
-            compiled=f"{report.compiled_releases:,}",
-            processes=f"{report.processes:,}",
+            releases=number(report.releases, 0, lang),
+            compiled=number(report.compiled_releases, 0, lang),
+            processes=number(report.processes, 0, lang),
             location=location,
         )
     )

@@ -10,6 +10,7 @@ import click
 import pandas as pd
 
 from ..categories.taxonomy import LEVELS
+from ..numbers import number
 from ..risk import prioritise
 from ..risk.prioritise import OUTPUT_COLUMNS
 from .common import (
@@ -98,12 +99,12 @@ def _table(frame: pd.DataFrame, lang: str) -> None:
     table = Table(*heads, show_lines=True)
     for row in records(frame):
         band = "" if row["rank_p5"] is None else f"{row['rank_p5']}–{row['rank_p95']}"
-        risk = "" if row["risk_norm"] is None else f"{row['risk_norm']:.2f}"
-        score = "" if row["score"] is None else f"{row['score']:.2f}"
+        risk = "" if row["risk_norm"] is None else number(row["risk_norm"], 2, lang)
+        score = "" if row["score"] is None else number(row["score"], 2, lang)
         table.add_row(
             str(row["rank"] or "—"),
             f"{row['category_code']} {row[f'category_name_{lang}']}",
-            f"{row['amount']:,.0f}",
+            number(row["amount"], 0, lang),
             risk,
             score,
             band,

@@ -7,6 +7,7 @@ import json
 import click
 
 from ..categories.taxonomy import taxonomy, unspsc_code
+from ..numbers import number
 from ..risk import category_profile, country_context, saliency
 from ..risk.countries import iso3
 from ..risk.profiles import KINDS, dimensions
@@ -97,8 +98,8 @@ def command(category: str, country: str | None, lang: str, fmt: str) -> None:
         shown = "\n".join(escape(f"[{e['source']}] {e['detail']}") for e in r["evidence"][:6])
         more = len(r["evidence"]) - 6
         shown += "\n" + more_text.format(n=more) if more > 0 else ""
-        cr = "" if r["country_risk"] is None else f"{r['country_risk']:.2f}"
-        sal = "" if r["saliency"] is None else f"{r['saliency']:.1f}"
+        cr = "" if r["country_risk"] is None else number(r["country_risk"], 2, lang)
+        sal = "" if r["saliency"] is None else number(r["saliency"], 1, lang)
         table.add_row(
             r["name"],
             KINDS["missing"][lang] if r["inherent"] is None else str(r["inherent"]),

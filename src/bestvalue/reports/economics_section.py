@@ -10,7 +10,7 @@ import numpy as np
 
 from ..economics import defaults, economic_case, read_params
 from ..numbers import number
-from ..risk.charts import _plt
+from ..risk.charts import _plt, localise_ticks
 from .i18n import t
 
 __all__ = ["check", "economic_cases", "preset_cases"]
@@ -37,6 +37,8 @@ def _chart(values: np.ndarray, summary: Any, target: Path, lang: str, currency: 
     ax.axvline(0, color="black", linewidth=1)
     ax.set_xlabel(t("econ_axis", lang, currency=currency))
     ax.set_ylabel(t("econ_draws", lang))
+    localise_ticks(ax.xaxis, lang)
+    localise_ticks(ax.yaxis, lang)
     fig.savefig(target, bbox_inches="tight")
     plt.close(fig)
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
+from ..numbers import number
 from .profiles import DIMENSIONS, dimensions
 
-__all__ = ["heat_map", "risk_spend"]
+__all__ = ["heat_map", "localise_ticks", "risk_spend"]
 
 LABELS = {
     "en": {
@@ -39,6 +42,13 @@ def _plt():  # type: ignore[no-untyped-def]
     return plt
 
 
+def localise_ticks(axis: Any, lang: str, decimals: int = 0) -> None:
+    """Write an axis's tick labels as ``lang`` writes numbers (0,2 and 1.000.000 in Spanish)."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda value, _: number(value, decimals, lang)))
+
+
 def risk_spend(ranked: pd.DataFrame, path: str, lang: str = "en", top: int = 3) -> None:
     """Bubble chart: spend (x) against salient risk (y), bubble size by processes."""
     plt = _plt()
@@ -63,6 +73,7 @@ def risk_spend(ranked: pd.DataFrame, path: str, lang: str = "en", top: int = 3) 
     ax.set_xlabel(t["spend"])
     ax.set_ylabel(t["risk"])
     ax.set_ylim(0, 1.05)
+    localise_ticks(ax.yaxis, lang, 1)
     ax.set_title(t["title"])
     ax.grid(alpha=0.3)
     fig.savefig(path, bbox_inches="tight")
@@ -108,13 +119,13 @@ def heat_map(ranked: pd.DataFrame, path: str, lang: str = "en", rows: int = 15) 
             ax.text(
                 j,
                 i,
-                f"{value:.1f}",
+                number(value, 1, lang),
                 ha="center",
                 va="center",
                 fontsize=7,
                 color="white" if value > 2 else "black",
             )
     ax.set_title(LABELS[lang]["heat"], fontsize=10)
-    fig.colorbar(image, ax=ax, fraction=0.03)
+    localise_ticks(fig.colorbar(image, ax=ax, fraction=0.03).ax.yaxis, lang, 1)
     fig.savefig(path, bbox_inches="tight")
     plt.close(fig)
