@@ -179,7 +179,7 @@ def test_bids_are_evaluated_from_the_workbook(client, world):
     filled.seek(0)
     page = client.post(url, {"file": filled}, HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Clasificación" in page and "Bidder B" in page
-    assert "Supply-chain transparency: 9/10.0 × 15 = 13.50" in page  # each score explained
+    assert "Supply-chain transparency: 9/10 × 15 = 13,50" in page  # each score, in Spanish
     assert "(lineal)" in page  # the explanation in the page's language
     wb["bids"]["C2"] = "good"
     broken = io.BytesIO()
