@@ -69,10 +69,13 @@ class Evidence:
 def good_name(good: str, lang: str) -> str:
     """An ILAB good's name in ``lang`` (bestvalue's translation; the List's own English name
     where there is none)."""
-    if lang != "es":
-        return good
-    names = refdata.load("risk", "ilab_goods_es").set_index("good").name_es
-    return str(names.get(good, good))
+    return _spanish_goods().get(good, good) if lang == "es" else good
+
+
+@functools.cache
+def _spanish_goods() -> dict[str, str]:
+    table = refdata.load("risk", "ilab_goods_es")
+    return dict(zip(table.good, table.name_es, strict=True))
 
 
 def ilab_country(name: str, lang: str) -> str:
