@@ -200,6 +200,9 @@ def test_numbers_are_written_as_each_language_writes_them():
     assert number(45233756.4) == "45,233,756" and number(45233756.4, 0, "es") == "45.233.756"
     assert number(-1097692.5, 1, "es") == "-1.097.692,5" and number(0.616, 2, "es") == "0,62"
     assert percent(0.9672) == "96.7%" and percent(0.9672, 1, "es") == "96,7%"
+    # Prepared: Portuguese as Brazil writes it, French with a narrow space; others as English.
+    assert number(1234.5, 1, "pt") == "1.234,5" and number(1234.5, 1, "fr") == "1\u202f234,5"
+    assert number(1234.5, 1, "de") == "1,234.5"
     assert plain(-0.58, "es") == "-0,58" and plain(20.0) == "20" and plain(0.25, "en") == "0.25"
     assert figures([0.035, 0.06, 0.1], "es") == "0,035; 0,06; 0,1"
     assert figures([1200.0, 15077918.674], "en") == "1,200; 15,077,918.67"

@@ -2,28 +2,35 @@
 
 English groups thousands with commas and marks decimals with a point (45,233,756.5); Spanish, as
 the web pages write it (Django's ``es`` formats) and as most of the Americas' Spanish-speaking
-countries do, the other way round (45.233.756,5). The data tables (CSV, XLSX, JSON) keep numbers
-as numbers; these are for sentences, reports and charts.
+countries do, the other way round (45.233.756,5). Portuguese is prepared as Brazil writes it
+(45.233.756,5) and French with a narrow space (45 233 756,5); another language is written as
+English. The data tables (CSV, XLSX, JSON) keep numbers as numbers; these are for sentences,
+reports and charts.
 """
 
 from __future__ import annotations
 
 __all__ = ["figure", "figures", "number", "percent", "plain"]
 
-_SPANISH = str.maketrans({",": ".", ".": ","})
+# Python's marks (',' groups thousands, '.' marks decimals) as each language writes them.
+MARKS = {
+    "es": str.maketrans({",": ".", ".": ","}),
+    "pt": str.maketrans({",": ".", ".": ","}),
+    "fr": str.maketrans({",": "\u202f", ".": ","}),
+}
 
 
 def number(value: float, decimals: int = 0, lang: str = "en") -> str:
     """``value`` with its thousands grouped and ``decimals`` decimals, in ``lang``'s marks."""
     text = f"{value:,.{decimals}f}"
-    return text.translate(_SPANISH) if lang == "es" else text
+    return text.translate(MARKS[lang]) if lang in MARKS else text
 
 
 def plain(value: float, lang: str = "en") -> str:
     """A value as given, with its own decimals (up to 6 significant digits) and no grouping: a
     weight, a published score."""
     text = f"{value:g}"
-    return text.replace(".", ",") if lang == "es" else text
+    return text.translate(MARKS[lang]) if lang in MARKS else text
 
 
 def figure(value: float, lang: str = "en") -> str:
