@@ -184,3 +184,39 @@ def test_every_subcommand_loads_on_demand_under_its_name():
         timeout=120,
     )
     assert ingest_only.stdout.strip() == "False"
+
+
+def test_usage_errors_are_said_in_the_language_asked():
+    """Click's own errors and the subcommands' refusals of their arguments, in Spanish; the
+    language is read before click parses, so a parsing error is said in it too."""
+    said = {
+        (
+            "ingest",
+            "x",
+            "--countr",
+            "PY",
+        ): "No existe la opción '--countr'. ¿Quiso decir '--country'?",
+        (
+            "tables",
+            "--format",
+            "yaml",
+        ): "Valor no válido para '--format': 'yaml' no es una de estas",
+        ("classify", "--threshold", "2"): "2.0 no está en el rango 0<=x<=1.",
+        ("profile", "banana"): "Valor no válido para CATEGORY: 'banana' no es un código UNSPSC",
+        ("spend", "--by", "colour"): "colour: elija entre category, buyer",
+        ("evaluate-bids",): "indique el ARCHIVO de ofertas, o --template FORMATO para empezar uno",
+        ("ingest", "/no/such/folder"): "/no/such/folder: no existe el archivo o la carpeta",
+        ("export",): "Falta el argumento 'TABLE'.",
+        ("economics", "--draws", "x"): "'x' no es un número entero válido.",
+    }
+    for args, expected in said.items():
+        result = run(*args, "--lang", "es")
+        assert result.returncode in (1, 2) and expected in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+    usage = run("profile", "banana", "--lang=es").stderr
+    assert (
+        usage.startswith("Uso: bestvalue profile") and "Pruebe 'bestvalue profile --help'" in usage
+    )
+    english = run("profile", "banana").stderr
+    assert "Invalid value for CATEGORY: 'banana' is not a UNSPSC code" in english
+    assert english.startswith("Usage: bestvalue profile")

@@ -387,6 +387,35 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "bid {bidder}: scores needed for {criteria}",
         "es": "oferta {bidder}: se necesitan puntuaciones para {criteria}",
     },
+    # The command line's own refusals of its arguments (cli; said by cli.usage).
+    "not_unspsc": {"en": "{value} is not a UNSPSC code", "es": "{value} no es un código UNSPSC"},
+    "svg_or_png": {
+        "en": "the {what} must be a .svg or .png file",
+        "es": "el {what} debe ser un archivo .svg o .png",
+    },
+    "what_chart": {"en": "chart", "es": "gráfico"},
+    "what_diagram": {"en": "diagram", "es": "diagrama"},
+    "binary_needs_output": {
+        "en": "this format is a binary file: give --output FILE",
+        "es": "este formato es un archivo binario: indique --output ARCHIVO",
+    },
+    "needs_output": {
+        "en": "--format {format} needs --output FILE",
+        "es": "--format {format} necesita --output ARCHIVO",
+    },
+    "category_needs_country": {
+        "en": "a category needs --country (its risk tier depends on it)",
+        "es": "una categoría necesita --country (su nivel de riesgo depende del país)",
+    },
+    "bids_file_needed": {
+        "en": "give the bids FILE, or --template FORMAT to start one",
+        "es": "indique el ARCHIVO de ofertas, o --template FORMATO para empezar uno",
+    },
+    "two_letter_country": {
+        "en": "use a two-letter ISO 3166-1 code, e.g. PY",
+        "es": "use un código ISO 3166-1 de dos letras, p. ej. PY",
+    },
+    "choose_from": {"en": "{value}: choose from {choices}", "es": "{value}: elija entre {choices}"},
 }
 
 # Values that are themselves sentences (said again in the reader's language); every other value

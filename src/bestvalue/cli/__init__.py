@@ -15,6 +15,7 @@ from .. import __version__
 from ..errors import BestValueError
 from ..messages import say
 from .common import LANG
+from .usage import language_of, show
 
 __all__ = ["cli", "main"]
 
@@ -70,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("Aborted.", err=True)
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
+        show(exc, language_of(sys.argv[1:] if argv is None else argv))
         sys.exit(exc.exit_code)
     except BestValueError as exc:
         click.echo(f"Error: {say(exc, LANG['current'])}", err=True)

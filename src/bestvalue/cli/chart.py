@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from ..categories.taxonomy import LEVELS
+from ..messages import message
 from ..risk import prioritise
 from ..risk.charts import heat_map, risk_spend
 from .common import PhaseProgress, console, lang_option, open_from, warehouse_options
@@ -39,7 +40,9 @@ def command(
 ) -> None:
     """Draw KIND (risk-spend or heatmap) for a country's categories."""
     if output.suffix.lower() not in (".svg", ".png"):
-        raise click.BadParameter("the chart must be a .svg or .png file", param_hint="--output")
+        raise click.BadParameter(
+            message("svg_or_png", what=message("what_chart")), param_hint="--output"
+        )
     with open_from(options) as warehouse, PhaseProgress() as progress:
         ranked = prioritise(
             warehouse, country, level=level, weights=weights, draws=200, progress=progress

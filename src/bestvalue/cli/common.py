@@ -18,6 +18,7 @@ from rich.table import Table
 
 from .. import settings
 from ..frames import records
+from ..messages import message
 from ..warehouse import ENGINES, Warehouse, open_warehouse
 from ..warehouse.ingest import Progress
 
@@ -183,7 +184,7 @@ def emit(content: str | bytes, output: Path | None) -> None:
     XLSX) needs a file, so say so rather than spill bytes on the terminal."""
     if output is None:
         if isinstance(content, bytes):
-            raise click.UsageError("this format is a binary file: give --output FILE")
+            raise click.UsageError(message("binary_needs_output"))
         click.echo(content, nl=False)
         return
     if isinstance(content, bytes):

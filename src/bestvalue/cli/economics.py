@@ -13,7 +13,7 @@ import pyarrow as pa
 from ..categories.taxonomy import unspsc_code
 from ..economics import contract_case, economic_case, preset
 from ..economics.montecarlo import DISTRIBUTIONS
-from ..messages import pick
+from ..messages import message, pick
 from ..numbers import figures, number, percent
 from ..userfiles import dump_yaml, read_mapping
 from .common import console, emit, format_option, lang_option, render
@@ -142,12 +142,14 @@ def _document(
     if category:
         code = unspsc_code(category)
         if code is None:
-            raise click.BadParameter(f"{category!r} is not a UNSPSC code", param_hint="CATEGORY")
+            raise click.BadParameter(
+                message("not_unspsc", value=repr(category)), param_hint="CATEGORY"
+            )
         doc["category"] = code
     if country:
         doc["country"] = country.upper()
     if doc.get("category") and not doc.get("country"):
-        raise click.UsageError("a category needs --country (its risk tier depends on it)")
+        raise click.UsageError(message("category_needs_country"))
     given = dict(doc.get("parameters") or {})
     for name, figure in (("annual_value", value), ("years", years)):
         if figure is not None:

@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from ..economics import evaluate_bids, read_tender
 from ..economics.bids_xlsx import TEMPLATE, write_template
+from ..messages import message
 from ..numbers import number
 from ..userfiles import dump_yaml
 from ..warehouse.export import write_workbook
@@ -56,7 +57,7 @@ def command(
         emit(_template(template), output)
         return
     if file is None:
-        raise click.UsageError("give the bids FILE, or --template FORMAT to start one")
+        raise click.UsageError(message("bids_file_needed"))
     result = evaluate_bids(read_tender(file), lang)
     if fmt == "json":
         click.echo(
@@ -89,7 +90,7 @@ def command(
     ]
     if fmt == "xlsx":
         if output is None:
-            raise click.UsageError("--format xlsx needs --output FILE")
+            raise click.UsageError(message("needs_output", format="xlsx"))
         sheets = {
             "ranking": pa.Table.from_pylist(rows),
             "excluded": pa.Table.from_pylist(

@@ -20,7 +20,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from ..messages import pick, say, say_location
+from ..messages import message, pick, say, say_location
 from ..numbers import number
 from ..warehouse.ingest import IngestReport, Progress, ingest
 from .common import console, err_console, lang_option, open_from, warehouse_options
@@ -134,9 +134,7 @@ def command(
     the first bad document stops the ingest and the warehouse stays as it was.
     """
     if country and (len(country) != 2 or not country.isalpha()):
-        raise click.BadParameter(
-            "use a two-letter ISO 3166-1 code, e.g. PY", param_hint="--country"
-        )
+        raise click.BadParameter(message("two_letter_country"), param_hint="--country")
     with open_from(options) as warehouse:
         columns = (
             TextColumn("{task.description}"),

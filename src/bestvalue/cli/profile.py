@@ -7,6 +7,7 @@ import json
 import click
 
 from ..categories.taxonomy import taxonomy, unspsc_code
+from ..messages import message
 from ..numbers import number
 from ..risk import category_profile, country_context, saliency
 from ..risk.countries import iso3
@@ -48,7 +49,7 @@ def command(category: str, country: str | None, lang: str, fmt: str) -> None:
     """Risk profile of a UNSPSC CATEGORY such as 72100000: the evidence for every score."""
     code = unspsc_code(category)
     if code is None:
-        raise click.BadParameter(f"{category!r} is not a UNSPSC code", param_hint="CATEGORY")
+        raise click.BadParameter(message("not_unspsc", value=repr(category)), param_hint="CATEGORY")
     profile = category_profile(code)
     context = country_context(iso3(country) or country) if country else None
     salient = saliency(profile, context) if context else {}

@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from ..categories.taxonomy import LEVELS
 from ..labels import CATEGORY_METHODS, FX_STATUSES, label
+from ..messages import message
 from ..numbers import number, percent
 from ..spend import BASES, CURRENCIES, DIMENSIONS, SpendResult, spend
 from ..warehouse.export import write_workbook
@@ -23,9 +24,8 @@ def _dimensions(value: str) -> list[str]:
     dims = [d.strip() for d in value.split(",") if d.strip()]
     unknown = [d for d in dims if d not in DIMENSIONS]
     if unknown or not dims:
-        raise click.BadParameter(
-            f"{', '.join(unknown) or value!r}: choose from {', '.join(DIMENSIONS)}"
-        )
+        shown = ", ".join(unknown) or repr(value)
+        raise click.BadParameter(message("choose_from", value=shown, choices=", ".join(DIMENSIONS)))
     return dims
 
 
@@ -91,7 +91,7 @@ def command(
     """Spend by category (UNSPSC), buyer, supplier, year, country or method, with coverage."""
     dims = _dimensions(by)
     if fmt == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx needs --output FILE")
+        raise click.UsageError(message("needs_output", format="xlsx"))
     with open_from(options) as warehouse, PhaseProgress() as progress:
         result = spend(
             warehouse,

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from .common import open_from, render, warehouse_options
+from .common import lang_option, open_from, render, warehouse_options
 
 
 @click.command("sql")
@@ -18,8 +18,9 @@ from .common import open_from, render, warehouse_options
     default="table",
     help="json: a list of objects, one per row.",
 )
+@lang_option
 @warehouse_options
-def command(query: str, fmt: str, **options: Any) -> None:
+def command(query: str, fmt: str, lang: str, **options: Any) -> None:
     """Run a read-only SQL QUERY (DuckDB SQL, or Spark SQL with --engine spark)."""
     with open_from(options, read_only=True) as warehouse:
         result = warehouse.sql(query)

@@ -8,6 +8,7 @@ import click
 
 from ..categories.taxonomy import unspsc_code
 from ..duediligence import FORMATS, render, tender_package
+from ..messages import message
 from .common import emit, format_option, lang_option
 
 
@@ -36,5 +37,7 @@ def command(
     """Requirements stage by stage, and a supplier self-assessment, for a CATEGORY."""
     code = unspsc_code(category)
     if code is None:
-        raise click.BadParameter(f"{category!r} is not a UNSPSC code", param_hint="--category")
+        raise click.BadParameter(
+            message("not_unspsc", value=repr(category)), param_hint="--category"
+        )
     emit(render(tender_package(code, country, lang, extra), lang, fmt), output)

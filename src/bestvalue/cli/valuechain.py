@@ -10,6 +10,7 @@ import click
 import pyarrow as pa
 
 from ..categories.taxonomy import unspsc_code
+from ..messages import message
 from ..risk import supplier_countries
 from ..risk.valuechain import render, rows, value_chain
 from .common import console, format_option, lang_option, open_from, warehouse_options
@@ -42,9 +43,11 @@ def command(
     """The value chain of a UNSPSC CATEGORY: raw materials to end of life, Americas first."""
     code = unspsc_code(category)
     if code is None:
-        raise click.BadParameter(f"{category!r} is not a UNSPSC code", param_hint="CATEGORY")
+        raise click.BadParameter(message("not_unspsc", value=repr(category)), param_hint="CATEGORY")
     if diagram is not None and diagram.suffix.lower() not in (".svg", ".png"):
-        raise click.BadParameter("the diagram must be a .svg or .png file", param_hint="--diagram")
+        raise click.BadParameter(
+            message("svg_or_png", what=message("what_diagram")), param_hint="--diagram"
+        )
     suppliers = None
     if not no_data:
         with open_from(options) as warehouse:

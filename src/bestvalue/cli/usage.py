@@ -1,0 +1,107 @@
+"""Usage errors (click's own and the subcommands') said in the reader's language.
+
+Click writes its usage errors in English. With ``--lang es`` the command line says them again in
+Spanish by recognising click's sentences (click 8's wording; a sentence it does not know stays in
+English, as it was), and the subcommands' own refusals through the core's catalogue
+(:mod:`bestvalue.messages`). The language is read from the arguments before click parses them,
+so that an error in parsing is said in it too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import IO
+
+import click
+
+from ..messages import say
+
+__all__ = ["language_of", "show"]
+
+# Click's sentences, in the order they are tried; {inner} is said again in turn.
+CLICK_ES: tuple[tuple[str, str], ...] = (
+    (r"Invalid value for (?P<hint>.+?): (?P<inner>.*)", "Valor no válido para {hint}: {inner}"),
+    (r"Invalid value: (?P<inner>.*)", "Valor no válido: {inner}"),
+    (r"Missing argument (?P<hint>.+?)\.(?P<rest>.*)", "Falta el argumento {hint}.{rest}"),
+    (r"Missing option (?P<hint>.+?)\.(?P<rest>.*)", "Falta la opción {hint}.{rest}"),
+    (r"Missing command\.", "Falta el comando."),
+    (r"No such option (?P<name>'[^']*')\.(?P<rest>.*)", "No existe la opción {name}.{rest}"),
+    (r"No such command (?P<name>'[^']*')\.(?P<rest>.*)", "No existe el comando {name}.{rest}"),
+    (r"Option (?P<name>.+) requires an argument\.", "La opción {name} requiere un argumento."),
+    (
+        r"Option (?P<name>.+) requires (?P<n>\d+) arguments\.",
+        "La opción {name} requiere {n} argumentos.",
+    ),
+    (r"Option (?P<name>.+) does not take a value\.", "La opción {name} no admite un valor."),
+    (
+        r"Got unexpected extra arguments? \((?P<args>.*)\)",
+        "Argumentos adicionales inesperados ({args})",
+    ),
+    (
+        r"(?P<value>.+) is not one of (?P<choices>.+)\.",
+        "{value} no es una de estas opciones: {choices}.",
+    ),
+    (r"(?P<value>.+) is not (?P<choice>'[^']*')\.", "{value} no es {choice}."),
+    (
+        r"(?P<value>.+) is not a valid integer(?: range)?\.",
+        "{value} no es un número entero válido.",
+    ),
+    (r"(?P<value>.+) is not a valid float(?: range)?\.", "{value} no es un número válido."),
+    (r"(?P<value>.+) is not in the range (?P<range>.+)\.", "{value} no está en el rango {range}."),
+    (r"(?:file|directory|path) (?P<name>'.*') does not exist\.", "{name} no existe."),
+    (r"(?:file|directory|path) (?P<name>'.*') is a directory\.", "{name} es una carpeta."),
+    (r"(?:file|directory|path) (?P<name>'.*') is a file\.", "{name} es un archivo."),
+    (r"(?:file|directory|path) (?P<name>'.*') is not readable\.", "{name} no se puede leer."),
+    (r"(?:file|directory|path) (?P<name>'.*') is not writable\.", "{name} no se puede escribir."),
+)
+_PATTERNS = tuple(
+    (re.compile(pattern, re.DOTALL | re.IGNORECASE), said) for pattern, said in CLICK_ES
+)
+# Click's suggestions after an unknown option or command.
+SUGGESTIONS_ES = (
+    (" (Did you mean one of: ", " (¿Quiso decir una de estas: "),
+    (" Did you mean ", " ¿Quiso decir "),
+)
+HINT = {"es": "Pruebe '{command} {option}' para obtener ayuda."}
+USAGE = {"es": "Uso:"}
+
+
+def language_of(args: Sequence[str]) -> str:
+    """The language that ``--lang`` asks for in ``args`` (English when none does)."""
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return "en"
+
+
+def translate(text: str, lang: str) -> str:
+    """A usage error's message in ``lang``: click's sentence and the sentence inside it."""
+    if lang != "es":
+        return text
+    for pattern, said in _PATTERNS:
+        if found := pattern.fullmatch(text):
+            values = found.groupdict()
+            if "inner" in values:
+                values["inner"] = translate(values["inner"], lang)
+            said = said.format(**values)
+            for english, spanish in SUGGESTIONS_ES:
+                said = said.replace(english, spanish)
+            return said
+    return say(text, lang)
+
+
+def show(exc: click.ClickException, lang: str, file: IO[str] | None = None) -> None:
+    """Show ``exc`` as click does (usage, hint, ``Error: ...``), in ``lang``."""
+    if lang != "es":
+        exc.show(file)
+        return
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        usage = ctx.get_usage().replace("Usage:", USAGE[lang], 1)
+        names = ctx.command.get_help_option_names(ctx)
+        hint = HINT[lang].format(command=ctx.command_path, option=max(names, key=len))
+        click.echo(f"{usage}\n{hint if names else ''}\n", file=file, err=True)
+    click.echo(f"Error: {translate(exc.format_message(), lang)}", file=file, err=True)
