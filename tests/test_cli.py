@@ -220,3 +220,44 @@ def test_usage_errors_are_said_in_the_language_asked():
     english = run("profile", "banana").stderr
     assert "Invalid value for CATEGORY: 'banana' is not a UNSPSC code" in english
     assert english.startswith("Usage: bestvalue profile")
+
+
+def test_every_help_text_has_its_spanish():
+    """Each command's and option's help is in cli.help_es, and nothing there is stale."""
+    import inspect
+
+    import click
+
+    from bestvalue.cli import cli
+    from bestvalue.cli.help_es import HELP_ES
+
+    ctx = click.Context(cli)
+    found = {"Show this message and exit."}
+
+    def walk(command: click.Command) -> None:
+        found.add(inspect.cleandoc(command.help or ""))
+        found.update(p.help for p in command.params if getattr(p, "help", None))
+        if isinstance(command, click.Group):
+            for name in command.list_commands(ctx):
+                walk(command.get_command(ctx, name))
+
+    walk(cli)
+    assert found - {""} == set(HELP_ES)
+    assert all(spanish and spanish != english for english, spanish in HELP_ES.items())
+
+
+def test_help_in_spanish():
+    top = run("--lang", "es", "--help").stdout
+    assert top.startswith("Uso: bestvalue [OPTIONS] COMMAND") and "Comandos:" in top
+    assert "Carga archivos OCDS" in top and "Muestra este mensaje y termina." in top
+    ingest = run("ingest", "--help", "--lang", "es").stdout
+    assert "Opciones:" in ingest and "País de los datos (ISO 3166-1 alfa-2)." in ingest
+    assert "[por defecto: (duckdb)]" in ingest and "Options:" not in ingest
+    group = run("--lang", "es", "indicators", "import", "--help").stdout
+    assert "Importa FILE (CSV: country, value[, year]) con sus metadatos." in group
+    assert "[obligatorio]" in group
+    english = run("ingest", "--help").stdout
+    assert "Options:" in english and "Country of the data" in english
+    # --lang before the command is the command's language too.
+    said = run("--lang", "es", "profile", "banana").stderr
+    assert "no es un código UNSPSC" in said

@@ -14,8 +14,8 @@ import click
 from .. import __version__
 from ..errors import BestValueError
 from ..messages import say
-from .common import LANG
-from .usage import language_of, show
+from .common import LANG, lang_option
+from .usage import in_spanish, language_of, show
 
 __all__ = ["cli", "main"]
 
@@ -41,7 +41,12 @@ COMMANDS = (
 )  # each in the module of its name, with _ for -
 
 
+HELP_LANG = {"current": "en"}  # the --lang of this run, read before click parses (cli.usage)
+
+
 class _LazyGroup(click.Group):
+    lazy = True  # its subcommands are imported, and said in Spanish, as they are asked for
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
@@ -50,12 +55,13 @@ class _LazyGroup(click.Group):
             return None
         module = importlib.import_module(f"{__name__}.{cmd_name.replace('-', '_')}")
         command: click.Command = module.command
-        return command
+        return in_spanish(command) if HELP_LANG["current"] == "es" else command
 
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bestvalue")
-def cli() -> None:
+@lang_option
+def cli(lang: str) -> None:
     """bestvalue: best value for money in public procurement, with human-rights due diligence.
 
     Load OCDS data into a warehouse, classify its items, see where the money goes, assess and
@@ -65,13 +71,15 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     LANG["current"] = "en"
+    HELP_LANG["current"] = language_of(sys.argv[1:] if argv is None else argv)
+    group = in_spanish(cli) if HELP_LANG["current"] == "es" else cli
     try:
-        cli.main(args=argv, prog_name="bestvalue", standalone_mode=False)
+        group.main(args=argv, prog_name="bestvalue", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
     except click.ClickException as exc:
-        show(exc, language_of(sys.argv[1:] if argv is None else argv))
+        show(exc, HELP_LANG["current"])
         sys.exit(exc.exit_code)
     except BestValueError as exc:
         click.echo(f"Error: {say(exc, LANG['current'])}", err=True)

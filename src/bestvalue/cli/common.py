@@ -172,8 +172,8 @@ def _remember_lang(ctx: click.Context, param: click.Parameter, value: str) -> st
 lang_option = click.option(
     "--lang",
     type=click.Choice(["en", "es"]),
-    default="en",
-    show_default=True,
+    default=lambda: LANG["current"],  # `bestvalue --lang es COMMAND` sets it for the command
+    show_default="en",
     callback=_remember_lang,
     help="Language of names, labels, reasons and error messages.",
 )

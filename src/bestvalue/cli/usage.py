@@ -1,23 +1,28 @@
-"""Usage errors (click's own and the subcommands') said in the reader's language.
+"""Help and usage errors in the reader's language.
 
-Click writes its usage errors in English. With ``--lang es`` the command line says them again in
-Spanish by recognising click's sentences (click 8's wording; a sentence it does not know stays in
-English, as it was), and the subcommands' own refusals through the core's catalogue
+Click writes its help and usage errors in English. With ``--lang es`` the command line shows
+each command's help in Spanish (``help_es``: a copy of the command with its texts translated,
+and a formatter that says click's own words) and says usage errors again in Spanish by
+recognising click's sentences (click 8's wording; a sentence it does not know stays in English,
+as it was), and the subcommands' own refusals through the core's catalogue
 (:mod:`bestvalue.messages`). The language is read from the arguments before click parses them,
-so that an error in parsing is said in it too.
+so that a parsing error, or ``--help``, is said in it too.
 """
 
 from __future__ import annotations
 
+import copy
+import inspect
 import re
-from collections.abc import Sequence
-from typing import IO
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
 
 import click
 
 from ..messages import say
+from .help_es import HELP_ES, WORDS_ES
 
-__all__ = ["language_of", "show"]
+__all__ = ["in_spanish", "language_of", "show"]
 
 # Click's sentences, in the order they are tried; {inner} is said again in turn.
 CLICK_ES: tuple[tuple[str, str], ...] = (
@@ -105,3 +110,49 @@ def show(exc: click.ClickException, lang: str, file: IO[str] | None = None) -> N
         hint = HINT[lang].format(command=ctx.command_path, option=max(names, key=len))
         click.echo(f"{usage}\n{hint if names else ''}\n", file=file, err=True)
     click.echo(f"Error: {translate(exc.format_message(), lang)}", file=file, err=True)
+
+
+class SpanishFormatter(click.HelpFormatter):
+    """Click's help page with click's own words in Spanish."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix=WORDS_ES["Usage:"] + " ")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(WORDS_ES.get(heading, heading))
+
+    def write_dl(self, rows: Iterable[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
+        super().write_dl([(term, _spanish_text(text)) for term, text in rows], *args, **kwargs)
+
+
+def _spanish_text(text: str) -> str:
+    """An option's help line: its help and click's ``[default: ...]``, ``[required]``."""
+    for english in ("default:", "required"):
+        text = text.replace(f"[{english}", f"[{WORDS_ES[english]}")
+    return HELP_ES.get(text, text)
+
+
+class SpanishContext(click.Context):
+    formatter_class = SpanishFormatter
+
+
+def in_spanish(command: click.Command) -> click.Command:
+    """A copy of ``command`` whose help, and its options' help, are in Spanish."""
+    clone = copy.copy(command)
+    if command.help:
+        clone.help = HELP_ES.get(inspect.cleandoc(command.help), command.help)
+    clone.params = [_param_in_spanish(p) for p in command.params]
+    clone.context_class = SpanishContext
+    if isinstance(command, click.Group) and not hasattr(command, "lazy"):
+        assert isinstance(clone, click.Group)
+        clone.commands = {name: in_spanish(sub) for name, sub in command.commands.items()}
+    return clone
+
+
+def _param_in_spanish(param: click.Parameter) -> click.Parameter:
+    said = HELP_ES.get(getattr(param, "help", None) or "")
+    if not said:
+        return param
+    clone = copy.copy(param)
+    clone.help = said  # type: ignore[attr-defined]
+    return clone
