@@ -261,3 +261,14 @@ def test_help_in_spanish():
     # --lang before the command is the command's language too.
     said = run("--lang", "es", "profile", "banana").stderr
     assert "no es un código UNSPSC" in said
+
+
+def test_what_was_written_is_said_in_the_language_asked(loaded, tmp_path):
+    out = tmp_path / "awards.csv"
+    said = run("export", "awards", "--format", "csv", "--output", out, "--warehouse", loaded)
+    assert f"Wrote {len(list(csv.DictReader(out.open())))} rows of awards to " in said.stdout
+    again = run("--lang", "es", "export", "awards", "--format", "csv", "--output", out, "-h")
+    assert "Exporta TABLE" in again.stdout
+    spanish = run("export", "awards", "--format", "csv", "--output", out, "--lang", "es",
+                  "--warehouse", loaded).stdout  # fmt: skip
+    assert "filas de awards en " in spanish and spanish.startswith("Se escribieron ")

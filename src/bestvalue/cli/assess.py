@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from ..reports import REPORT_LANGUAGES, assess
-from .common import PhaseProgress, console, open_from, warehouse_options
+from .common import PhaseProgress, console, open_from, warehouse_options, wrote
 
 
 @click.command("assess")
@@ -73,8 +73,8 @@ def command(
             economics=None if no_economics else economics,
             progress=progress,
         )
-    console.print(f"Report: {result.out / 'report.html'} and {result.out / 'report.pdf'}")
-    console.print(f"Tables: {result.out / 'assessment.xlsx'} and CSV files beside it")
-    console.print(f"Machine-readable result: {result.out / 'assessment.json'}")
+    wrote("report", result.out / "report.html", pdf=result.out / "report.pdf")
+    wrote("tables", result.out / "assessment.xlsx")
+    wrote("json", result.out / "assessment.json")
     for row in result.data["priorities"]:
         console.print(f"  {row['rank']}. {row['category_code']} {row['name_' + lang]}")

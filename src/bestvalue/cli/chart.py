@@ -11,7 +11,7 @@ from ..categories.taxonomy import LEVELS
 from ..messages import message
 from ..risk import prioritise
 from ..risk.charts import heat_map, risk_spend
-from .common import PhaseProgress, console, lang_option, open_from, warehouse_options
+from .common import PhaseProgress, lang_option, open_from, warehouse_options, wrote
 
 KINDS = {"risk-spend": risk_spend, "heatmap": heat_map}
 
@@ -48,4 +48,4 @@ def command(
             warehouse, country, level=level, weights=weights, draws=200, progress=progress
         )
     KINDS[kind](ranked, str(output), lang)
-    console.print(f"Chart: {output}")
+    wrote("chart", output)

@@ -162,6 +162,34 @@ def format_option(*choices: str) -> Callable[..., Any]:
 
 
 LANG = {"current": "en"}  # the last --lang given: main() says an error in it
+# What a command says it wrote, in each language (keys: what, the file's place in `where`).
+WROTE = {
+    "en": {
+        "file": "Wrote {where}",
+        "rows": "Wrote {rows} rows and the coverage report to {where}.",
+        "table": "Wrote {rows} rows of {table} to {where}.",
+        "chart": "Chart: {where}",
+        "diagram": "Diagram: {where}",
+        "report": "Report: {where} and {pdf}",
+        "tables": "Tables: {where} and CSV files beside it",
+        "json": "Machine-readable result: {where}",
+    },
+    "es": {
+        "file": "Se escribió {where}",
+        "rows": "Se escribieron {rows} filas y el informe de cobertura en {where}.",
+        "table": "Se escribieron {rows} filas de {table} en {where}.",
+        "chart": "Gráfico: {where}",
+        "diagram": "Diagrama: {where}",
+        "report": "Informe: {where} y {pdf}",
+        "tables": "Tablas: {where} y archivos CSV a su lado",
+        "json": "Resultado legible por máquina: {where}",
+    },
+}
+
+
+def wrote(what: str, where: object, **values: object) -> None:
+    """Say that a file was written, in the command's language."""
+    console.print(WROTE[LANG["current"]][what].format(where=where, **values))
 
 
 def _remember_lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -191,4 +219,4 @@ def emit(content: str | bytes, output: Path | None) -> None:
         output.write_bytes(content)
     else:
         output.write_text(content, encoding="utf-8")
-    console.print(f"Wrote {output}")
+    wrote("file", output)

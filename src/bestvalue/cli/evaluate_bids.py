@@ -14,7 +14,7 @@ from ..messages import message
 from ..numbers import number
 from ..userfiles import dump_yaml
 from ..warehouse.export import write_workbook
-from .common import console, emit, format_option, lang_option
+from .common import console, emit, format_option, lang_option, wrote
 
 HEADINGS = {
     "en": ("Rank", "Bidder", "Price", "Price pts", "Quality pts", "Total", "Why"),
@@ -101,7 +101,7 @@ def command(
             ),
         }
         write_workbook(sheets, output)
-        console.print(f"Wrote {output}")
+        wrote("file", output)
         return
     from rich.table import Table
 

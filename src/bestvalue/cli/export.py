@@ -9,12 +9,7 @@ import click
 
 from ..numbers import number
 from ..warehouse.export import FORMATS, export_table
-from .common import console, lang_option, open_from, warehouse_options
-
-WROTE = {
-    "en": "Wrote {rows} rows of {table} to {output}.",
-    "es": "Se escribieron {rows} filas de {table} en {output}.",
-}
+from .common import lang_option, open_from, warehouse_options, wrote
 
 
 @click.command("export")
@@ -27,4 +22,4 @@ def command(table: str, fmt: str, output: Path, lang: str, **options: Any) -> No
     """Export TABLE (see `bestvalue tables`) to a file."""
     with open_from(options, read_only=True) as warehouse:
         rows = export_table(warehouse, table, fmt, output)
-    console.print(WROTE[lang].format(rows=number(rows, 0, lang), table=table, output=output))
+    wrote("table", output, rows=number(rows, 0, lang), table=table)

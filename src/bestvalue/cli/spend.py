@@ -15,7 +15,15 @@ from ..messages import message
 from ..numbers import number, percent
 from ..spend import BASES, CURRENCIES, DIMENSIONS, SpendResult, spend
 from ..warehouse.export import write_workbook
-from .common import PhaseProgress, console, lang_option, open_from, records, warehouse_options
+from .common import (
+    PhaseProgress,
+    console,
+    lang_option,
+    open_from,
+    records,
+    warehouse_options,
+    wrote,
+)
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -107,7 +115,7 @@ def command(
     if fmt == "xlsx":
         assert output is not None
         write_workbook(_sheets(result), output)
-        console.print(f"Wrote {len(result.table):,} rows and the coverage report to {output}.")
+        wrote("rows", output, rows=number(len(result.table), 0, lang))
     elif fmt == "table":
         _show(result, lang, currency)
     else:

@@ -13,7 +13,7 @@ from ..categories.taxonomy import unspsc_code
 from ..messages import message
 from ..risk import supplier_countries
 from ..risk.valuechain import render, rows, value_chain
-from .common import console, format_option, lang_option, open_from, warehouse_options
+from .common import format_option, lang_option, open_from, warehouse_options, wrote
 from .common import render as show
 
 
@@ -60,4 +60,4 @@ def command(
         show(pa.Table.from_pylist(table), fmt)
     if diagram is not None:
         render(chain, str(diagram), lang)
-        console.print(f"Diagram: {diagram}")
+        wrote("diagram", diagram)
