@@ -75,6 +75,9 @@ def test_spanish_is_spanish_throughout(reports):
     # The evidence and the numbers as a Spanish reader writes them (the web pages do the same).
     assert "(trabajo infantil)" in es and "(child labor)" not in es
     assert "Supuesto (bestvalue): " in es and "Assumption (bestvalue): " not in es
+    # The reference data's titles too (editions and licences stay as their publishers wrote them).
+    assert "Índice de Percepción de la Corrupción 2023" in es
+    assert "Departamento de Trabajo de EE. UU. (ILAB)" in es
     first = json.loads((root / "es" / "assessment.json").read_text())["spend_by_category"][0]
     shown = number(first["amount"], 0, "es")
     assert "." in shown and f">{shown}<" in es and f">{number(first['amount'])}<" in en

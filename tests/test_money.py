@@ -101,3 +101,9 @@ def test_every_shipped_table_names_its_source(res):
     frame = refdata.load(res.package, res.name)
     assert list(frame.columns) == [f["name"] for f in res.meta["schema"]["fields"]]
     assert len(frame) > 0 and not math.isnan(float(len(frame)))
+
+
+@pytest.mark.parametrize("res", refdata.catalogue(), ids=lambda r: f"{r.package}/{r.name}")
+def test_every_shipped_table_has_its_spanish_title(res):
+    assert res.title_in("es") != res.title and res.title_in("en") == res.title
+    assert res.title_in("fr") == res.title  # prepared: English until it has its own

@@ -39,6 +39,10 @@ class Resource:
     def title(self) -> str:
         return str(self.meta.get("title", self.name))
 
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang`` (``title_es`` in the descriptor), else the English one."""
+        return str(self.meta.get(f"title_{lang}") or self.title)
+
     @property
     def edition(self) -> str:
         return str(self.meta.get("edition", ""))

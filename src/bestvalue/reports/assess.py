@@ -54,11 +54,11 @@ class Assessment:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def _sources() -> list[dict[str, Any]]:
+def _sources(lang: str) -> list[dict[str, Any]]:
     rows = [
         {
             "id": f"{r.package}/{r.name}",
-            "title": r.title,
+            "title": r.title_in(lang),
             "edition": r.edition,
             "licence": r.licence,
             "address": r.address,
@@ -69,7 +69,7 @@ def _sources() -> list[dict[str, Any]]:
     rows += [
         {
             "id": i.id,
-            "title": i.title,
+            "title": i.title_in(lang),
             "edition": i.edition,
             "licence": i.licence,
             "address": i.address,
@@ -258,7 +258,7 @@ def _build(
             "coverage_floor": weights.coverage_floor,
             "draws": draws,
         },
-        "sources": _sources(),
+        "sources": _sources(lang),
     }
 
 
