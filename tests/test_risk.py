@@ -231,6 +231,10 @@ def test_prioritise_from_the_command_line(tmp_path):
         and dims["discrimination"]["status"] == "falta"
     )
     assert dims["health_safety"]["evidence"][0]["detail"].startswith("Supuesto (bestvalue): ")
+    # The country's risk with its evidence too: what each indicator says of Paraguay.
+    rule = [e["detail"] for e in dims["working_conditions"]["country_evidence"]]
+    assert "WGI: Estado de derecho, Paraguay: -0,58 (2023) → riesgo 0,62" in rule
+    assert dims["working_conditions"]["country_risk"] is not None
     listed = json.loads(run("indicators", "list", "--lang", "es", "--format", "json").stdout)
     assert {r["id"]: r["title"] for r in listed}["wgi.rl"] == "WGI: Estado de derecho"
 
