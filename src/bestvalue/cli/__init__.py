@@ -41,9 +41,6 @@ COMMANDS = (
 )  # each in the module of its name, with _ for -
 
 
-HELP_LANG = {"current": "en"}  # the --lang of this run, read before click parses (cli.usage)
-
-
 class _LazyGroup(click.Group):
     lazy = True  # its subcommands are imported, and said in Spanish, as they are asked for
 
@@ -55,7 +52,7 @@ class _LazyGroup(click.Group):
             return None
         module = importlib.import_module(f"{__name__}.{cmd_name.replace('-', '_')}")
         command: click.Command = module.command
-        return in_spanish(command) if HELP_LANG["current"] == "es" else command
+        return in_spanish(command) if LANG["current"] == "es" else command
 
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,16 +67,17 @@ def cli(lang: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    LANG["current"] = "en"
-    HELP_LANG["current"] = language_of(sys.argv[1:] if argv is None else argv)
-    group = in_spanish(cli) if HELP_LANG["current"] == "es" else cli
+    # Read before click parses, so that --help and a parsing error are said in it too; each
+    # --lang option's callback keeps it after that.
+    LANG["current"] = language_of(sys.argv[1:] if argv is None else argv)
+    group = in_spanish(cli) if LANG["current"] == "es" else cli
     try:
         group.main(args=argv, prog_name="bestvalue", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
     except click.ClickException as exc:
-        show(exc, HELP_LANG["current"])
+        show(exc, LANG["current"])
         sys.exit(exc.exit_code)
     except BestValueError as exc:
         click.echo(f"Error: {say(exc, LANG['current'])}", err=True)

@@ -161,7 +161,8 @@ def format_option(*choices: str) -> Callable[..., Any]:
     )
 
 
-LANG = {"current": "en"}  # the last --lang given: main() says an error in it
+LANGUAGES = ("en", "es")  # what --lang offers
+LANG = {"current": "en"}  # this run's language: main() reads it first, each --lang then keeps it
 # What a command says it wrote, in each language (keys: what, the file's place in `where`).
 WROTE = {
     "en": {
@@ -199,7 +200,7 @@ def _remember_lang(ctx: click.Context, param: click.Parameter, value: str) -> st
 
 lang_option = click.option(
     "--lang",
-    type=click.Choice(["en", "es"]),
+    type=click.Choice(LANGUAGES),
     default=lambda: LANG["current"],  # `bestvalue --lang es COMMAND` sets it for the command
     show_default="en",
     callback=_remember_lang,

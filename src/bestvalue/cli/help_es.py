@@ -94,4 +94,5 @@ WORDS_ES: dict[str, str] = {
     "Arguments": "Argumentos",
     "default:": "por defecto:",
     "required": "obligatorio",
+    "Try '{command} {option}' for help.": "Pruebe '{command} {option}' para obtener ayuda.",
 }

@@ -20,6 +20,7 @@ from typing import IO, Any
 import click
 
 from ..messages import say
+from .common import LANGUAGES
 from .help_es import HELP_ES, WORDS_ES
 
 __all__ = ["in_spanish", "language_of", "show"]
@@ -68,18 +69,20 @@ SUGGESTIONS_ES = (
     (" (Did you mean one of: ", " (¿Quiso decir una de estas: "),
     (" Did you mean ", " ¿Quiso decir "),
 )
-HINT = {"es": "Pruebe '{command} {option}' para obtener ayuda."}
-USAGE = {"es": "Uso:"}
 
 
 def language_of(args: Sequence[str]) -> str:
-    """The language that ``--lang`` asks for in ``args`` (English when none does)."""
+    """The language that ``--lang`` asks for in ``args`` (English when none does, or when it
+    asks for one the command line does not offer: click then refuses it, in English)."""
+    asked = "en"
     for i, arg in enumerate(args):
         if arg == "--lang" and i + 1 < len(args):
-            return args[i + 1]
+            asked = args[i + 1]
+            break
         if arg.startswith("--lang="):
-            return arg.partition("=")[2]
-    return "en"
+            asked = arg.partition("=")[2]
+            break
+    return asked if asked in LANGUAGES else "en"
 
 
 def translate(text: str, lang: str) -> str:
@@ -105,9 +108,11 @@ def show(exc: click.ClickException, lang: str, file: IO[str] | None = None) -> N
         return
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
-        usage = ctx.get_usage().replace("Usage:", USAGE[lang], 1)
+        usage = ctx.get_usage().replace("Usage:", WORDS_ES["Usage:"], 1)
         names = ctx.command.get_help_option_names(ctx)
-        hint = HINT[lang].format(command=ctx.command_path, option=max(names, key=len))
+        hint = WORDS_ES["Try '{command} {option}' for help."].format(
+            command=ctx.command_path, option=max(names, key=len)
+        )
         click.echo(f"{usage}\n{hint if names else ''}\n", file=file, err=True)
     click.echo(f"Error: {translate(exc.format_message(), lang)}", file=file, err=True)
 
