@@ -7,7 +7,9 @@ line shows the label.
 
 from __future__ import annotations
 
-__all__ = ["CATEGORY_METHODS", "FX_STATUSES", "label"]
+from .messages import pick
+
+__all__ = ["CATEGORY_METHODS", "FX_STATUSES", "KINDS", "label"]
 
 # How an item got its category (items.category_method).
 CATEGORY_METHODS: dict[str, dict[str, str]] = {
@@ -15,6 +17,12 @@ CATEGORY_METHODS: dict[str, dict[str, str]] = {
     "crosswalk": {"en": "Crosswalk", "es": "Tabla de correspondencia"},
     "model": {"en": "Text classifier", "es": "Clasificador de texto"},
     "none": {"en": "Unclassified", "es": "Sin clasificar"},
+}
+# What a figure rests on: a risk dimension's status, an item of evidence's or a parameter's kind.
+KINDS: dict[str, dict[str, str]] = {
+    "evidence": {"en": "evidence", "es": "evidencia"},
+    "assumption": {"en": "assumption", "es": "supuesto"},
+    "missing": {"en": "missing", "es": "falta"},
 }
 # Why an amount could not be converted to USD (spend lines' fx_status).
 FX_STATUSES: dict[str, dict[str, str]] = {
@@ -29,4 +37,4 @@ def label(labels: dict[str, dict[str, str]], code: str | None, lang: str) -> str
     """The label of ``code`` in ``lang`` (English where that language has none); an unknown
     code as it is."""
     entry = labels.get(code or "")
-    return (entry.get(lang) or entry["en"]) if entry else str(code)
+    return pick(entry, lang) if entry else str(code)

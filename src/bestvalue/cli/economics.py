@@ -13,6 +13,7 @@ import pyarrow as pa
 from ..categories.taxonomy import unspsc_code
 from ..economics import contract_case, economic_case, preset
 from ..economics.montecarlo import DISTRIBUTIONS
+from ..labels import KINDS, label
 from ..messages import message, pick
 from ..numbers import figures, number, percent
 from ..userfiles import dump_yaml, read_mapping
@@ -50,8 +51,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "unit": {"en": "unit", "es": "unidad"},
     "kind": {"en": "kind", "es": "tipo"},
     "source": {"en": "source", "es": "fuente"},
-    "evidence": {"en": "evidence", "es": "evidencia"},
-    "assumption": {"en": "assumption", "es": "supuesto"},
     "template": {
         "en": "# bestvalue economic case: edit any parameter (value, distribution, source) and "
         "run\n#   bestvalue economics --params THIS_FILE\n# distributions: fixed (value), "
@@ -237,7 +236,7 @@ def _inputs(
             _t("distribution", lang): DISTRIBUTIONS[p["distribution"]][1][lang],
             _t("values", lang): figures(p["values"], lang),
             _t("unit", lang): p["unit_es"] if lang == "es" else p["unit"],
-            _t("kind", lang): _t(p["kind"], lang) if p["kind"] in TEXTS else p["kind"],
+            _t("kind", lang): label(KINDS, p["kind"], lang),
             _t("source", lang): p.get(source) or p["source"],
         }
         for p in parameters

@@ -7,11 +7,12 @@ import json
 import click
 
 from ..categories.taxonomy import taxonomy, unspsc_code
+from ..labels import KINDS, label
 from ..messages import message
 from ..numbers import number
 from ..risk import category_profile, country_context, saliency
 from ..risk.countries import iso3
-from ..risk.profiles import KINDS, CategoryProfile, CountryContext, Evidence, dimensions
+from ..risk.profiles import CategoryProfile, CountryContext, Evidence, dimensions
 from .common import console, lang_option
 
 HEADINGS = {
@@ -81,7 +82,7 @@ def _rows(profile: CategoryProfile, context: CountryContext | None, lang: str) -
             "dimension": name,
             "name": dims.loc[name, f"name_{lang}"],
             "inherent": risk.inherent,
-            "status": KINDS[risk.status][lang],
+            "status": label(KINDS, risk.status, lang),
             "severity": int(dims.loc[name, "severity"]),
             "country_risk": None if context is None else context.risks.get(name),
             "saliency": salient.get(name),
@@ -107,7 +108,7 @@ def _show(rows: list[dict], title: str, lang: str) -> None:
         shown += [f"[{e['source']}] {e['detail']}" for e in r["country_evidence"]]
         table.add_row(
             r["name"],
-            KINDS["missing"][lang] if r["inherent"] is None else str(r["inherent"]),
+            label(KINDS, "missing", lang) if r["inherent"] is None else str(r["inherent"]),
             r["status"],
             str(r["severity"]),
             "" if r["country_risk"] is None else number(r["country_risk"], 2, lang),

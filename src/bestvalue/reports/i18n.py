@@ -7,7 +7,7 @@ message it does not have yet, and a test checks that English and Spanish have ev
 from __future__ import annotations
 
 from ..economics.montecarlo import DISTRIBUTIONS
-from ..labels import CATEGORY_METHODS, FX_STATUSES
+from ..labels import CATEGORY_METHODS, FX_STATUSES, KINDS
 
 __all__ = ["LANGUAGES", "MESSAGES", "REPORT_LANGUAGES", "t"]
 
@@ -98,7 +98,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "inherent": {"en": "Inherent (0-3)", "es": "Inherente (0-3)"},
     "saliency": {"en": "Saliency (0-3)", "es": "Saliencia (0-3)"},
     "evidence": {"en": "Evidence", "es": "Evidencia"},
-    "missing": {"en": "missing", "es": "falta"},
+    "missing": KINDS["missing"],
     "value_chain": {"en": "Value chain", "es": "Cadena de valor"},
     "next_steps": {"en": "Recommended next steps", "es": "Próximos pasos recomendados"},
     "step_forced_labour": {
@@ -187,8 +187,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "kind": {"en": "Basis", "es": "Base"},
     **{f"dist_{name}": said for name, (_, said) in DISTRIBUTIONS.items()},
-    "kind_evidence": {"en": "evidence", "es": "evidencia"},
-    "kind_assumption": {"en": "assumption", "es": "supuesto"},
+    "kind_evidence": KINDS["evidence"],
+    "kind_assumption": KINDS["assumption"],
     "kind_given": {"en": "given", "es": "dado"},
     "econ_sensitivity": {
         "en": "What moves the result most (P10 to P90 of each input)",

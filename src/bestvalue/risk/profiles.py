@@ -23,7 +23,6 @@ from .indicators import Indicator, indicators
 
 __all__ = [
     "DIMENSIONS",
-    "KINDS",
     "CategoryProfile",
     "CountryContext",
     "DimensionRisk",
@@ -40,12 +39,6 @@ LANGS = ("en", "es")  # what the evidence is said in
 LABOUR_NAMES = {
     "forced_labor": {"en": "forced labor", "es": "trabajo forzoso"},
     "child_labor": {"en": "child labor", "es": "trabajo infantil"},
-}
-# A dimension's status, and an item of evidence's kind, as a reader sees them.
-KINDS = {
-    "evidence": {"en": "evidence", "es": "evidencia"},
-    "assumption": {"en": "assumption", "es": "supuesto"},
-    "missing": {"en": "missing", "es": "falta"},
 }
 NOT_LISTED = {
     "en": "{goods}: not on the ILAB list (absence from the list is not evidence of no risk)",

@@ -16,10 +16,10 @@ import pandas as pd
 
 from .. import refdata
 from ..categories.taxonomy import taxonomy
+from ..labels import KINDS, label
 from ..numbers import number
 from .countries import AMERICAS, country_name, iso3_of_name
 from .profiles import (
-    KINDS,
     LABOUR,
     LANGS,
     _goods_of,
@@ -194,7 +194,7 @@ def rows(chain: ValueChain, lang: str = "en") -> list[dict[str, str]]:
     out = []
     for tier in chain.tiers:
         risks = "; ".join(
-            f"{names[r.dimension]} {r.score}/3 ({KINDS[r.kind][lang]}): "
+            f"{names[r.dimension]} {r.score}/3 ({label(KINDS, r.kind, lang)}): "
             + " | ".join(r.said(lang)[:2])
             for r in tier.risks
         )
