@@ -259,7 +259,7 @@ def test_value_chain_tiers_list_goods_countries_and_risks(classified, tmp_path):
     )
     assert tiers["delivery"].countries == ["PRY"]
     assert any(
-        "Paraguay: country context" in e for r in tiers["delivery"].risks for e in r.evidence
+        "Paraguay: country context" in e for r in tiers["delivery"].risks for e in r.said("en")
     )
     table = rows(chain, "es")
     assert table[0]["tier"] == "Materias primas" and "Paraguay" in table[1]["countries"]

@@ -22,6 +22,7 @@ from .countries import AMERICAS, country_name, iso3_of_name
 from .profiles import (
     LABOUR,
     LANGS,
+    Evidence,
     _goods_of,
     category_profile,
     country_context,
@@ -69,14 +70,12 @@ CONTEXT = {
 class Risk:
     dimension: str
     score: int
-    evidence: list[str]
+    evidence: list[Evidence]
     kind: str  # evidence | assumption
-    evidence_es: list[str] = field(default_factory=list)  # the same, said in Spanish
 
     def said(self, lang: str) -> list[str]:
-        """The evidence in ``lang`` (Spanish where all of it has been said in Spanish)."""
-        spanish = lang == "es" and len(self.evidence_es) == len(self.evidence)
-        return self.evidence_es if spanish else self.evidence
+        """The evidence in ``lang``."""
+        return [e.text(lang) for e in self.evidence]
 
 
 @dataclass
@@ -117,8 +116,7 @@ def _goods_tiers(code: str) -> dict[str, Tier]:
             tier.countries = _americas_first(set(tier.countries) | codes)
             if codes:
                 score = 3 if codes & AMERICAS or len(codes) >= 3 else 2
-                english, spanish = _listed(good, codes)
-                tier.risks.append(Risk(dim, score, english, "evidence", spanish))
+                tier.risks.append(Risk(dim, score, [_listed(good, codes)], "evidence"))
     for tier in tiers.values():
         tier.risks = _merge(tier.risks)
         if not tier.goods:
@@ -126,14 +124,14 @@ def _goods_tiers(code: str) -> dict[str, Tier]:
     return tiers
 
 
-def _listed(good: str, codes: set[str]) -> tuple[list[str], list[str]]:
+def _listed(good: str, codes: set[str]) -> Evidence:
     """'ILAB: good — countries', the Americas first, in English and in Spanish."""
-    said = [
-        f"ILAB: {good_name(good, lang)} — "
+    said = {
+        lang: f"ILAB: {good_name(good, lang)} — "
         + ", ".join(country_name(c, lang) for c in _americas_first(codes)[:6])
         for lang in LANGS
-    ]
-    return [said[0]], [said[1]]
+    }
+    return Evidence("ilab_goods", said["en"], detail_es=said["es"])
 
 
 def _merge(risks: list[Risk]) -> list[Risk]:
@@ -143,7 +141,6 @@ def _merge(risks: list[Risk]) -> list[Risk]:
         found = merged.setdefault(risk.dimension, Risk(risk.dimension, 0, [], risk.kind))
         found.score = max(found.score, risk.score)
         found.evidence += risk.evidence
-        found.evidence_es += risk.evidence_es
     return sorted(merged.values(), key=lambda r: -r.score)
 
 
@@ -154,9 +151,19 @@ def _rated(code: str, dims: tuple[str, ...]) -> list[Risk]:
         risk = profile.dimensions[dim]
         assumed = [e for e in risk.evidence if e.kind == "assumption"]
         if risk.inherent is not None and assumed:
-            english, spanish = [e.detail for e in assumed], [e.text("es") for e in assumed]
-            out.append(Risk(dim, risk.inherent, english, "assumption", spanish))
+            out.append(Risk(dim, risk.inherent, assumed, "assumption"))
     return out
+
+
+def _context(country: str, value: float) -> Evidence:
+    """The tier-1 country's context on a dimension, in English and in Spanish."""
+    said = {
+        lang: CONTEXT[lang].format(
+            country=country_name(country, lang), value=number(value, 2, lang)
+        )
+        for lang in LANGS
+    }
+    return Evidence("country_context", said["en"], detail_es=said["es"])
 
 
 def value_chain(code: str, supplier_countries: pd.DataFrame | None = None) -> ValueChain:
@@ -175,9 +182,7 @@ def value_chain(code: str, supplier_countries: pd.DataFrame | None = None) -> Va
         for country in delivery.countries[:1]:
             value = country_context(country).risks.get(risk.dimension)
             if value is not None:
-                for said, lang in ((risk.evidence, "en"), (risk.evidence_es, "es")):
-                    name = country_name(country, lang)
-                    said.append(CONTEXT[lang].format(country=name, value=number(value, 2, lang)))
+                risk.evidence.append(_context(country, value))
     end = Tier("end_of_life", risks=_rated(code, ("environment",)))
     if not end.risks:
         end.note = "no_evidence"
