@@ -10,7 +10,7 @@ reports and charts.
 
 from __future__ import annotations
 
-__all__ = ["figure", "figures", "number", "percent", "plain"]
+__all__ = ["figure", "figures", "number", "percent", "plain", "share"]
 
 # Python's marks (',' groups thousands, '.' marks decimals) as each language writes them.
 MARKS = {
@@ -50,3 +50,8 @@ def figures(values: list[float], lang: str = "en") -> str:
 def percent(share: float, decimals: int = 1, lang: str = "en") -> str:
     """A share (0.967) as a percentage (96.7%; 96,7% in Spanish)."""
     return number(share * 100, decimals, lang) + "%"
+
+
+def share(value: float, lang: str = "en") -> str:
+    """A share of spend to a tenth of a percent, and a tiny one as ``<0.1%`` rather than 0.0%."""
+    return "<" + percent(0.001, 1, lang) if 0 < value < 0.001 else percent(value, 1, lang)

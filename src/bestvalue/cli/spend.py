@@ -12,7 +12,7 @@ import pyarrow as pa
 from ..categories.taxonomy import LEVELS
 from ..labels import CATEGORY_METHODS, FX_STATUSES, label
 from ..messages import message
-from ..numbers import number, percent
+from ..numbers import number, share
 from ..spend import BASES, CURRENCIES, DIMENSIONS, SpendResult, spend
 from ..warehouse.export import write_workbook
 from .common import (
@@ -200,21 +200,17 @@ def _cell(name: str, value: Any, lang: str) -> str:
     if value is None:
         return ""
     if name in ("share", "cumulative_share"):
-        return _share(value, lang)
+        return share(value, lang)
     if name == "amount":
         return number(value, 0, lang)
     return str(value)
-
-
-def _share(value: float, lang: str) -> str:
-    return "<" + percent(0.001, 1, lang) if 0 < value < 0.001 else percent(value, 1, lang)
 
 
 def _show_coverage(result: SpendResult, lang: str) -> None:
     cov = result.coverage
     said = TEXT[lang]
     parts = [
-        f"{label(CATEGORY_METHODS, r['category_method'], lang)} {_share(r['share'], lang)}"
+        f"{label(CATEGORY_METHODS, r['category_method'], lang)} {share(r['share'], lang)}"
         for r in records(cov.by_method)
     ]
     total = number(cov.total_usd, 0, lang)

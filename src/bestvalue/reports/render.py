@@ -9,7 +9,7 @@ from typing import Any
 import jinja2
 
 from ..messages import say, say_location
-from ..numbers import figures, number, percent, plain
+from ..numbers import figures, number, plain, share
 from ..risk.profiles import dimensions
 from .i18n import MESSAGES, t
 
@@ -35,7 +35,7 @@ def _money(value: float | None, lang: str) -> str:
 def _pct(value: float | None, lang: str) -> str:
     if value is None:
         return ""
-    return "<" + percent(0.001, 1, lang) if 0 < value < 0.001 else percent(value, 1, lang)
+    return share(value, lang)
 
 
 def next_steps(priority: dict[str, Any], lang: str) -> list[str]:
