@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import FIXTURES
@@ -58,10 +59,10 @@ def test_classify_speaks_spanish(loaded, tmp_path):
     shutil.copyfile(loaded, copy)
     result = run("classify", "--lang", "es", "--warehouse", copy)
     assert result.returncode == 0, result.stderr
-    assert "Clasificadas 151 claves de ítem distintas (umbral 0.8)." in result.stdout
+    assert "Clasificadas 151 claves de ítem distintas (umbral 0,8)." in result.stdout
     assert "Código UNSPSC del publicador" in result.stdout and "638" in result.stdout
     again = run("classify", "--warehouse", copy)
-    assert "Classified 151 distinct item keys" in again.stdout
+    assert "Classified 151 distinct item keys (threshold 0.8)." in again.stdout
     assert "Publisher's UNSPSC code" in again.stdout
 
 
@@ -272,3 +273,16 @@ def test_what_was_written_is_said_in_the_language_asked(loaded, tmp_path):
     spanish = run("export", "awards", "--format", "csv", "--output", out, "--lang", "es",
                   "--warehouse", loaded).stdout  # fmt: skip
     assert "filas de awards en " in spanish and spanish.startswith("Se escribieron ")
+
+
+def test_a_table_for_a_person_takes_the_languages_decimal_mark(capsys):
+    from bestvalue.cli.common import render
+
+    table = pa.table({"threshold": [0.8], "items": [1234], "name": ["a.b"]})
+    render(table, "table", lang="es")
+    shown = capsys.readouterr().out
+    assert "0,8" in shown and "1234" in shown and "a.b" in shown and "0.8" not in shown
+    render(table, "table")
+    assert "0.8" in capsys.readouterr().out
+    render(table, "csv", lang="es")  # data keeps Python's marks whatever the language
+    assert capsys.readouterr().out.splitlines()[1] == "0.8,1234,a.b"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -172,6 +173,29 @@ def test_bad_parameters_are_named(tmp_path):
     assert "social value needs all" in str(err.value) and "deadweight" in str(err.value)
 
 
+def test_a_value_given_without_a_unit_keeps_the_parameters_unit(tmp_path):
+    case = tmp_path / "caso.yaml"
+    case.write_text(
+        "category: '53100000'\ncountry: PY\ncurrency: PYG\nparameters:\n  annual_value: 1000\n"
+        "  years: {distribution: fixed, value: 5, source: our contracts}\n"
+        "  audits_per_year: {distribution: fixed, value: 2, unit: visits, source: our plan}\n"
+    )
+    _, _, meta = economic_case(case, draws=100)
+    given = {p["name"]: p for p in meta["parameters"]}
+    assert (given["annual_value"]["unit"], given["annual_value"]["unit_es"]) == (
+        "PYG per year",
+        "PYG por año",
+    )
+    assert given["annual_value"]["source_es"] == "indicado en caso.yaml"
+    default = preset()["years"]
+    assert (given["years"]["unit"], given["years"]["unit_es"]) == (
+        default["unit"],
+        default["unit_es"],
+    )
+    assert given["years"]["kind"] == "given" and given["years"]["values"] == [5]
+    assert given["audits_per_year"]["unit"] == given["audits_per_year"]["unit_es"] == "visits"
+
+
 def _tender(formula: str, bids: list[tuple[str, float, float]]) -> dict:
     return {
         "price_formula": formula,
@@ -325,6 +349,17 @@ def test_the_economic_case_in_spanish_from_the_command_line(tmp_path):
     assert "proporción por año" in es.stdout and "share per year" not in es.stdout  # units
     assert "0,035; 0,06; 0,1" in es.stdout and "0.035; 0.06; 0.1" in en.stdout  # values
     assert "│ fija " in es.stdout and "│ fixed " in en.stdout
+    # The yearly value given on the command line: its kind, its unit and its source, in Spanish.
+    given = next(line for line in es.stdout.splitlines() if "annual_value" in line)
+    assert "400.000" in given and "USD por año" in given
+    assert "│ dado " in given and "línea de comandos" in given
+    given = next(line for line in en.stdout.splitlines() if "annual_value" in line)
+    assert "USD per year" in given and "│ given " in given and "command line" in given
+    # The Sobol indices: decimals with a comma in Spanish, a point in English.
+    sobol = [line for line in es.stdout.splitlines() if "reputation_cost" in line]
+    assert any(re.search(r"│ -?\d+,\d+ +│$", line) for line in sobol)
+    sobol = [line for line in en.stdout.splitlines() if "reputation_cost" in line]
+    assert any(re.search(r"│ -?\d+\.\d+ +│$", line) for line in sobol)
     # The same P50 in both: only the words and the marks in the numbers change.
     p50 = [line.split("P50 ")[1].split(" ")[0] for line in (es.stdout, en.stdout)]
     assert p50[0] == p50[1].translate(str.maketrans(",.", ".,"))

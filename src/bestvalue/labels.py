@@ -23,6 +23,7 @@ KINDS: dict[str, dict[str, str]] = {
     "evidence": {"en": "evidence", "es": "evidencia"},
     "assumption": {"en": "assumption", "es": "supuesto"},
     "missing": {"en": "missing", "es": "falta"},
+    "given": {"en": "given", "es": "dado"},  # a parameter the user set
 }
 # Why an amount could not be converted to USD (spend lines' fx_status).
 FX_STATUSES: dict[str, dict[str, str]] = {

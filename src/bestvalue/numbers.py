@@ -10,7 +10,7 @@ reports and charts.
 
 from __future__ import annotations
 
-__all__ = ["figure", "figures", "number", "percent", "plain", "share"]
+__all__ = ["figure", "figures", "marked", "number", "percent", "plain", "share"]
 
 # Python's marks (',' groups thousands, '.' marks decimals) as each language writes them.
 MARKS = {
@@ -20,17 +20,20 @@ MARKS = {
 }
 
 
+def marked(text: str, lang: str = "en") -> str:
+    """``text`` written with Python's marks (``,`` thousands, ``.`` decimals) in ``lang``'s."""
+    return text.translate(MARKS[lang]) if lang in MARKS else text
+
+
 def number(value: float, decimals: int = 0, lang: str = "en") -> str:
     """``value`` with its thousands grouped and ``decimals`` decimals, in ``lang``'s marks."""
-    text = f"{value:,.{decimals}f}"
-    return text.translate(MARKS[lang]) if lang in MARKS else text
+    return marked(f"{value:,.{decimals}f}", lang)
 
 
 def plain(value: float, lang: str = "en") -> str:
     """A value as given, with its own decimals (up to 6 significant digits) and no grouping: a
     weight, a published score."""
-    text = f"{value:g}"
-    return text.translate(MARKS[lang]) if lang in MARKS else text
+    return marked(f"{value:g}", lang)
 
 
 def figure(value: float, lang: str = "en") -> str:

@@ -12,31 +12,38 @@ from ..categories.classify import classify
 from ..categories.evaluate import evaluate
 from ..categories.model import DEFAULT_THRESHOLD
 from ..labels import CATEGORY_METHODS, label
+from ..numbers import number, percent, plain
 from .common import PhaseProgress, console, lang_option, open_from, render, warehouse_options
 
 GOAL = 0.9
 TEXT = {
     "en": {
-        "done": "Classified {keys:,} distinct item keys (threshold {threshold}).",
-        "examples": "{examples:,} coded items ({texts:,} distinct texts), {folds}-fold "
+        "done": "Classified {keys} distinct item keys (threshold {threshold}).",
+        "examples": "{examples} coded items ({texts} distinct texts), {folds}-fold "
         "cross-validation grouped by text.",
         "too_few": "Not enough coded items to evaluate.",
-        "no_threshold": "No threshold reaches {goal:.0%} segment accuracy on these items.",
-        "threshold": "Segment accuracy reaches {goal:.0%} from threshold {best}.",
+        "no_threshold": "No threshold reaches {goal} segment accuracy on these items.",
+        "threshold": "Segment accuracy reaches {goal} from threshold {best}.",
         "method": "method",
         "items": "items",
     },
     "es": {
-        "done": "Clasificadas {keys:,} claves de ítem distintas (umbral {threshold}).",
-        "examples": "{examples:,} ítems codificados ({texts:,} textos distintos), validación "
+        "done": "Clasificadas {keys} claves de ítem distintas (umbral {threshold}).",
+        "examples": "{examples} ítems codificados ({texts} textos distintos), validación "
         "cruzada en {folds} particiones agrupadas por texto.",
         "too_few": "No hay suficientes ítems codificados para evaluar.",
-        "no_threshold": "Ningún umbral alcanza un {goal:.0%} de acierto por segmento en estos "
-        "ítems.",
-        "threshold": "El acierto por segmento alcanza el {goal:.0%} desde el umbral {best}.",
+        "no_threshold": "Ningún umbral alcanza un {goal} de acierto por segmento en estos ítems.",
+        "threshold": "El acierto por segmento alcanza el {goal} desde el umbral {best}.",
         "method": "método",
         "items": "ítems",
     },
+}
+
+
+# The evaluation's columns, as its table shows them.
+COLUMNS = {
+    "en": ("threshold", "coverage", "segment_accuracy", "family_accuracy", "answered"),
+    "es": ("umbral", "cobertura", "acierto_segmento", "acierto_familia", "respondidos"),
 }
 
 
@@ -88,7 +95,9 @@ def command(
             .to_pylist()
         )
     t = TEXT[lang]
-    console.print(t["done"].format(keys=report.keys, threshold=threshold))
+    console.print(
+        t["done"].format(keys=number(report.keys, 0, lang), threshold=plain(threshold, lang))
+    )
     rows = [
         {
             t["method"]: label(CATEGORY_METHODS, r["category_method"], lang),
@@ -96,7 +105,7 @@ def command(
         }
         for r in counts
     ]
-    render(pa.Table.from_pylist(rows), "table")
+    render(pa.Table.from_pylist(rows), "table", lang=lang)
 
 
 def _evaluate(warehouse: Any, crosswalks: tuple[Path, ...], lang: str) -> None:
@@ -104,27 +113,38 @@ def _evaluate(warehouse: Any, crosswalks: tuple[Path, ...], lang: str) -> None:
     result = evaluate(warehouse, crosswalks)
     console.print(
         t["examples"].format(
-            examples=result.examples, texts=result.distinct_texts, folds=result.folds
+            examples=number(result.examples, 0, lang),
+            texts=number(result.distinct_texts, 0, lang),
+            folds=result.folds,
         )
     )
     if not result.results:
         console.print(t["too_few"])
         return
     rows = [
-        {
-            "threshold": r.threshold,
-            "coverage": round(r.coverage, 3),
-            "segment_accuracy": None
-            if r.segment_accuracy is None
-            else round(r.segment_accuracy, 3),
-            "family_accuracy": None if r.family_accuracy is None else round(r.family_accuracy, 3),
-            "answered": r.answered,
-        }
+        dict(
+            zip(
+                COLUMNS[lang],
+                (
+                    r.threshold,
+                    _3(r.coverage),
+                    _3(r.segment_accuracy),
+                    _3(r.family_accuracy),
+                    r.answered,
+                ),
+                strict=True,
+            )
+        )
         for r in result.results
     ]
-    render(pa.Table.from_pylist(rows), "table")
+    render(pa.Table.from_pylist(rows), "table", lang=lang)
     best = result.best_threshold(GOAL)
+    goal = percent(GOAL, 0, lang)
     if best is None:
-        console.print(t["no_threshold"].format(goal=GOAL))
+        console.print(t["no_threshold"].format(goal=goal))
     else:
-        console.print(t["threshold"].format(goal=GOAL, best=best))
+        console.print(t["threshold"].format(goal=goal, best=plain(best, lang)))
+
+
+def _3(share: float | None) -> float | None:
+    return None if share is None else round(share, 3)

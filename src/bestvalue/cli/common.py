@@ -19,6 +19,7 @@ from rich.table import Table
 from .. import settings
 from ..frames import records
 from ..messages import message
+from ..numbers import marked
 from ..warehouse import ENGINES, Warehouse, open_warehouse
 from ..warehouse.ingest import Progress
 
@@ -82,8 +83,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def render(table: pa.Table, fmt: str, out: Any = None) -> None:
-    """Write an Arrow table as a rich table, CSV or JSON (a list of objects, one per row)."""
+def render(table: pa.Table, fmt: str, out: Any = None, lang: str = "en") -> None:
+    """Write an Arrow table as a rich table, CSV or JSON (a list of objects, one per row).
+
+    The rich table is read by a person: its decimals take ``lang``'s mark (0,25 in Spanish).
+    CSV and JSON are data, with Python's marks whatever the language."""
     rows = [_plain(r) for r in table.to_pylist()]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2), file=out)
@@ -97,8 +101,12 @@ def render(table: pa.Table, fmt: str, out: Any = None) -> None:
     else:
         shown = Table(*table.column_names, show_lines=False)
         for row in rows:
-            shown.add_row(*[_cell(row[c]) for c in table.column_names])
+            shown.add_row(*[_shown(row[c], lang) for c in table.column_names])
         Console(file=out or sys.stdout, width=None if sys.stdout.isatty() else 160).print(shown)
+
+
+def _shown(value: Any, lang: str) -> str:
+    return marked(str(value), lang) if isinstance(value, float) else _cell(value)
 
 
 def _cell(value: Any) -> str:

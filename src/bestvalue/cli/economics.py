@@ -152,7 +152,12 @@ def _document(
     given = dict(doc.get("parameters") or {})
     for name, figure in (("annual_value", value), ("years", years)):
         if figure is not None:
-            given[name] = {"distribution": "fixed", "value": figure, "source": "command line"}
+            given[name] = {
+                "distribution": "fixed",
+                "value": figure,
+                "source": "command line",
+                "source_es": "línea de comandos",
+            }
     doc["parameters"] = given
     doc.setdefault("title", _title(doc, lang))
     return doc
@@ -177,7 +182,8 @@ def _template(doc: dict[str, Any], lang: str) -> str:
 def _table(summary: Any, meta: dict[str, Any], draws: int, seed: int, lang: str = "en") -> None:
     console.print(meta.get("title", ""))
     if "lcc" in meta:
-        render(pa.Table.from_pylist([{k: round(v, 2) for k, v in meta["lcc"].items()}]), "table")
+        lcc = [{k: round(v, 2) for k, v in meta["lcc"].items()}]
+        render(pa.Table.from_pylist(lcc), "table", lang=lang)
     e = meta["expected"]
     console.print(
         _t(
@@ -197,8 +203,8 @@ def _table(summary: Any, meta: dict[str, Any], draws: int, seed: int, lang: str 
     )
     labels = {p["name"]: p.get(f"label_{lang}") or p["label_en"] for p in meta["parameters"]}
     for rows in (_tornado(summary, labels, lang), _sobol(summary, labels, lang)):
-        render(pa.Table.from_pylist(rows), "table")
-    render(pa.Table.from_pylist(_inputs(meta["parameters"], labels, lang)), "table")
+        render(pa.Table.from_pylist(rows), "table", lang=lang)
+    render(pa.Table.from_pylist(_inputs(meta["parameters"], labels, lang)), "table", lang=lang)
 
 
 def _tornado(summary: Any, labels: dict[str, str], lang: str) -> list[dict[str, Any]]:

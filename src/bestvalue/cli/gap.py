@@ -80,7 +80,7 @@ def score_command(answers: tuple[Path, ...], lang: str, fmt: str) -> None:
         for i, r in enumerate(reports):
             row[r.date or f"#{i + 1}"] = round(r.overall if key == "overall" else r.themes[key], 1)
         rows.append(row)
-    render(pa.Table.from_pylist(rows), "table")
+    render(pa.Table.from_pylist(rows), "table", lang=lang)
     if reports[-1].unanswered:
         label = "Unanswered (scored 0)" if lang == "en" else "Sin respuesta (puntaje 0)"
         console.print(f"{label}: {', '.join(reports[-1].unanswered)}")

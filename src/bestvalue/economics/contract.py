@@ -27,13 +27,18 @@ def contract_case(
 ) -> tuple[np.ndarray, Summary, dict[str, Any]]:
     life = _life_cycle(doc.get("lcc"), where)
     cost = lcc(life)
-    derived = "derived from the contract's lcc block"
+    derived = ("derived from the contract's lcc block", "derivado del bloque lcc del contrato")
     params = dict(doc.get("parameters") or {})
-    params.setdefault("years", _fixed(life.years, derived))
-    params.setdefault("discount_rate", _fixed(life.discount_rate, derived))
+    params.setdefault("years", _fixed(life.years, *derived))
+    params.setdefault("discount_rate", _fixed(life.discount_rate, *derived))
     yearly = life.acquisition / life.years + life.energy + life.maintenance + life.operation
     params.setdefault(
-        "annual_value", _fixed(yearly, f"{derived}: acquisition per year plus running costs")
+        "annual_value",
+        _fixed(
+            yearly,
+            f"{derived[0]}: acquisition per year plus running costs",
+            f"{derived[1]}: adquisición por año más costos de funcionamiento",
+        ),
     )
     values, summary, meta = economic_case({**doc, "parameters": params}, draws, seed, where)
     meta["lcc"] = cost | {"total_with_rbc": cost["total"] - summary.mean}
@@ -51,5 +56,5 @@ def _life_cycle(block: Any, where: str) -> LifeCycle:
     return life
 
 
-def _fixed(value: float, source: str) -> dict[str, Any]:
-    return {"distribution": "fixed", "value": value, "source": source}
+def _fixed(value: float, source: str, source_es: str) -> dict[str, Any]:
+    return {"distribution": "fixed", "value": value, "source": source, "source_es": source_es}

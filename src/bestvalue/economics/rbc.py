@@ -156,7 +156,8 @@ def params_from(doc: Mapping[str, Any], where: str) -> tuple[list[Param], dict[s
         if name not in REQUIRED + SOCIAL:
             known = ", ".join(REQUIRED + SOCIAL)
             raise InputError(where, message("unknown_parameter", name=repr(name), known=known))
-        specs[name] = dict(spec) if isinstance(spec, Mapping) else _plain(spec, where)
+        own = dict(spec) if isinstance(spec, Mapping) else _plain(spec, where)
+        specs[name] = _with_unit(own, specs.get(name), name, doc)
     _check_complete(specs, where)
     params = []
     for name, spec in specs.items():
@@ -173,7 +174,28 @@ def _plain(value: Any, where: str) -> dict[str, Any]:
     """A bare number is a fixed value whose source is the file that gives it."""
     if not isinstance(value, int | float) or isinstance(value, bool):
         raise InputError(where, message("parameter_not_number", value=repr(value)))
-    return {"distribution": "fixed", "value": value, "source": f"given in {Path(where).name}"}
+    name = Path(where).name
+    return {
+        "distribution": "fixed",
+        "value": value,
+        "source": f"given in {name}",
+        "source_es": f"indicado en {name}",
+    }
+
+
+def _with_unit(
+    spec: dict[str, Any], default: Mapping[str, Any] | None, name: str, doc: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A value given without a unit keeps the parameter's: the default's, or for the contract's
+    yearly value (which has no default) the case's currency per year."""
+    if "unit" in spec:
+        return spec
+    if default and "unit" in default:
+        return spec | {"unit": default["unit"], "unit_es": default.get("unit_es", default["unit"])}
+    if name == "annual_value":
+        currency = doc.get("currency") or defaults()["currency"]
+        return spec | {"unit": f"{currency} per year", "unit_es": f"{currency} por año"}
+    return spec
 
 
 def _check_complete(specs: Mapping[str, Any], where: str) -> None:

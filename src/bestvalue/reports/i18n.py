@@ -189,7 +189,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     **{f"dist_{name}": said for name, (_, said) in DISTRIBUTIONS.items()},
     "kind_evidence": KINDS["evidence"],
     "kind_assumption": KINDS["assumption"],
-    "kind_given": {"en": "given", "es": "dado"},
+    "kind_given": KINDS["given"],
     "econ_sensitivity": {
         "en": "What moves the result most (P10 to P90 of each input)",
         "es": "Lo que más mueve el resultado (P10 a P90 de cada variable)",
