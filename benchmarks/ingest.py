@@ -458,6 +458,26 @@ def write(results: list[dict], scale: list[dict]) -> None:
         "warehouse (raw documents, the nested `compiled` table, the derived tables). The "
         "baseline writes nothing and keeps nothing for a later ingest. The small inputs are "
         "furthest from the goal: start-up and the per-file work weigh most there.",
+        "- The same on the mixed files of 144 MB (py-spy at 200 Hz, 2026-11-27, 10.1 s in "
+        "all): 0.55 s of imports, 0.4 s opening a new warehouse (0.3 s of it importing "
+        "pandas, which pyarrow does on building its first table, so it cannot be skipped), "
+        "3.8 s staging, 2.4 s compiling, 3.0 s writing the warehouse, of which 1.1 to 1.3 s "
+        "is DuckDB's checkpoint at the COMMIT (compressing and writing every new row group), "
+        "then 0.3 s of exit.",
+        "- Tried and not kept (2026-11-27): on a first ingest, inserting the SQL compile's rows "
+        "straight into the warehouse's `compiled` table as they come, rather than writing them "
+        "to Parquet for the commit to read. About 5% faster (200 MB: 9.5 to 9.0 s; 3 GB: 136 "
+        "to 130 s), but its peak grew with the input (3 GB: 804 to 969 MB; 857 MB with the "
+        "warehouse's DuckDB held to a quarter of the limit during the compile), against the "
+        "flat memory issue 2 asks for. On the way: an `INSERT ... SELECT` from a registered "
+        "Arrow table keeps every table it read until the COMMIT; a relation's `insert_into` "
+        "does not.",
+        "- The SQL compile of the 200 MB package step by step (2026-11-27, one part at a time, "
+        "3.7 s in all): typing the releases (`json_transform`, a second parse of each document "
+        "after staging's) 1.2 s, assembling the nested rows in Arrow 0.3 s, and 17 merge steps "
+        "of 0.02 to 0.23 s each. No step dominates: what remains between this and the goal is "
+        "spread over the whole pipeline, and the one large saving left in sight is parsing "
+        "each document once (typing it while staging it), a change of the staged format.",
         "- Times on this shared virtual machine differ from run to run, by up to a third; the "
         "ratios, from one run with the pipelines one after the other, vary less, but they do "
         "(most on the smallest input, where a second either way counts): compare several runs "
