@@ -286,3 +286,11 @@ def test_a_table_for_a_person_takes_the_languages_decimal_mark(capsys):
     assert "0.8" in capsys.readouterr().out
     render(table, "csv", lang="es")  # data keeps Python's marks whatever the language
     assert capsys.readouterr().out.splitlines()[1] == "0.8,1234,a.b"
+    flags = pa.table({"rows": [3], "imported": [True], "table": ["items"]})
+    render(flags, "table", lang="es", headings=True)
+    shown = capsys.readouterr().out
+    assert all(word in shown for word in ("filas", "importado", "tabla", "sí", "items"))
+    render(flags, "table", lang="es")  # a user's query: its own column names
+    assert "imported" in capsys.readouterr().out
+    render(flags, "csv", lang="es", headings=True)
+    assert capsys.readouterr().out.splitlines() == ["rows,imported,table", "3,True,items"]

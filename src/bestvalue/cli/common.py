@@ -83,11 +83,47 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def render(table: pa.Table, fmt: str, out: Any = None, lang: str = "en") -> None:
+# The columns of the tables the commands show, as a Spanish reader sees them in a rich table
+# (CSV, JSON and XLSX keep the column names: they are data).
+HEADINGS_ES = {
+    "table": "tabla",
+    "rows": "filas",
+    "description": "descripción",
+    "title": "título",
+    "countries": "países",
+    "americas": "américas",
+    "imported": "importado",
+    "category_code": "categoría",
+    "category_name_es": "nombre",
+    "buyer_id": "id del comprador",
+    "buyer_name": "comprador",
+    "supplier_id": "id del proveedor",
+    "supplier_name": "proveedor",
+    "year": "año",
+    "country": "país",
+    "procurement_method": "método",
+    "currency": "moneda",
+    "amount": "monto",
+    "processes": "procesos",
+    "suppliers": "proveedores",
+    "share": "proporción",
+    "abc": "ABC",
+}
+
+
+def heading(column: str, lang: str) -> str:
+    """A column's heading in a rich table: the Spanish of a known column, else its name."""
+    return HEADINGS_ES.get(column, column) if lang == "es" else column
+
+
+def render(
+    table: pa.Table, fmt: str, out: Any = None, lang: str = "en", headings: bool = False
+) -> None:
     """Write an Arrow table as a rich table, CSV or JSON (a list of objects, one per row).
 
-    The rich table is read by a person: its decimals take ``lang``'s mark (0,25 in Spanish).
-    CSV and JSON are data, with Python's marks whatever the language."""
+    The rich table is read by a person: its decimals take ``lang``'s mark (0,25 in Spanish),
+    a yes or no is a word, and with ``headings`` its columns are named in ``lang`` (not for a
+    user's own query). CSV and JSON are data, with their names and Python's marks."""
     rows = [_plain(r) for r in table.to_pylist()]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2), file=out)
@@ -99,13 +135,16 @@ def render(table: pa.Table, fmt: str, out: Any = None, lang: str = "en") -> None
             writer.writerow([_cell(row[c]) for c in table.column_names])
         click.echo(buffer.getvalue(), nl=False, file=out)
     else:
-        shown = Table(*table.column_names, show_lines=False)
+        names = [heading(c, lang) if headings else c for c in table.column_names]
+        shown = Table(*names, show_lines=False)
         for row in rows:
             shown.add_row(*[_shown(row[c], lang) for c in table.column_names])
         Console(file=out or sys.stdout, width=None if sys.stdout.isatty() else 160).print(shown)
 
 
 def _shown(value: Any, lang: str) -> str:
+    if isinstance(value, bool):
+        return {"es": ("no", "sí")}.get(lang, ("no", "yes"))[value]
     return marked(str(value), lang) if isinstance(value, float) else _cell(value)
 
 

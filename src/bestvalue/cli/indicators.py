@@ -41,7 +41,7 @@ def list_(fmt: str, lang: str) -> None:
         rows = [
             {k: r[k] for k in ("id", "title", "countries", "americas", "imported")} for r in rows
         ]
-    render(pa.Table.from_pylist(rows), fmt)
+    render(pa.Table.from_pylist(rows), fmt, lang=lang, headings=True)
 
 
 @command.command("import")

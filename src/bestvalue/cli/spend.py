@@ -18,6 +18,7 @@ from ..warehouse.export import write_workbook
 from .common import (
     PhaseProgress,
     console,
+    heading,
     lang_option,
     open_from,
     records,
@@ -187,7 +188,7 @@ def _show(result: SpendResult, lang: str, currency: str) -> None:
         "lines",
         "cumulative_share",
     }
-    shown = Table(*[c for c in frame.columns if c not in hidden])
+    shown = Table(*[heading(c, lang) for c in frame.columns if c not in hidden])
     for row in records(frame):
         shown.add_row(*[_cell(k, v, lang) for k, v in row.items() if k not in hidden])
     console.print(shown)

@@ -23,4 +23,4 @@ def command(fmt: str, lang: str, **options: Any) -> None:
             {"table": n, "rows": warehouse.row_count(n), "description": describe(n, lang)}
             for n in names
         ]
-    render(pa.Table.from_pylist(rows), fmt)
+    render(pa.Table.from_pylist(rows), fmt, lang=lang, headings=True)
