@@ -480,7 +480,7 @@ def write(results: list[dict], scale: list[dict]) -> None:
         "(`json_valid`, `json()`, `json_structure` and `json_extract_string` while staging, "
         "`json_transform` in the compile), but each read is cheap: on the 200 MB of documents "
         "alone, on both cores, 0.12 to 0.17 s for a parse, 0.38 s for the typed releases, 0.56 "
-        "s for the shapes' hashes (`md5(json_structure())`); parsing once would save about a "
+        "s for the shapes' hashes (`md5(json_structure())`); parsing once would save less than a "
         "second of the 9.",
         "- Times on this shared virtual machine differ from run to run, by up to a third; the "
         "ratios, from one run with the pipelines one after the other, vary less, but they do "
