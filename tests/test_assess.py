@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import importlib
 import json
 import string
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bestvalue import InputError, open_warehouse
+from bestvalue import InputError, open_warehouse, refdata
 from bestvalue.numbers import number, percent
 from bestvalue.reports import assess
 from bestvalue.reports.i18n import MESSAGES
@@ -72,6 +73,10 @@ def test_spanish_is_spanish_throughout(reports):
     assert "el archivo está vacío: no contiene datos OCDS" in es and "the file is empty" not in es
     assert "the file is empty: no OCDS data in it" in en
     assert "data:image/svg+xml;base64," in es  # charts travel inside the file
+    # The annex's editions and licences too (a version number stays as it is).
+    fx = refdata.resource("money", "fx")
+    assert html.escape(fx.licence_in("es")) in es and html.escape(fx.licence) not in es
+    assert html.escape(fx.edition_in("es")) in es and html.escape(fx.edition) in en
     # The evidence and the numbers as a Spanish reader writes them (the web pages do the same).
     assert "(trabajo infantil)" in es and "(child labor)" not in es
     assert "Supuesto (bestvalue): " in es and "Assumption (bestvalue): " not in es

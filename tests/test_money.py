@@ -107,3 +107,8 @@ def test_every_shipped_table_names_its_source(res):
 def test_every_shipped_table_has_its_spanish_title(res):
     assert res.title_in("es") != res.title and res.title_in("en") == res.title
     assert res.title_in("fr") == res.title  # prepared: English until it has its own
+    # Its licence in Spanish, and its edition where words (not a version number) name it.
+    assert res.licence_in("es") != res.licence and res.licence_in("en") == res.licence
+    assert res.edition_in("es") != res.edition or not any(
+        word in res.edition.split() for word in ("edition", "revision", "from", "of", "about")
+    )

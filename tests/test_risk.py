@@ -182,6 +182,7 @@ def test_import_an_indicator_with_its_source(tmp_path):
                 "max": 5,
                 "higher_is_worse": True,
                 "title_es": "Índice Global de los Derechos de la CSI",
+                "edition_es": "2024 (transcrito del informe publicado)",
             }
         )
     )
@@ -191,6 +192,8 @@ def test_import_an_indicator_with_its_source(tmp_path):
     assert imported.values["PRY"] == (4.0, 2024) and imported.risk("COL") == 1.0
     found = indicators(registry)
     assert found["ituc.rating"].imported
+    assert found["ituc.rating"].edition_in("es") == "2024 (transcrito del informe publicado)"
+    assert found["ituc.rating"].licence_in("es") == "ITUC terms"  # none in Spanish: as given
     context = country_context("PRY", found)
     assert any(e.source == "ituc.rating" for e in context.evidence["freedom_of_association"])
     bad = tmp_path / "bad.csv"

@@ -47,9 +47,20 @@ class Resource:
     def edition(self) -> str:
         return str(self.meta.get("edition", ""))
 
+    def edition_in(self, lang: str) -> str:
+        """The edition in ``lang`` (``edition_es``), else as published (a version number)."""
+        return str(self.meta.get(f"edition_{lang}") or self.edition)
+
     @property
     def licence(self) -> str:
-        return "; ".join(lic.get("title", lic["name"]) for lic in self.meta.get("licenses", []))
+        return self.licence_in("en")
+
+    def licence_in(self, lang: str) -> str:
+        """The licences' titles in ``lang`` (each licence's ``title_es``), else in English."""
+        return "; ".join(
+            lic.get(f"title_{lang}") or lic.get("title", lic["name"])
+            for lic in self.meta.get("licenses", [])
+        )
 
     @property
     def address(self) -> str:

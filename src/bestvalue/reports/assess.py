@@ -59,8 +59,8 @@ def _sources(lang: str) -> list[dict[str, Any]]:
         {
             "id": f"{r.package}/{r.name}",
             "title": r.title_in(lang),
-            "edition": r.edition,
-            "licence": r.licence,
+            "edition": r.edition_in(lang),
+            "licence": r.licence_in(lang),
             "address": r.address,
             "assumption": bool(r.meta.get("assumption")),
         }
@@ -70,8 +70,8 @@ def _sources(lang: str) -> list[dict[str, Any]]:
         {
             "id": i.id,
             "title": i.title_in(lang),
-            "edition": i.edition,
-            "licence": i.licence,
+            "edition": i.edition_in(lang),
+            "licence": i.licence_in(lang),
             "address": i.address,
             "assumption": False,
         }

@@ -73,11 +73,19 @@ class Indicator:
     higher_is_worse: bool
     values: dict[str, tuple[float, int | None]] = field(default_factory=dict)
     imported: bool = False
-    title_es: str = ""  # optional in an import's metadata
+    title_es: str = ""  # optional in an import's metadata, as the next two
+    edition_es: str = ""
+    licence_es: str = ""
 
     def title_in(self, lang: str) -> str:
         """The title in ``lang``: the English one where there is no other."""
         return self.title_es if lang == "es" and self.title_es else self.title
+
+    def edition_in(self, lang: str) -> str:
+        return self.edition_es if lang == "es" and self.edition_es else self.edition
+
+    def licence_in(self, lang: str) -> str:
+        return self.licence_es if lang == "es" and self.licence_es else self.licence
 
     def risk(self, country: str) -> float | None:
         """0 (best) to 1 (worst) on the indicator's anchors; None when there is no value."""
@@ -124,6 +132,8 @@ def _shipped(
         higher_is_worse,
         values,
         title_es=title[1],
+        edition_es=res.edition_in("es"),
+        licence_es=res.licence_in("es"),
     )
 
 
@@ -201,8 +211,14 @@ def _read_import(meta_path: Path, data_path: Path) -> Indicator:
     kwargs = {k: meta[k] for k in META_FIELDS}
     kwargs["min"], kwargs["max"] = float(kwargs["min"]), float(kwargs["max"])
     kwargs["higher_is_worse"] = bool(kwargs["higher_is_worse"])
-    title_es = str(meta.get("title_es") or "")
-    return Indicator(**kwargs, values=values, imported=True, title_es=title_es)
+    return Indicator(
+        **kwargs,
+        values=values,
+        imported=True,
+        title_es=str(meta.get("title_es") or ""),
+        edition_es=str(meta.get("edition_es") or ""),
+        licence_es=str(meta.get("licence_es") or ""),
+    )
 
 
 def import_indicator(
