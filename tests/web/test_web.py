@@ -332,3 +332,19 @@ def test_every_phase_of_an_ingest_is_shown_in_spanish(tmp_path):
             "compilación",
             "escritura en el almacén de datos",
         ]
+
+
+def test_the_web_and_the_command_line_say_a_phase_alike_in_spanish():
+    """The phases are translated twice, by the web's catalogue and the command line's table (it
+    does not load Django's): the same words, a page writing them after a colon in lower case."""
+    from django.utils import translation
+
+    from bestvalue.cli.common import PHASES_ES
+    from bestvalue.web.agencies.jobs import PHASES
+
+    shared = [name for name in PHASES if name in PHASES_ES]
+    assert len(shared) >= 4
+    with translation.override("es"):
+        for name in shared:
+            said = PHASES_ES[name]
+            assert translation.gettext(name) == said[0].lower() + said[1:], name
