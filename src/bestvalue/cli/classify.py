@@ -127,9 +127,9 @@ def _evaluate(warehouse: Any, crosswalks: tuple[Path, ...], lang: str) -> None:
                 COLUMNS[lang],
                 (
                     r.threshold,
-                    _3(r.coverage),
-                    _3(r.segment_accuracy),
-                    _3(r.family_accuracy),
+                    _rounded(r.coverage),
+                    _rounded(r.segment_accuracy),
+                    _rounded(r.family_accuracy),
                     r.answered,
                 ),
                 strict=True,
@@ -146,5 +146,5 @@ def _evaluate(warehouse: Any, crosswalks: tuple[Path, ...], lang: str) -> None:
         console.print(t["threshold"].format(goal=goal, best=plain(best, lang)))
 
 
-def _3(share: float | None) -> float | None:
+def _rounded(share: float | None) -> float | None:
     return None if share is None else round(share, 3)
