@@ -78,7 +78,7 @@ HELP_ES: dict[str, str] = {
     "The agency's own requirements (JSON or YAML), added to the library; an id already in the library replaces it. Repeatable.": "Los requisitos propios de la agencia (JSON o YAML), agregados a la biblioteca; un id que ya está en la biblioteca la reemplaza. Repetible.",
     "List the risk indicators, or import your own (such as ITUC ratings from the report).": "Lista los indicadores de riesgo, o importa los suyos (como las calificaciones de la CSI tomadas del informe).",
     "Import FILE (CSV: country, value[, year]) with its metadata.": "Importa FILE (CSV: country, value[, year]) con sus metadatos.",
-    "JSON: id, title, publisher, edition, address, licence, retrieved, min, max, higher_is_worse; optionally title_es (the title in Spanish).": "JSON: id, title, publisher, edition, address, licence, retrieved, min, max, higher_is_worse; opcionalmente title_es (el título en español).",
+    "JSON: id, title, publisher, edition, address, licence, retrieved, min, max, higher_is_worse; optionally title_es, edition_es and licence_es (in Spanish).": "JSON: id, title, publisher, edition, address, licence, retrieved, min, max, higher_is_worse; opcionalmente title_es, edition_es y licence_es (en español).",
     "Every indicator: publisher, edition, licence and coverage (countries, Americas).": "Cada indicador: publicador, edición, licencia y cobertura (países, Américas).",
     "List the warehouse tables with their row counts and what they hold.": "Lista las tablas del almacén con su número de filas y lo que contienen.",
     "Run a read-only SQL QUERY (DuckDB SQL, or Spark SQL with --engine spark).": "Ejecuta una consulta SQL (QUERY) de solo lectura (SQL de DuckDB, o SQL de Spark con --engine spark).",

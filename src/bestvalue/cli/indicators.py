@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 import pyarrow as pa
 
+from ..numbers import number
 from ..risk.indicators import import_indicator, indicators
 from .common import console, format_option, lang_option, render
 
@@ -51,12 +52,23 @@ def list_(fmt: str, lang: str) -> None:
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="JSON: id, title, publisher, edition, address, licence, retrieved, min, max, "
-    "higher_is_worse; optionally title_es (the title in Spanish).",
+    "higher_is_worse; optionally title_es, edition_es and licence_es (in Spanish).",
 )
-def import_(file: Path, meta: Path) -> None:
+@lang_option
+def import_(file: Path, meta: Path, lang: str) -> None:
     """Import FILE (CSV: country, value[, year]) with its metadata."""
     ind = import_indicator(file, meta)
     console.print(
-        f"Imported {ind.id}: {len(ind.values)} countries "
-        f"({ind.coverage()['americas']} in the Americas)."
+        IMPORTED[lang].format(
+            id=ind.id,
+            title=ind.title_in(lang),
+            countries=number(len(ind.values), 0, lang),
+            americas=ind.coverage()["americas"],
+        )
     )
+
+
+IMPORTED = {
+    "en": "Imported {id} ({title}): {countries} countries ({americas} in the Americas).",
+    "es": "Se importó {id} ({title}): {countries} países ({americas} en las Américas).",
+}
