@@ -21,6 +21,31 @@ COUNTRIES = {
 }
 
 
+# An indicator's metadata as a user types it (ITUC ratings from the published report).
+ITUC_META = {
+    "id": "ituc.rating",
+    "title": "ITUC Global Rights Index",
+    "publisher": "International Trade Union Confederation",
+    "edition": "2024 (typed from the published report)",
+    "address": "https://www.globalrightsindex.org",
+    "licence": "ITUC terms",
+    "retrieved": "2026-11-25",
+    "min": 1,
+    "max": 5,
+    "higher_is_worse": True,
+    "title_es": "Índice Global de los Derechos de la CSI",
+    "edition_es": "2024 (transcrito del informe publicado)",
+}
+
+
+def ituc_files(folder: Path, rows: str) -> tuple[Path, Path]:
+    """An ITUC CSV of ``rows`` (``country,value,year`` lines) and its metadata, in ``folder``."""
+    data, meta = folder / "ituc.csv", folder / "ituc.json"
+    data.write_text("country,value,year\n" + rows)
+    meta.write_text(json.dumps(ITUC_META))
+    return data, meta
+
+
 def load_all(warehouse) -> None:
     """Every real sample, each with its country."""
     from bestvalue import ingest

@@ -14,7 +14,7 @@ import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, ituc_files
 
 PARAGUAY = FIXTURES / "paraguay-dncp"
 
@@ -298,27 +298,7 @@ def test_a_table_for_a_person_takes_the_languages_decimal_mark(capsys):
 
 def test_indicators_import_says_what_it_added_in_the_language_asked(tmp_path, monkeypatch):
     monkeypatch.setenv("BESTVALUE_INDICATORS_DIR", str(tmp_path / "registry"))
-    data = tmp_path / "ituc.csv"
-    data.write_text("country,value,year\nParaguay,4,2024\nCOL,5,2024\nFRA,2,2024\n")
-    meta = tmp_path / "ituc.json"
-    meta.write_text(
-        json.dumps(
-            {
-                "id": "ituc.rating",
-                "title": "ITUC Global Rights Index",
-                "title_es": "Índice Global de los Derechos de la CSI",
-                "publisher": "International Trade Union Confederation",
-                "edition": "2024 (typed from the published report)",
-                "edition_es": "2024 (transcrito del informe publicado)",
-                "address": "https://www.globalrightsindex.org",
-                "licence": "ITUC terms",
-                "retrieved": "2026-11-25",
-                "min": 1,
-                "max": 5,
-                "higher_is_worse": True,
-            }
-        )
-    )
+    data, meta = ituc_files(tmp_path, "Paraguay,4,2024\nCOL,5,2024\nFRA,2,2024\n")
     es = run("indicators", "import", data, "--meta", meta, "--lang", "es")
     assert es.returncode == 0, es.stderr
     assert "Se importó ituc.rating (Índice Global de los Derechos de la CSI): 3 países" in es.stdout

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from conftest import ituc_files
 
 from bestvalue import InputError, refdata
 from bestvalue.categories import taxonomy
@@ -165,27 +166,7 @@ def test_bad_weights_are_named(tmp_path):
 
 
 def test_import_an_indicator_with_its_source(tmp_path):
-    data = tmp_path / "ituc.csv"
-    data.write_text("country,value,year\nPY,4,2024\nCOL,5,2024\nUruguay,1,2024\n")
-    meta = tmp_path / "ituc.json"
-    meta.write_text(
-        json.dumps(
-            {
-                "id": "ituc.rating",
-                "title": "ITUC Global Rights Index",
-                "publisher": "International Trade Union Confederation",
-                "edition": "2024 (typed from the published report)",
-                "address": "https://www.globalrightsindex.org",
-                "licence": "ITUC terms",
-                "retrieved": "2026-11-25",
-                "min": 1,
-                "max": 5,
-                "higher_is_worse": True,
-                "title_es": "Índice Global de los Derechos de la CSI",
-                "edition_es": "2024 (transcrito del informe publicado)",
-            }
-        )
-    )
+    data, meta = ituc_files(tmp_path, "PY,4,2024\nCOL,5,2024\nUruguay,1,2024\n")
     registry = tmp_path / "registry"
     imported = import_indicator(data, meta, registry)
     assert imported.title_in("es") == "Índice Global de los Derechos de la CSI"
