@@ -309,3 +309,19 @@ def test_indicators_import_says_what_it_added_in_the_language_asked(tmp_path, mo
     ituc = next(row for row in listed if row["id"] == "ituc.rating")
     assert ituc["imported"] and ituc["edition"] == "2024 (transcrito del informe publicado)"
     assert ituc["licence"] == "ITUC terms"  # given in English only: shown as given
+
+
+def test_sources_lists_every_shipped_table_with_its_licence_in_the_language_asked():
+    from bestvalue import refdata
+
+    es = run("sources", "--lang", "es")
+    assert es.returncode == 0, es.stderr
+    assert "licencia" in es.stdout and "* curado por bestvalue" in es.stdout
+    assert "Reglamento (CE) n.º 213/2008" in es.stdout
+    rows = json.loads(run("sources", "--format", "json").stdout)
+    assert [r["id"] for r in rows] == [f"{r.package}/{r.name}" for r in refdata.catalogue()]
+    cpv = next(r for r in rows if r["id"] == "classifications/cpv")
+    assert cpv["licence"] == "The CPV is EU law (Regulation (EC) No 213/2008) and free to reuse"
+    assert sum(r["assumption"] for r in rows) == sum(
+        bool(r.meta.get("assumption")) for r in refdata.catalogue()
+    )

@@ -15,6 +15,7 @@ from pathlib import Path
 import polib
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -176,6 +177,39 @@ def test_spanish_pages(client, world):
     login(client, world["analyst_a"])
     page = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Sus agencias" in page and '<html lang="es">' in page
+
+
+def test_the_sources_page_names_every_table_and_indicator_in_the_pages_language(client, world):
+    from bestvalue import provenance, refdata
+    from bestvalue.provenance import indicator_rows
+
+    assert client.get(reverse("sources")).status_code == 302  # signed-in users only
+    login(client, world["analyst_a"])
+    es = client.get(reverse("sources"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    en = client.get(reverse("sources"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    fx = refdata.resource("money", "fx")
+    assert "Fuentes de datos" in es and "Data sources" in en
+    assert escape(fx.licence_in("es")) in es and escape(fx.licence) in en
+    assert escape(fx.edition_in("es")) in es and escape(fx.licence) not in es
+    assert "WGI: Voz y rendición de cuentas" in es and "WGI: Voice and accountability" in en
+    shown = indicator_rows("en")  # the nine shipped, and any imported here
+    assert len(shown) >= 9 and all(f"({row['id']})" in es for row in shown)
+    assert es.count("<tr>") == en.count("<tr>") == 2 + len(refdata.catalogue()) + len(shown)
+    assert es.count(" * <small>(") == sum(
+        1 for r in refdata.catalogue() if r.meta.get("assumption")
+    )
+    home = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert reverse("sources") in home
+    api = APIClient()
+    assert api.get("/api/sources/").status_code in (401, 403)
+    api.force_authenticate(world["supplier_a"])  # any signed-in user: nothing of an agency's
+    listed = api.get("/api/sources/", {"lang": "es"}).json()
+    assert listed["datasets"] == provenance.datasets("es") and len(listed["indicators"]) >= 9
+    money = next(d for d in listed["datasets"] if d["id"] == "money/fx")
+    assert money["licence"] == fx.licence_in("es")
+    assert api.get("/api/sources/").json()["datasets"][0]["title"] == refdata.catalogue()[0].title
+    refused = api.get("/api/sources/", {"lang": "xx"})
+    assert refused.status_code == 400 and "en, es" in refused.json()["lang"]
 
 
 CATALOGUES = [WEB / "locale", *sorted(WEB.glob("*/locale"))]  # the project's, then each app's

@@ -35,6 +35,7 @@ COMMANDS = (
     "gap",
     "tender-package",
     "indicators",
+    "sources",
     "tables",
     "sql",
     "export",

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -93,6 +93,8 @@ HEADINGS_ES = {
     "countries": "países",
     "americas": "américas",
     "imported": "importado",
+    "edition": "edición",
+    "licence": "licencia",
     "category_code": "categoría",
     "category_name_es": "nombre",
     "buyer_id": "id del comprador",
@@ -140,6 +142,13 @@ def render(
         for row in rows:
             shown.add_row(*[_shown(row[c], lang) for c in table.column_names])
         Console(file=out or sys.stdout, width=None if sys.stdout.isatty() else 160).print(shown)
+
+
+def render_listing(rows: list[dict[str, Any]], fmt: str, lang: str, brief: Sequence[str]) -> None:
+    """A listing of metadata: every field in JSON and CSV, the ``brief`` ones in a table."""
+    if fmt == "table":
+        rows = [{k: r[k] for k in brief} for r in rows]
+    render(pa.Table.from_pylist(rows), fmt, lang=lang, headings=True)
 
 
 def _shown(value: Any, lang: str) -> str:

@@ -80,6 +80,7 @@ HELP_ES: dict[str, str] = {
     "Import FILE (CSV: country, value[, year]) with its metadata.": "Importa FILE (CSV: country, value[, year]) con sus metadatos.",
     "JSON: id, title, publisher, edition, address, licence, retrieved, min, max, higher_is_worse; optionally title_es, edition_es and licence_es (in Spanish).": "JSON: id, title, publisher, edition, address, licence, retrieved, min, max, higher_is_worse; opcionalmente title_es, edition_es y licence_es (en español).",
     "Every indicator: publisher, edition, licence and coverage (countries, Americas).": "Cada indicador: publicador, edición, licencia y cobertura (países, Américas).",
+    "The reference tables bestvalue ships: edition, licence, address; * an assumption.": "Las tablas de referencia que incluye bestvalue: edición, licencia, dirección; * un supuesto.",
     "List the warehouse tables with their row counts and what they hold.": "Lista las tablas del almacén con su número de filas y lo que contienen.",
     "Run a read-only SQL QUERY (DuckDB SQL, or Spark SQL with --engine spark).": "Ejecuta una consulta SQL (QUERY) de solo lectura (SQL de DuckDB, o SQL de Spark con --engine spark).",
     "json: a list of objects, one per row.": "json: una lista de objetos, uno por fila.",

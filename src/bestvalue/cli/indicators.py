@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import pyarrow as pa
 
 from ..numbers import number
-from ..risk.indicators import import_indicator, indicators
-from .common import console, format_option, lang_option, render
+from ..provenance import indicator_rows
+from ..risk.indicators import import_indicator
+from .common import console, format_option, lang_option, render_listing
 
 
 @click.group("indicators")
@@ -22,27 +22,8 @@ def command() -> None:
 @lang_option
 def list_(fmt: str, lang: str) -> None:
     """Every indicator: publisher, edition, licence and coverage (countries, Americas)."""
-    rows = []
-    for ind in indicators().values():
-        cov = ind.coverage()
-        rows.append(
-            {
-                "id": ind.id,
-                "title": ind.title_in(lang),
-                "publisher": ind.publisher,
-                "edition": ind.edition_in(lang),
-                "licence": ind.licence_in(lang),
-                "address": ind.address,
-                "countries": cov["countries"],
-                "americas": f"{cov['americas']}/{cov['americas_total']}",
-                "imported": ind.imported,
-            }
-        )
-    if fmt == "table":  # the full metadata is in json and csv
-        rows = [
-            {k: r[k] for k in ("id", "title", "countries", "americas", "imported")} for r in rows
-        ]
-    render(pa.Table.from_pylist(rows), fmt, lang=lang, headings=True)
+    brief = ("id", "title", "countries", "americas", "imported")
+    render_listing(indicator_rows(lang), fmt, lang, brief)
 
 
 @command.command("import")

@@ -19,14 +19,14 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from .. import __version__, refdata
+from .. import __version__
 from ..errors import BestValueError
 from ..frames import records
 from ..messages import message
+from ..provenance import annex
 from ..risk import Weights, supplier_countries, top_ranked
 from ..risk.charts import heat_map, risk_spend
 from ..risk.countries import country_name, iso3
-from ..risk.indicators import indicators
 from ..risk.prioritise import OUTPUT_COLUMNS
 from ..risk.prioritise import prioritise as rank_categories
 from ..risk.profiles import good_name
@@ -52,33 +52,6 @@ class Assessment:
     files: list[Path]
     priorities: pd.DataFrame
     data: dict[str, Any] = field(default_factory=dict)
-
-
-def _sources(lang: str) -> list[dict[str, Any]]:
-    rows = [
-        {
-            "id": f"{r.package}/{r.name}",
-            "title": r.title_in(lang),
-            "edition": r.edition_in(lang),
-            "licence": r.licence_in(lang),
-            "address": r.address,
-            "assumption": bool(r.meta.get("assumption")),
-        }
-        for r in refdata.catalogue()
-    ]
-    rows += [
-        {
-            "id": i.id,
-            "title": i.title_in(lang),
-            "edition": i.edition_in(lang),
-            "licence": i.licence_in(lang),
-            "address": i.address,
-            "assumption": False,
-        }
-        for i in indicators().values()
-        if i.imported
-    ]
-    return rows
 
 
 def _data_quality(wh: Warehouse, country: str) -> dict[str, Any]:
@@ -258,7 +231,7 @@ def _build(
             "coverage_floor": weights.coverage_floor,
             "draws": draws,
         },
-        "sources": _sources(lang),
+        "sources": annex(lang),
     }
 
 

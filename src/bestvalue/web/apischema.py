@@ -29,6 +29,8 @@ def document_errors(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
             errors = dict(ERRORS)
             if method in ("post", "put", "patch"):
                 errors["400"] = "The input is not valid: each field's errors are listed."
+            elif _chooses(operation):
+                errors["400"] = "A query parameter is not one of its values: it says which."
             if path.endswith(("/spend/", "/priorities/")):
                 errors["409"] = "The agency has no data loaded yet, or it is being loaded."
             if path == "/api/token/":
@@ -39,3 +41,11 @@ def document_errors(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
                     {"description": text, "content": {"application/json": {"schema": DETAIL}}},
                 )
     return result
+
+
+def _chooses(operation: dict[str, Any]) -> bool:
+    """True when a query parameter of the operation takes one of a list of values."""
+    return any(
+        p.get("in") == "query" and "enum" in p.get("schema", {})
+        for p in operation.get("parameters", [])
+    )

@@ -13,6 +13,7 @@ router.register("agencies", api.AgencyViewSet, basename="agency")
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("sources/", views.sources, name="sources"),
     path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),
     path("agencies/<int:pk>/uploads/new/", views.upload_new, name="upload_new"),
     path("agencies/<int:pk>/members/", views.members, name="members"),
@@ -37,6 +38,7 @@ urlpatterns = [
         name="api_upload",
     ),
     path("api/token/", api.ObtainToken.as_view(), name="api_token"),
+    path("api/sources/", api.SourcesView.as_view(), name="api_sources"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 

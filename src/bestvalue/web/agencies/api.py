@@ -11,7 +11,9 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from ... import provenance
 from ...categories.taxonomy import LEVELS
 from ...frames import records
 from . import jobs, services
@@ -119,6 +121,52 @@ class UploadViewSet(BoundedLookup, viewsets.ModelViewSet[Upload]):
     def perform_create(self, serializer: Any) -> None:
         upload = serializer.save(agency=self.agency, created_by=self.request.user)
         jobs.submit(upload.pk)
+
+
+LANGS = ("en", "es")  # what the sources come in (Portuguese and French: English until translated)
+
+
+class _SourceSerializer(serializers.Serializer[dict[str, Any]]):
+    id = serializers.CharField()
+    title = serializers.CharField()
+    edition = serializers.CharField()
+    licence = serializers.CharField()
+    address = serializers.CharField()
+
+
+class DatasetSerializer(_SourceSerializer):
+    assumption = serializers.BooleanField()
+
+
+class IndicatorSerializer(_SourceSerializer):
+    publisher = serializers.CharField()
+    countries = serializers.IntegerField()
+    americas = serializers.CharField()
+    imported = serializers.BooleanField()
+
+
+class SourcesSerializer(serializers.Serializer[dict[str, Any]]):
+    datasets = DatasetSerializer(many=True)
+    indicators = IndicatorSerializer(many=True)
+
+
+class SourcesView(APIView):
+    """What every figure rests on: the shipped tables and the risk indicators (as the sources
+    page and ``bestvalue sources`` / ``indicators list``), titles and licences in ``lang``."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("lang", str, enum=list(LANGS))],
+        responses=SourcesSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        lang = request.query_params.get("lang", "en")
+        if lang not in LANGS:
+            return Response(
+                {"lang": f"choose from {', '.join(LANGS)}"}, status=status.HTTP_400_BAD_REQUEST
+            )
+        return Response(
+            {"datasets": provenance.datasets(lang), "indicators": provenance.indicator_rows(lang)}
+        )
 
 
 class TokenRequestSerializer(serializers.Serializer[dict[str, Any]]):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from ... import __version__
+from ... import __version__, provenance
 from ...categories.taxonomy import LEVELS
 from ..security import client_address, is_locked, record_failure
 from . import jobs, services
@@ -36,6 +36,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "agencies/dashboard.html",
         {"agencies": agencies_of(request.user), "version": __version__},
+    )
+
+
+@login_required
+def sources(request: HttpRequest) -> HttpResponse:
+    """What every figure rests on: the shipped tables and the risk indicators, with their
+    editions, licences and addresses, in the page's language."""
+    lang = _language(request)
+    return render(
+        request,
+        "agencies/sources.html",
+        {"datasets": provenance.datasets(lang), "indicators": provenance.indicator_rows(lang)},
     )
 
 
