@@ -41,7 +41,7 @@ class Resource:
 
     def title_in(self, lang: str) -> str:
         """The title in ``lang`` (``title_es`` in the descriptor), else the English one."""
-        return str(self.meta.get(f"title_{lang}") or self.title)
+        return self._in("title", lang)
 
     @property
     def edition(self) -> str:
@@ -49,7 +49,10 @@ class Resource:
 
     def edition_in(self, lang: str) -> str:
         """The edition in ``lang`` (``edition_es``), else as published (a version number)."""
-        return str(self.meta.get(f"edition_{lang}") or self.edition)
+        return self._in("edition", lang)
+
+    def _in(self, key: str, lang: str) -> str:
+        return str(self.meta.get(f"{key}_{lang}") or getattr(self, key))
 
     @property
     def licence(self) -> str:

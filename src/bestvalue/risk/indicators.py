@@ -78,14 +78,17 @@ class Indicator:
     licence_es: str = ""
 
     def title_in(self, lang: str) -> str:
-        """The title in ``lang``: the English one where there is no other."""
-        return self.title_es if lang == "es" and self.title_es else self.title
+        return self._in("title", lang)
 
     def edition_in(self, lang: str) -> str:
-        return self.edition_es if lang == "es" and self.edition_es else self.edition
+        return self._in("edition", lang)
 
     def licence_in(self, lang: str) -> str:
-        return self.licence_es if lang == "es" and self.licence_es else self.licence
+        return self._in("licence", lang)
+
+    def _in(self, name: str, lang: str) -> str:
+        """Field ``name`` in ``lang`` (its ``_es`` twin), the English one where there is none."""
+        return str(getattr(self, f"{name}_{lang}", "") or getattr(self, name))
 
     def risk(self, country: str) -> float | None:
         """0 (best) to 1 (worst) on the indicator's anchors; None when there is no value."""

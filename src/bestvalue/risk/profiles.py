@@ -11,6 +11,7 @@ no risk.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -35,7 +36,6 @@ __all__ = [
 ]
 
 LABOUR = {"forced_labour": "forced_labor", "child_labour": "child_labor"}
-LANGS = ("en", "es")  # what the evidence is said in
 LABOUR_NAMES = {
     "forced_labor": {"en": "forced labor", "es": "trabajo forzoso"},
     "child_labor": {"en": "child labor", "es": "trabajo infantil"},
@@ -57,6 +57,11 @@ class Evidence:
     def text(self, lang: str) -> str:
         """The detail in ``lang``: the English one where there is no other."""
         return self.detail_es if lang == "es" and self.detail_es else self.detail
+
+    @classmethod
+    def said(cls, source: str, say: Callable[[str], str]) -> Evidence:
+        """Evidence whose detail ``say(lang)`` writes in each language it is said in."""
+        return cls(source, say("en"), detail_es=say("es"))
 
 
 def good_name(good: str, lang: str) -> str:
@@ -133,9 +138,13 @@ def _labour(dimension: str, goods: pd.DataFrame) -> DimensionRisk:
     if goods.empty:
         return DimensionRisk(dimension, None)
     if rows.empty:
-        names = {lang: sorted(good_name(g, lang) for g in goods.good.unique()) for lang in LANGS}
-        said = {lang: NOT_LISTED[lang].format(goods=", ".join(names[lang])) for lang in LANGS}
-        note = Evidence("ilab_goods", said["en"], detail_es=said["es"])
+        listed = goods.good.unique()
+        note = Evidence.said(
+            "ilab_goods",
+            lambda lang: NOT_LISTED[lang].format(
+                goods=", ".join(sorted(good_name(g, lang) for g in listed))
+            ),
+        )
         return DimensionRisk(dimension, None, [note])
     rows = rows.assign(_away=[iso3_of_name(c) not in AMERICAS for c in rows.country])
     rows = rows.sort_values(["_away", "good", "country"])  # the Americas first, as the pilot asks
@@ -147,12 +156,13 @@ def _labour(dimension: str, goods: pd.DataFrame) -> DimensionRisk:
 
 def _listed(good: str, country: str, column: str) -> Evidence:
     """'Good — country (forced labor)', as the List says it, and in Spanish."""
-    said = {
-        lang: f"{good_name(good, lang)} — {ilab_country(country, lang)} "
-        f"({LABOUR_NAMES[column][lang]})"
-        for lang in LANGS
-    }
-    return Evidence("ilab_goods", said["en"], detail_es=said["es"])
+    return Evidence.said(
+        "ilab_goods",
+        lambda lang: (
+            f"{good_name(good, lang)} — {ilab_country(country, lang)} "
+            f"({LABOUR_NAMES[column][lang]})"
+        ),
+    )
 
 
 def _rating(code: str, dimension: str) -> tuple[int | None, Evidence | None]:
@@ -221,14 +231,13 @@ READING = {
 def _reading(ind: Indicator, country: str, risk: float) -> Evidence:
     """What an indicator says of a country, and the risk read from it."""
     raw, year = ind.values[country]
-    said = {
-        lang: READING[lang].format(
+    return Evidence.said(
+        ind.id,
+        lambda lang: READING[lang].format(
             title=ind.title_in(lang),
             country=country_name(country, lang),
             raw=plain(raw, lang),
             year=year or ("n.d." if lang == "en" else "s. f."),
             risk=number(risk, 2, lang),
-        )
-        for lang in LANGS
-    }
-    return Evidence(ind.id, said["en"], detail_es=said["es"])
+        ),
+    )

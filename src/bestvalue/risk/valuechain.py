@@ -21,7 +21,6 @@ from ..numbers import number
 from .countries import AMERICAS, country_name, iso3_of_name
 from .profiles import (
     LABOUR,
-    LANGS,
     Evidence,
     _goods_of,
     category_profile,
@@ -126,12 +125,13 @@ def _goods_tiers(code: str) -> dict[str, Tier]:
 
 def _listed(good: str, codes: set[str]) -> Evidence:
     """'ILAB: good — countries', the Americas first, in English and in Spanish."""
-    said = {
-        lang: f"ILAB: {good_name(good, lang)} — "
-        + ", ".join(country_name(c, lang) for c in _americas_first(codes)[:6])
-        for lang in LANGS
-    }
-    return Evidence("ilab_goods", said["en"], detail_es=said["es"])
+    return Evidence.said(
+        "ilab_goods",
+        lambda lang: (
+            f"ILAB: {good_name(good, lang)} — "
+            + ", ".join(country_name(c, lang) for c in _americas_first(codes)[:6])
+        ),
+    )
 
 
 def _merge(risks: list[Risk]) -> list[Risk]:
@@ -157,13 +157,12 @@ def _rated(code: str, dims: tuple[str, ...]) -> list[Risk]:
 
 def _context(country: str, value: float) -> Evidence:
     """The tier-1 country's context on a dimension, in English and in Spanish."""
-    said = {
-        lang: CONTEXT[lang].format(
+    return Evidence.said(
+        "country_context",
+        lambda lang: CONTEXT[lang].format(
             country=country_name(country, lang), value=number(value, 2, lang)
-        )
-        for lang in LANGS
-    }
-    return Evidence("country_context", said["en"], detail_es=said["es"])
+        ),
+    )
 
 
 def value_chain(code: str, supplier_countries: pd.DataFrame | None = None) -> ValueChain:
