@@ -12,6 +12,7 @@ import pytest
 from conftest import COUNTRIES, FIXTURES, fingerprint
 
 from bestvalue import ingest, open_warehouse
+from bestvalue.warehouse.ingest import Progress
 
 
 def _load(tmp_path: Path, name: str, paths, monkeypatch, fast: bool, **kwargs):
@@ -407,21 +408,23 @@ def test_documents_split_into_parts_a_batch_at_a_time(tmp_path):
     assert all(by_ocid[r[0]] == part for part, r in rows)
 
 
+class Recorder(Progress):
+    """What an ingest showed of its reading: bytes, documents, calls, and calls going back."""
+
+    def __init__(self) -> None:
+        self.total, self.read, self.documents, self.steps, self.back = 0, 0, 0, 0, 0
+
+    def start(self, total_bytes: int, files: int) -> None:
+        self.total = total_bytes
+
+    def advance(self, nbytes: int, documents: int) -> None:
+        self.steps += 1
+        self.read += nbytes
+        self.documents += documents
+        self.back += nbytes < 0
+
+
 def test_progress_moves_as_files_are_read(tmp_path, monkeypatch):
-    from bestvalue.warehouse.ingest import Progress
-
-    class Recorder(Progress):
-        def __init__(self) -> None:
-            self.total, self.read, self.documents, self.steps = 0, 0, 0, 0
-
-        def start(self, total_bytes: int, files: int) -> None:
-            self.total = total_bytes
-
-        def advance(self, nbytes: int, documents: int) -> None:
-            self.steps += 1
-            self.read += nbytes
-            self.documents += documents
-
     monkeypatch.setattr("bestvalue.ocds.split.CHUNK", 4_000)  # several pieces per file
     folder = _write(tmp_path / "data", 9, 200)
     (folder / "s2.json.gz").unlink()  # the one file with documents the reader must take
@@ -433,6 +436,20 @@ def test_progress_moves_as_files_are_read(tmp_path, monkeypatch):
     assert recorder.read == recorder.total
     assert recorder.documents == report.releases
     assert recorder.steps > 2 * report.files  # it moved while files were read, not only after
+
+
+def test_progress_ends_at_the_total_when_files_go_to_the_reader(tmp_path, monkeypatch):
+    """The real samples: Paraguay's records and empty files, cut then handed to the reader or
+    refused whole. What the fast path showed of a file the reader reads again is taken back, so
+    the bar ends at the total (it ended at 4.2 of 4.0 MB) and counts each document once."""
+    monkeypatch.setenv("BESTVALUE_FAST_INGEST", "1")
+    recorder = Recorder()
+    with open_warehouse(tmp_path / "w.duckdb") as wh:
+        report = ingest([FIXTURES], wh, skip_bad=True, progress=recorder)
+    assert 0 < report.fast_files < report.files  # both paths read some of them
+    assert recorder.read == recorder.total
+    assert recorder.documents == report.releases + report.compiled_releases
+    assert recorder.back > 0  # a file cut by the fast path was read again by the reader
 
 
 @pytest.mark.parametrize("fast", ["1", "0"])

@@ -90,7 +90,9 @@ class FastStage:
         self.counts: dict[int, list[int]] = {}  # releases and compiled releases staged per file
         self.refused: set[int] = set()  # files the checks refused: the reader reads them
         self.current: tuple[int, str] = (-1, "")  # the file being cut
-        self.shown: dict[int, int] = {}  # bytes of each file shown as read on the progress bar
+        # Bytes and documents of each file shown as read on the progress bar: taken back if
+        # the file goes to the reader, which shows them again as it reads.
+        self.shown: dict[int, list[int]] = {}
         self.bytes = 0
         # The documents cut and not yet parsed, in Arrow batches of a few thousand: DuckDB
         # scans a registered Arrow table batch by batch on every thread, where a table of its
@@ -132,7 +134,9 @@ class FastStage:
                 self.cut += [(index, b) for b in batches]
                 self.bytes += size
                 shown = source.size_on_disk * size // max(size_read, 1)
-                self.shown[index] = self.shown.get(index, 0) + shown
+                so_far = self.shown.setdefault(index, [0, 0])
+                so_far[0] += shown
+                so_far[1] += count
                 self.run.progress.advance(shown, count)
                 if self.bytes >= BATCH_BYTES and n > 1:
                     alone = [i for i, *_, one in self.waiting if one]
@@ -142,6 +146,9 @@ class FastStage:
         return splitter.alone
 
     def _fall_back(self, index: int, source: Source, fingerprint: Fingerprint) -> None:
+        shown, documents = self.shown.pop(index, [0, 0])
+        if shown or documents:  # (the bar goes back: the reader reads the file again)
+            self.run.progress.advance(-shown, -documents)
         # Numbered after anything withdrawn from the same file (whose numbers stay excluded).
         self.run.seq = (index << SEQ_BITS) + (1 << (SEQ_BITS - 1))
         self.fallback(self.run, source, fingerprint)
@@ -161,7 +168,8 @@ class FastStage:
             run.report.releases += releases
             run.report.compiled_releases += compiled
             run.report.fast_files += 1
-            run.progress.advance(max(source.size_on_disk - self.shown.pop(index, 0), 0), 0)
+            shown = self.shown.pop(index, [0, 0])[0]
+            run.progress.advance(max(source.size_on_disk - shown, 0), 0)
             run.sources.append(run.source_row(source, fingerprint, releases, compiled, 0))
         self.waiting = []
 

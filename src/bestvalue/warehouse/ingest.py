@@ -52,7 +52,11 @@ class Progress:
     """Hooks the CLI (or the web app) implements to show progress; the default shows nothing."""
 
     def start(self, total_bytes: int, files: int) -> None: ...
-    def advance(self, nbytes: int, documents: int) -> None: ...
+    def advance(self, nbytes: int, documents: int) -> None:
+        """Bytes (on disk) and documents read since the last call. Negative when a file read
+        in part is read again from its start, by the reader that names a bad document's
+        place: what it showed is taken back, so the bar ends at the total."""
+
     def phase(self, name: str, total: int | None = None) -> None:
         """A new phase: ``compile`` (``total`` processes, then a ``step`` per batch), ``write``
         (the commit to the warehouse, no steps)."""
@@ -232,6 +236,7 @@ def _hashed(sources: list[Source]) -> Iterator[tuple[Source, Fingerprint | Input
 def _fingerprint(run: _Run, source: Source, hashed: Fingerprint | InputError) -> Fingerprint | None:
     if isinstance(hashed, InputError):
         run.reject(source.name, hashed.location, hashed.reason, None, "")
+        run.progress.advance(source.size_on_disk, 0)  # refused whole: read as far as it goes
         return None
     fingerprint = hashed
     if fingerprint.size == 0:
