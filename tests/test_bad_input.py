@@ -131,6 +131,35 @@ def test_corrupted_real_files_never_half_load(tmp_path_factory, cut, junk, keep)
             assert warehouse.row_count("sources") == 1
 
 
+LARGE_FILE = FIXTURES / "paraguay-dncp" / "sample" / "records" / "284182.json"  # 237 kB
+
+
+@pytest.mark.parametrize("after", [0, 300, 70_000, 200_000])
+@pytest.mark.parametrize("suffix", [".json", ".json.gz"])
+def test_a_syntax_error_is_placed_to_the_byte_and_line(duck, tmp_path, after, suffix):
+    """A colon of a real file turned into a semicolon, early, past the first block of the
+    search and deep in the file: the message names that byte (of the decompressed text) and
+    its line. (The search used to drop its first 256 bytes, and named a block's start.)"""
+    data = LARGE_FILE.read_bytes()
+    at = data.index(b":", after)
+    broken = data[:at] + b";" + data[at + 1 :]
+    path = _bad(tmp_path, f"broken{suffix}", gzip.compress(broken) if "gz" in suffix else broken)
+    with pytest.raises(InputError) as error:
+        ingest([path], duck)
+    line = data[:at].count(b"\n") + 1
+    assert f"line {line}, byte {at}: invalid JSON" in str(error.value), str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [(b"hello\n", "line 1, byte 0"), (LARGE_FILE.read_bytes()[:150_001], "byte 150001")],
+)
+def test_not_json_and_a_cut_file_are_placed_where_the_parser_stops(duck, tmp_path, content, where):
+    path = _bad(tmp_path, "bad.json", content)
+    with pytest.raises(InputError, match=where):
+        ingest([path], duck)
+
+
 def test_missing_path_is_named(duck, tmp_path):
     with pytest.raises(InputError, match="no such file"):
         ingest([tmp_path / "nope.json"], duck)

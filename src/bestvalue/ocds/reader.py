@@ -29,6 +29,8 @@ __all__ = ["Document", "Problem", "read"]
 Kind = Literal["release", "compiled"]
 RECORD_KEYS = ("compiledRelease", "versionedRelease")
 JSONL_PROBE = 16 << 20  # a first line longer than this is not JSON lines
+LOCATE_BLOCK = 64 << 10  # a syntax error's place is looked for in blocks of this many bytes,
+LOOKAHEAD = 64  # then byte by byte from this many bytes before the block where it was found
 
 
 @dataclass
@@ -196,30 +198,48 @@ def _syntax_error(source: Source, exc: Exception) -> InputError:
 
 
 def _locate(source: Source) -> tuple[int | None, int | None]:
-    block, offset, lines = 256, 0, 1
+    """The byte (of the decompressed text) and line where the parser stops, exactly: a first
+    pass in large blocks finds the block, a second reads up to a little before it (the parser
+    may have asked for more before it stopped) and then byte by byte."""
     try:
-        with source.open() as raw:
-            stream = _BlockReader(raw, block)
-            try:
-                for _ in ijson.parse(stream, multiple_values=True, buf_size=block):
-                    pass
-            except ijson.common.IncompleteJSONError:
-                offset, lines = stream.start, stream.lines_before + 1
-                return offset, lines
+        block = _stops_in(source, None)
+        where = block and _stops_in(source, max(block.start - LOOKAHEAD, 0))
     except Exception:  # noqa: BLE001 - locating is best effort
         return None, None
-    return offset, lines
+    return (where.start, where.lines_before + 1) if where else (None, None)
+
+
+def _stops_in(source: Source, slow_from: int | None) -> _BlockReader | None:
+    """The last block read when the parser stopped at an error; None if it did not."""
+    with source.open() as raw:
+        stream = _BlockReader(raw, LOCATE_BLOCK, slow_from)
+        try:
+            for _ in ijson.parse(stream, multiple_values=True, buf_size=LOCATE_BLOCK):
+                pass
+        except ijson.common.IncompleteJSONError:
+            return stream
+    return None
 
 
 class _BlockReader:
-    def __init__(self, raw: BinaryIO, block: int) -> None:
-        self._raw, self._block = raw, block
+    """Reads ``block`` bytes at a time (one at a time from ``slow_from``), keeping the place
+    and the line of the last block read: where the parser stops is in it. It honours the size
+    asked: ijson reads 0 bytes first, to learn the stream's type, and keeps nothing of it."""
+
+    def __init__(self, raw: BinaryIO, block: int, slow_from: int | None = None) -> None:
+        self._raw, self._block, self._slow_from = raw, block, slow_from
         self.start = self.end = self.lines_before = 0
         self._last = b""
 
     def read(self, size: int = -1) -> bytes:
+        if size == 0:
+            return b""
+        slow = self._slow_from is not None and self.end >= self._slow_from
+        want = 1 if slow else self._block if size < 0 else min(size, self._block)
+        if not slow and self._slow_from is not None:
+            want = min(want, self._slow_from - self.end)  # stop at the block, then byte by byte
         self.lines_before += self._last.count(b"\n")
-        data = self._raw.read(self._block)
+        data = self._raw.read(want)
         self.start, self.end, self._last = self.end, self.end + len(data), data
         return data
 
