@@ -160,6 +160,25 @@ def test_not_json_and_a_cut_file_are_placed_where_the_parser_stops(duck, tmp_pat
         ingest([path], duck)
 
 
+def test_a_bad_json_line_is_placed_to_the_byte(duck, tmp_path):
+    """Real releases as JSON lines, one broken after its accented text: the line and the byte
+    in the file (orjson counts characters, the message counts bytes)."""
+    releases = [
+        json.dumps(r, ensure_ascii=False).encode()
+        for f in sorted(GOOD.glob("*.json"))
+        for r in json.loads(f.read_bytes())["releases"]
+    ]
+    accent = next(i for i, c in enumerate(releases[2]) if c > 127)
+    at = releases[2].index(b":", accent)
+    releases[2] = releases[2][:at] + b";" + releases[2][at + 1 :]
+    path = _bad(tmp_path, "broken.jsonl", b"\n".join(releases))
+    with pytest.raises(InputError) as error:
+        ingest([path], duck)
+    byte = len(releases[0]) + len(releases[1]) + 2 + at
+    assert f"line 3, byte {byte}: invalid JSON" in str(error.value), str(error.value)
+    assert "column" not in str(error.value)  # orjson's own place, within the line, is not given
+
+
 def test_missing_path_is_named(duck, tmp_path):
     with pytest.raises(InputError, match="no such file"):
         ingest([tmp_path / "nope.json"], duck)

@@ -48,6 +48,7 @@ class Problem:
     reason: str
     line: int | None = None
     snippet: str = ""
+    offset: int | None = None  # the byte where it is, when known
 
 
 Item = Document | Problem
@@ -141,14 +142,15 @@ class _Prefixed:
 
 
 def _read_lines(source: Source, stream: _Prefixed) -> Iterator[Item]:
-    for number, line in enumerate(_lines(stream), start=1):
+    for number, (start, line) in enumerate(_lines(stream), start=1):
         if not line.strip():
             continue
         try:
             value = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
             snippet = line[:200].decode("utf-8", "replace")
-            yield Problem("", message("invalid_json", detail=exc), number, snippet)
+            at = start + _byte_at(line, exc.pos)  # orjson counts characters
+            yield Problem("", message("invalid_json", detail=exc.msg), number, snippet, at)
             continue
         for item in _classify(value, ""):
             if isinstance(item, Document | Problem):
@@ -156,14 +158,22 @@ def _read_lines(source: Source, stream: _Prefixed) -> Iterator[Item]:
             yield item
 
 
-def _lines(stream: _Prefixed) -> Iterator[bytes]:
-    pending = b""
+def _byte_at(line: bytes, char: int) -> int:
+    """The byte offset in ``line`` of its ``char``-th character (as UTF-8, where it is)."""
+    return len(line.decode("utf-8", "replace")[:char].encode("utf-8", "replace"))
+
+
+def _lines(stream: _Prefixed) -> Iterator[tuple[int, bytes]]:
+    """Each line, with the offset of its first byte."""
+    pending, start = b"", 0
     while chunk := stream.read(1 << 20):
         pending += chunk
         *complete, pending = pending.split(b"\n")
-        yield from complete
+        for line in complete:
+            yield start, line
+            start += len(line) + 1
     if pending:
-        yield pending
+        yield start, pending
 
 
 def _read_stream(source: Source, stream: _Prefixed) -> Iterator[Item]:

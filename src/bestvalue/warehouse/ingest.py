@@ -281,7 +281,7 @@ def _row(run: _Run, source: Source, item: Document | Problem) -> dict[str, Any] 
     if isinstance(item, Problem):
         run.reject(
             source.name,
-            Location(line=item.line, pointer=item.pointer),
+            Location(offset=item.offset, line=item.line, pointer=item.pointer),
             item.reason,
             None,
             item.snippet,
