@@ -281,3 +281,19 @@ def test_running_out_of_memory_loads_nothing_and_says_what_to_do(loaded, monkeyp
 )
 def test_half_a_memory_limit(limit, half):
     assert duckdb_engine.half(limit) == half
+
+
+def test_an_export_that_cannot_be_written_is_named_and_leaves_nothing(duck, tmp_path):
+    """The export's target is a folder (the system refuses to put a file there): the message
+    names it and says why, and the scratch file written beside it is gone."""
+    from bestvalue.errors import BestValueError
+    from bestvalue.warehouse.export import export_table
+
+    ingest([GOOD], duck)
+    target = tmp_path / "taken"
+    target.mkdir()
+    with pytest.raises(BestValueError, match=f"{target}: cannot write this file: "):
+        export_table(duck, "awards", "csv", target)
+    assert target.is_dir() and not list(tmp_path.glob(".*.part"))
+    with pytest.raises(BestValueError, match="there is no folder"):
+        export_table(duck, "awards", "csv", tmp_path / "none" / "a.csv")

@@ -144,6 +144,44 @@ def test_export(loaded, tmp_path, fmt):
     assert len(rows) == 8
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_to_a_missing_folder_names_it_without_a_traceback(loaded, tmp_path, fmt):
+    out = tmp_path / "no-such-folder" / f"awards.{fmt}"
+    result = run("export", "awards", "--format", fmt, "--output", out, "--warehouse", loaded)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"Error: {out}: there is no folder {out.parent} to write it in" in result.stderr
+    result = run(
+        "export", "awards", "--format", fmt, "--output", out, "--warehouse", loaded, "--lang", "es"
+    )
+    assert f"no existe la carpeta {out.parent} donde escribirlo" in result.stderr
+    assert not out.parent.exists()
+
+
+def test_a_file_the_system_refuses_is_named_without_a_traceback(loaded, tmp_path):
+    out = tmp_path / "no-such-folder" / "spend.csv"
+    result = run("spend", "--format", "csv", "--output", out, "--warehouse", loaded)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"Error: {out}: the system refused this file: No such file or directory" in (
+        result.stderr
+    )
+
+
+def test_output_without_format_is_written_in_the_format_its_name_says(loaded, tmp_path):
+    book = tmp_path / "spend.xlsx"
+    result = run("spend", "--output", book, "--warehouse", loaded)
+    assert result.returncode == 0, result.stderr
+    assert f"to {book}" in result.stdout
+    sheets = openpyxl.load_workbook(book)
+    assert sheets.sheetnames[0] == "spend" and sheets["spend"].max_row > 1
+    ranked = tmp_path / "ranked.json"
+    result = run("prioritise", "--country", "PY", "--output", ranked, "--warehouse", loaded)
+    assert result.returncode == 0, result.stderr
+    assert f"Wrote {ranked}" in result.stdout and json.loads(ranked.read_text())[0]["rank"] == 1
+    for args in (["--output", tmp_path / "spend.txt"], ["--format", "table", "--output", book]):
+        result = run("spend", *args, "--warehouse", loaded)
+        assert result.returncode == 2 and "--output writes a file: give --format" in result.stderr
+
+
 def test_missing_warehouse_is_a_clear_error(tmp_path):
     result = run("tables", "--warehouse", tmp_path / "none.duckdb")
     assert result.returncode == 1 and "no warehouse here yet" in result.stderr

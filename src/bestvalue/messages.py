@@ -416,6 +416,33 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "es": "use un código ISO 3166-1 de dos letras, p. ej. PY",
     },
     "choose_from": {"en": "{value}: choose from {choices}", "es": "{value}: elija entre {choices}"},
+    "cannot_write": {
+        "en": "cannot write this file: {detail}",
+        "es": "no se puede escribir este archivo: {detail}",
+    },
+    "output_needs_format": {
+        "en": "--output writes a file: give --format {formats}, or a file name ending in one",
+        "es": "--output escribe un archivo: indique --format {formats}, o un nombre de archivo "
+        "que termine en uno de ellos",
+    },
+    "no_folder": {
+        "en": "there is no folder {folder} to write it in",
+        "es": "no existe la carpeta {folder} donde escribirlo",
+    },
+    "file_refused": {
+        "en": "the system refused this file: {detail}",
+        "es": "el sistema rechazó este archivo: {detail}",
+    },
+    "unknown_format": {
+        "en": "unknown format {value}; choose one of {choices}",
+        "es": "formato desconocido {value}; elija uno de {choices}",
+    },
+    "too_many_rows": {
+        "en": "{rows} rows do not fit in one Excel sheet ({most} at most); export as csv or "
+        "parquet",
+        "es": "{rows} filas no caben en una hoja de Excel ({most} como máximo); exporte como csv "
+        "o parquet",
+    },
 }
 
 # Values that are themselves sentences (said again in the reader's language); every other value

@@ -13,7 +13,7 @@ import click
 
 from .. import __version__
 from ..errors import BestValueError
-from ..messages import say
+from ..messages import message, say
 from .common import LANG, lang_option
 from .usage import in_spanish, language_of, show
 
@@ -82,6 +82,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except BestValueError as exc:
         click.echo(f"Error: {say(exc, LANG['current'])}", err=True)
+        sys.exit(1)
+    except OSError as exc:  # a file to read or write that the system refused: named, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        said = say(message("file_refused", detail=exc.strerror or exc), LANG["current"])
+        click.echo(f"Error: {where}{said}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Interrupted: nothing was committed.", err=True)

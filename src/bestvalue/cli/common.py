@@ -217,6 +217,21 @@ def format_option(*choices: str) -> Callable[..., Any]:
     )
 
 
+def file_format(fmt: str, output: Path | None, choices: tuple[str, ...]) -> str:
+    """The format to write: with ``--output`` and no ``--format``, the file's suffix says it
+    (``spend --output s.xlsx``); a table on the terminal cannot go to a file, so asking for one
+    is refused rather than the file silently not written."""
+    if output is None or fmt != "table":
+        return fmt
+    context = click.get_current_context()
+    suffix = output.suffix.lstrip(".").lower()
+    given = context.get_parameter_source("fmt") is click.core.ParameterSource.COMMANDLINE
+    if suffix in choices and suffix != "table" and not given:
+        return suffix
+    files = ", ".join(c for c in choices if c != "table")
+    raise click.UsageError(message("output_needs_format", formats=files))
+
+
 LANGUAGES = ("en", "es")  # what --lang offers
 LANG = {"current": "en"}  # this run's language: main() reads it first, each --lang then keeps it
 # What a command says it wrote, in each language (keys: what, the file's place in `where`).

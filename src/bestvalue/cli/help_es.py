@@ -37,7 +37,10 @@ HELP_ES: dict[str, str] = {
     "actual: contracts, else awards; planned: tender estimates.": "actual: contratos, si no adjudicaciones; planned: estimaciones de la licitación.",
     "Only the N largest rows.": "Solo las N filas mayores.",
     "CSV of extra or corrected rates (currency, year, lcu_per_usd, source). Repeatable.": "CSV de tipos de cambio adicionales o corregidos (currency, year, lcu_per_usd, source). Repetible.",
-    "Write to this file (required for xlsx).": "Escribe en este archivo (obligatorio para xlsx).",
+    "Write to this file (required for xlsx); without --format, its ending (.csv, .json, .xlsx) sets the format.": (
+        "Escribe en este archivo (obligatorio para xlsx); sin --format, su terminación (.csv, .json, .xlsx) fija el formato."
+    ),
+    "Write to this file; without --format, its ending (.csv, .json) sets the format.": "Escribe en este archivo; sin --format, su terminación (.csv, .json) fija el formato.",
     "Rank the categories of a country's spend for human-rights due diligence.": "Ordena las categorías del gasto de un país para la debida diligencia en derechos humanos.",
     "ISO 3166 alpha-2 code given at ingest (e.g. PY).": "Código ISO 3166 alfa-2 indicado al cargar (p. ej. PY).",
     "JSON file: criteria, dimensions, uncertainty, coverage_floor.": "Archivo JSON: criteria, dimensions, uncertainty, coverage_floor.",

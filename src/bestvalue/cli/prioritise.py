@@ -16,11 +16,13 @@ from ..risk.prioritise import OUTPUT_COLUMNS
 from .common import (
     PhaseProgress,
     console,
+    file_format,
     format_option,
     lang_option,
     open_from,
     records,
     warehouse_options,
+    wrote,
 )
 
 COLUMNS = [*OUTPUT_COLUMNS, "sources"]
@@ -46,7 +48,11 @@ COLUMNS = [*OUTPUT_COLUMNS, "sources"]
 @click.option("--all", "show_all", is_flag=True, help="Every category, not only the top ones.")
 @lang_option
 @format_option("table", "json", "csv")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file; without --format, its ending (.csv, .json) sets the format.",
+)
 @warehouse_options
 def command(
     country: str,
@@ -62,6 +68,7 @@ def command(
     **options: Any,
 ) -> None:
     """Rank the categories of a country's spend for human-rights due diligence."""
+    fmt = file_format(fmt, output, ("table", "json", "csv"))
     with open_from(options) as warehouse, PhaseProgress() as progress:
         ranked = prioritise(
             warehouse,
@@ -85,6 +92,7 @@ def command(
     )
     if output:
         output.write_text(text, encoding="utf-8")
+        wrote("file", output)
     else:
         click.echo(text)
 

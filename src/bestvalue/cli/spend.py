@@ -18,6 +18,7 @@ from ..warehouse.export import write_workbook
 from .common import (
     PhaseProgress,
     console,
+    file_format,
     heading,
     lang_option,
     open_from,
@@ -81,7 +82,10 @@ def _dimensions(value: str) -> list[str]:
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (required for xlsx).",
+    help=(
+        "Write to this file (required for xlsx); without --format, its ending (.csv, .json, "
+        ".xlsx) sets the format."
+    ),
 )
 @warehouse_options
 def command(
@@ -99,6 +103,7 @@ def command(
 ) -> None:
     """Spend by category (UNSPSC), buyer, supplier, year, country or method, with coverage."""
     dims = _dimensions(by)
+    fmt = file_format(fmt, output, FORMATS)
     if fmt == "xlsx" and output is None:
         raise click.UsageError(message("needs_output", format="xlsx"))
     with open_from(options) as warehouse, PhaseProgress() as progress:
@@ -123,6 +128,7 @@ def command(
         text = _json(result, currency, basis) if fmt == "json" else result.table.to_csv(index=False)
         if output:
             output.write_text(text, encoding="utf-8")
+            wrote("file", output)
         else:
             click.echo(text, nl=fmt == "json")
 
