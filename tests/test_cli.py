@@ -182,9 +182,22 @@ def test_output_without_format_is_written_in_the_format_its_name_says(loaded, tm
         assert result.returncode == 2 and "--output writes a file: give --format" in result.stderr
 
 
-def test_missing_warehouse_is_a_clear_error(tmp_path):
-    result = run("tables", "--warehouse", tmp_path / "none.duckdb")
+@pytest.mark.parametrize("command", [["tables"], ["classify"], ["spend"], ["sql", "SELECT 1"]])
+def test_missing_warehouse_is_a_clear_error_and_none_is_made(tmp_path, command):
+    """Only ingest (and assess given files) make a warehouse: classify and spend used to make
+    an empty one and report on it ("Classified 0 distinct item keys")."""
+    result = run(*command, "--warehouse", tmp_path / "none.duckdb")
     assert result.returncode == 1 and "no warehouse here yet" in result.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_file_that_is_not_a_warehouse_is_named_whatever_its_name(tmp_path):
+    """DuckDB opened a .json file as JSON ("Cannot launch in-memory database")."""
+    (tmp_path / "w.json").write_text("{}")
+    result = run("tables", "--warehouse", tmp_path / "w.json")
+    assert result.returncode == 1
+    assert "cannot open as a DuckDB warehouse" in result.stderr
+    assert "not a valid DuckDB database file" in result.stderr
 
 
 @pytest.mark.spark

@@ -60,7 +60,7 @@ def command(
 ) -> None:
     """Load PATHS (or use the warehouse as it is) and write the country assessment."""
     out = out or Path(f"assessment-{country.upper()}-{lang}")
-    with open_from(options) as warehouse, PhaseProgress() as progress:
+    with open_from(options, create=bool(paths)) as warehouse, PhaseProgress() as progress:
         result = assess(
             paths,
             country,

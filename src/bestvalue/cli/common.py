@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .. import settings
+from ..errors import WarehouseError
 from ..frames import records
 from ..messages import message
 from ..numbers import marked
@@ -64,7 +65,13 @@ def warehouse_options(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
-def open_from(options: dict[str, Any], read_only: bool = False) -> Warehouse:
+def open_from(options: dict[str, Any], read_only: bool = False, create: bool = False) -> Warehouse:
+    """The warehouse the options name. Only a command that loads data (``create``) makes a new
+    one: any other, pointed at a place with none, says so rather than query an empty warehouse
+    it would leave behind."""
+    location = Path(options["warehouse_path"])
+    if not create and not location.exists():
+        raise WarehouseError(message("no_warehouse", location=location))
     return open_warehouse(
         options["warehouse_path"],
         options["engine"],

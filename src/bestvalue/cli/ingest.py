@@ -135,7 +135,7 @@ def command(
     """
     if country and (len(country) != 2 or not country.isalpha()):
         raise click.BadParameter(message("two_letter_country"), param_hint="--country")
-    with open_from(options) as warehouse:
+    with open_from(options, create=True) as warehouse:
         columns = (
             TextColumn("{task.description}"),
             BarColumn(),

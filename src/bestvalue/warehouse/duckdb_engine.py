@@ -49,7 +49,10 @@ class DuckDBWarehouse(Warehouse):
         if read_only and not self.location.exists():
             raise WarehouseError(message("no_warehouse", location=self.location))
         self.con = duckdb.connect()
-        options = "READ_ONLY" if read_only else f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"
+        # TYPE duckdb: whatever the file's name (DuckDB would open a .json or .csv as such).
+        options = "TYPE duckdb, " + (
+            "READ_ONLY" if read_only else f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"
+        )
         try:
             self.con.execute(f"ATTACH {sql_string(str(self.location))} AS warehouse ({options})")
         except duckdb.Error as exc:
