@@ -191,6 +191,21 @@ def test_missing_warehouse_is_a_clear_error_and_none_is_made(tmp_path, command):
     assert not list(tmp_path.iterdir())
 
 
+def test_a_warehouse_another_process_writes_is_said_to_be_busy(loaded, tmp_path):
+    import os
+
+    import duckdb
+
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(loaded, copy)
+    with duckdb.connect(str(copy)):  # as an ingest holds it
+        result = run("tables", "--warehouse", copy, "--lang", "es")
+    assert result.returncode == 1
+    assert f"otro programa está escribiendo en este almacén de datos (proceso {os.getpid()})" in (
+        result.stderr
+    )
+
+
 def test_a_file_that_is_not_a_warehouse_is_named_whatever_its_name(tmp_path):
     """DuckDB opened a .json file as JSON ("Cannot launch in-memory database")."""
     (tmp_path / "w.json").write_text("{}")

@@ -146,6 +146,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{location}: cannot open as a DuckDB warehouse ({detail})",
         "es": "{location}: no se puede abrir como almacén de datos DuckDB ({detail})",
     },
+    "warehouse_busy": {
+        "en": "{location}: another program is writing this warehouse (process {pid}); try again "
+        "once it has finished",
+        "es": "{location}: otro programa está escribiendo en este almacén de datos (proceso "
+        "{pid}); vuelva a intentarlo cuando termine",
+    },
     "other_version": {
         "en": "{location}: table {name} was made by another version of bestvalue; ingest the "
         "data again into a new warehouse file",

@@ -41,6 +41,15 @@ def half(limit: str) -> str:
     return f"{float(match[1]) / 2:g}{match[2] or 'B'}"
 
 
+def _not_opened(location: Path, exc: duckdb.Error) -> WarehouseError:
+    """Why the file did not open; another process's write lock (an ingest still running) is
+    said plainly, with that process's number."""
+    busy = re.search(r"Conflicting lock is held in .*?\(PID (\d+)\)", str(exc))
+    if busy:
+        return WarehouseError(message("warehouse_busy", location=location, pid=busy[1]))
+    return WarehouseError(message("cannot_open", location=location, detail=exc))
+
+
 class DuckDBWarehouse(Warehouse):
     engine = "duckdb"
 
@@ -57,9 +66,7 @@ class DuckDBWarehouse(Warehouse):
             self.con.execute(f"ATTACH {sql_string(str(self.location))} AS warehouse ({options})")
         except duckdb.Error as exc:
             self.con.close()
-            raise WarehouseError(
-                message("cannot_open", location=self.location, detail=exc)
-            ) from exc
+            raise _not_opened(self.location, exc) from exc
         self.con.execute("USE warehouse")
         # Where DuckDB would spill for this file had it been opened directly.
         self.con.execute(f"SET temp_directory = {sql_string(str(self.location) + '.tmp')}")
