@@ -157,3 +157,45 @@ def test_a_directory_without_ocds_files_is_an_error(tmp_path, duck):
     (tmp_path / "notes.md").write_text("nothing here")
     with pytest.raises(InputError, match="no OCDS files here"):
         ingest([tmp_path], duck)
+
+
+def test_a_zip_or_folder_as_people_make_them_loads_its_data_and_nothing_else(tmp_path):
+    """An archive of a folder with a gzipped package, JSON lines named .txt, a README.txt, and
+    what macOS and editors leave (``__MACOSX`` forks, hidden files): the data loads as from
+    the files themselves; the rest is passed over, as in a folder. (A gzipped member was read
+    as JSON, and a README stopped the ingest.)"""
+    from bestvalue import open_warehouse
+
+    releases = _mexico_releases()
+    package = gzip.compress(json.dumps({"version": "1.1", "releases": releases[:2]}).encode())
+    lines = json.dumps(releases[2]) + "\n"
+    members = {
+        "data/package.json.gz": package,
+        "data/lines.txt": lines.encode(),
+        "README.txt": b"Releases of Jalisco, 2017.\n",
+        "notes.md": b"# notes",
+        "__MACOSX/data/._package.json.gz": b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X",
+        "data/.package.json.swp": b"b0VIM 8.2",
+    }
+    archive = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    folder = tmp_path / "folder"
+    for name, data in members.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    clean = tmp_path / "clean"  # the data alone, named as usual
+    clean.mkdir()
+    (clean / "package.json.gz").write_bytes(package)
+    (clean / "lines.jsonl").write_text(lines)
+    tables = {}
+    for given in (archive, folder, clean):
+        with open_warehouse(tmp_path / f"{given.name}.duckdb") as warehouse:
+            report = ingest([given], warehouse)
+            tables[given.name] = warehouse.sql(
+                "SELECT * EXCLUDE (source) FROM processes ORDER BY ocid"
+            ).to_pylist()
+        assert report.files == 2 and report.releases == 3 and not report.rejects
+    assert tables["bundle.zip"] == tables["folder"] == tables["clean"]
+    assert len(tables["clean"]) == len({r["ocid"] for r in releases[:3]})

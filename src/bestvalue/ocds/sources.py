@@ -15,8 +15,9 @@ import io
 import os
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
@@ -47,15 +48,23 @@ class Source:
     def name(self) -> str:
         return f"{self.path}!{self.member}" if self.member else str(self.path)
 
-    @property
+    @cached_property
     def size_on_disk(self) -> int:
-        return self.path.stat().st_size if not self.member else 0
+        """Bytes on disk: the file's, or a zip member's compressed size (what the progress bar
+        counts: an archive's members add up to about its size)."""
+        if not self.member:
+            return self.path.stat().st_size
+        with zipfile.ZipFile(self.path) as archive:
+            return archive.getinfo(self.member).compress_size
 
     def open(self) -> BinaryIO:
         """Open the decompressed bytes of this source."""
-        if self.member is not None:
+        if self.member is not None:  # (a gzipped member is read through, as a gzipped file)
             archive = zipfile.ZipFile(self.path)
-            return _ClosingMember(archive, archive.open(self.member))  # type: ignore[arg-type,return-value]
+            member: BinaryIO = archive.open(self.member)  # type: ignore[assignment]
+            if member.peek(2)[:2] == b"\x1f\x8b":  # type: ignore[attr-defined]
+                member = gzip.GzipFile(fileobj=member, mode="rb")  # type: ignore[assignment]
+            return _ClosingMember(archive, member)  # type: ignore[return-value]
         raw = open(self.path, "rb")  # noqa: SIM115 - returned to the caller
         if raw.read(2) == b"\x1f\x8b":
             raw.seek(0)
@@ -143,7 +152,21 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Source]:
 def _wanted(path: Path, root: Path) -> bool:
     """JSON-ish files below ``root``, leaving out hidden files and folders inside it."""
     hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
-    return not hidden and path.suffix.lower() in JSON_SUFFIXES
+    return not hidden and _json_ish(path.name, lambda: _head(path.open("rb")))
+
+
+def _json_ish(name: str, head: Callable[[], bytes]) -> bool:
+    """A name with a JSON suffix; a ``.txt`` one only if it opens like JSON (some publishers
+    name their JSON so, but a folder's or an archive's README.txt is not data)."""
+    suffix = Path(name).suffix.lower()
+    if suffix != ".txt":
+        return suffix in JSON_SUFFIXES
+    return head().lstrip()[:1] in (b"{", b"[")
+
+
+def _head(stream: BinaryIO) -> bytes:
+    with stream:
+        return stream.read(4096)
 
 
 def _expand(path: Path) -> Iterator[Source]:
@@ -152,9 +175,21 @@ def _expand(path: Path) -> Iterator[Source]:
         return
     try:
         with zipfile.ZipFile(path) as archive:
-            names = sorted(i.filename for i in archive.infolist() if not i.is_dir())
+            names = sorted(
+                i.filename
+                for i in archive.infolist()
+                if not i.is_dir() and _member_wanted(archive, i.filename)
+            )
     except zipfile.BadZipFile as exc:
         raise InputError(str(path), message("bad_zip", detail=exc)) from exc
     for name in names:
-        if not Path(name).name.startswith("."):
-            yield Source(path, name)
+        yield Source(path, name)
+
+
+def _member_wanted(archive: zipfile.ZipFile, name: str) -> bool:
+    """As in a folder: no hidden files or folders (nor the ``__MACOSX`` forks macOS adds to
+    an archive), and only JSON-ish names."""
+    parts = Path(name).parts
+    if any(p.startswith(".") or p == "__MACOSX" for p in parts):
+        return False
+    return _json_ish(name, lambda: _head(archive.open(name)))  # type: ignore[arg-type]
