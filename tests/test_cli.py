@@ -109,6 +109,20 @@ def test_sql_csv_and_bad_query(loaded):
     assert bad.returncode == 1 and "the query failed" in bad.stderr
 
 
+def test_sql_reads_standard_input_and_refuses_an_empty_query(loaded):
+    piped = subprocess.run(
+        [sys.executable, "-m", "bestvalue", "sql", "-", "--format", "csv", "--warehouse", loaded],
+        input="SELECT count(*) AS n\nFROM items\n",
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert list(csv.DictReader(io.StringIO(piped.stdout))) == [{"n": "638"}], piped.stderr
+    empty = run("sql", " ", "--warehouse", loaded)  # (a traceback before)
+    assert empty.returncode == 2 and "the query is empty" in empty.stderr
+    assert "Traceback" not in empty.stderr
+
+
 def test_tables_lists_counts(loaded):
     rows = {
         r["table"]: r["rows"]

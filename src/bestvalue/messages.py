@@ -431,6 +431,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "es": "--output escribe un archivo: indique --format {formats}, o un nombre de archivo "
         "que termine en uno de ellos",
     },
+    "empty_query": {
+        "en": "the query is empty: give a SQL statement, or - to read it from standard input",
+        "es": "la consulta está vacía: indique una sentencia SQL, o - para leerla de la entrada "
+        "estándar",
+    },
     "no_folder": {
         "en": "there is no folder {folder} to write it in",
         "es": "no existe la carpeta {folder} donde escribirlo",

@@ -85,7 +85,7 @@ HELP_ES: dict[str, str] = {
     "Every indicator: publisher, edition, licence and coverage (countries, Americas).": "Cada indicador: publicador, edición, licencia y cobertura (países, Américas).",
     "The reference tables bestvalue ships: edition, licence, address; * an assumption.": "Las tablas de referencia que incluye bestvalue: edición, licencia, dirección; * un supuesto.",
     "List the warehouse tables with their row counts and what they hold.": "Lista las tablas del almacén con su número de filas y lo que contienen.",
-    "Run a read-only SQL QUERY (DuckDB SQL, or Spark SQL with --engine spark).": "Ejecuta una consulta SQL (QUERY) de solo lectura (SQL de DuckDB, o SQL de Spark con --engine spark).",
+    "Run a read-only SQL QUERY (DuckDB SQL, or Spark SQL with --engine spark); - reads it\nfrom standard input.": "Ejecuta una consulta SQL (QUERY) de solo lectura (SQL de DuckDB, o SQL de Spark con --engine spark); - la lee\nde la entrada estándar.",
     "json: a list of objects, one per row.": "json: una lista de objetos, uno por fila.",
     "Export TABLE (see `bestvalue tables`) to a file.": "Exporta TABLE (vea `bestvalue tables`) a un archivo.",
     "Show this message and exit.": "Muestra este mensaje y termina.",

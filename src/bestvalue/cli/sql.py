@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
 
+from ..messages import message
 from .common import lang_option, open_from, render, warehouse_options
 
 
@@ -21,7 +23,12 @@ from .common import lang_option, open_from, render, warehouse_options
 @lang_option
 @warehouse_options
 def command(query: str, fmt: str, lang: str, **options: Any) -> None:
-    """Run a read-only SQL QUERY (DuckDB SQL, or Spark SQL with --engine spark)."""
+    """Run a read-only SQL QUERY (DuckDB SQL, or Spark SQL with --engine spark); - reads it
+    from standard input."""
+    if query == "-":
+        query = sys.stdin.read()
+    if not query.strip():
+        raise click.UsageError(message("empty_query"))
     with open_from(options, read_only=True) as warehouse:
         result = warehouse.sql(query)
     render(result, fmt)

@@ -129,7 +129,9 @@ class DuckDBWarehouse(Warehouse):
 
     def sql(self, query: str) -> pa.Table:
         try:
-            return self.con.sql(query).to_arrow_table()
+            relation = self.con.sql(query)
+            # A statement with no rows to give (SET, PRAGMA ...) gives an empty table.
+            return pa.table({}) if relation is None else relation.to_arrow_table()
         except duckdb.Error as exc:
             raise WarehouseError(message("query_failed", detail=exc)) from exc
 
