@@ -405,3 +405,37 @@ def test_sources_lists_every_shipped_table_with_its_licence_in_the_language_aske
     assert sum(r["assumption"] for r in rows) == sum(
         bool(r.meta.get("assumption")) for r in refdata.catalogue()
     )
+
+
+@pytest.mark.parametrize(
+    "raised",
+    [KeyboardInterrupt(), RuntimeError("Query interrupted")],
+    ids=["in Python", "in a DuckDB query"],
+)
+def test_ctrl_c_is_said_plainly_in_the_language_asked(monkeypatch, capsys, tmp_path, raised):
+    """Ctrl-C while DuckDB runs a query came out as a traceback ending in 'RuntimeError: Query
+    interrupted', and between queries as click's 'Aborted.'."""
+    from bestvalue.cli import ingest as ingest_command
+    from bestvalue.cli import main
+
+    def interrupted(*args, **kwargs):
+        raise raised  # (click turns a KeyboardInterrupt into its Abort)
+
+    monkeypatch.setattr(ingest_command, "ingest", interrupted)
+    with pytest.raises(SystemExit) as exit:
+        main(["ingest", str(PARAGUAY), "--warehouse", str(tmp_path / "w.duckdb"), "--lang", "es"])
+    assert exit.value.code == 130
+    err = capsys.readouterr().err
+    assert "Interrumpido: no se confirmó nada; el almacén de datos está como estaba." in err
+
+
+def test_another_runtime_error_is_not_taken_for_ctrl_c(monkeypatch, tmp_path):
+    from bestvalue.cli import ingest as ingest_command
+    from bestvalue.cli import main
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("something else")
+
+    monkeypatch.setattr(ingest_command, "ingest", broken)
+    with pytest.raises(RuntimeError, match="something else"):
+        main(["ingest", str(PARAGUAY), "--warehouse", str(tmp_path / "w.duckdb")])

@@ -431,6 +431,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "es": "--output escribe un archivo: indique --format {formats}, o un nombre de archivo "
         "que termine en uno de ellos",
     },
+    "interrupted": {
+        "en": "Interrupted: nothing was committed; the warehouse is as it was.",
+        "es": "Interrumpido: no se confirmó nada; el almacén de datos está como estaba.",
+    },
     "empty_query": {
         "en": "the query is empty: give a SQL statement, or - to read it from standard input",
         "es": "la consulta está vacía: indique una sentencia SQL, o - para leerla de la entrada "

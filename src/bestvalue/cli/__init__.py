@@ -74,8 +74,16 @@ def main(argv: list[str] | None = None) -> None:
     group = in_spanish(cli) if LANG["current"] == "es" else cli
     try:
         group.main(args=argv, prog_name="bestvalue", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+    except click.exceptions.Abort as exc:  # click's word for Ctrl-C (or a prompt refused)
+        interrupted = isinstance(exc.__context__, KeyboardInterrupt)
+        click.echo(
+            say(message("interrupted"), LANG["current"]) if interrupted else "Aborted.", err=True
+        )
+        sys.exit(130)
+    except RuntimeError as exc:  # DuckDB's word for Ctrl-C during a query
+        if str(exc) != "Query interrupted":
+            raise
+        click.echo(say(message("interrupted"), LANG["current"]), err=True)
         sys.exit(130)
     except click.ClickException as exc:
         show(exc, LANG["current"])
@@ -89,5 +97,5 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"Error: {where}{said}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
-        click.echo("Interrupted: nothing was committed.", err=True)
+        click.echo(say(message("interrupted"), LANG["current"]), err=True)
         sys.exit(130)
