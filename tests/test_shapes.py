@@ -199,3 +199,35 @@ def test_a_zip_or_folder_as_people_make_them_loads_its_data_and_nothing_else(tmp
         assert report.files == 2 and report.releases == 3 and not report.rejects
     assert tables["bundle.zip"] == tables["folder"] == tables["clean"]
     assert len(tables["clean"]) == len({r["ocid"] for r in releases[:3]})
+
+
+@pytest.mark.parametrize("fast", ["1", "0"], ids=["fast path", "reader"])
+def test_a_utf8_byte_order_mark_is_read_past(tmp_path, monkeypatch, fast):
+    """Windows tools start UTF-8 files with a byte-order mark, which JSON parsers refuse ("line
+    1, byte 0: invalid JSON"): a package, JSON lines, a gzipped package and a zip member with
+    one load as they do without it."""
+    from bestvalue import open_warehouse
+
+    monkeypatch.setenv("BESTVALUE_FAST_INGEST", fast)
+    bom = b"\xef\xbb\xbf"
+    releases = _mexico_releases()
+    package = json.dumps({"version": "1.1", "releases": releases[:3]}).encode()
+    gzipped = json.dumps({"version": "1.1", "releases": releases[3:5]}).encode()
+    lines = "".join(json.dumps(r) + "\n" for r in releases[5:7]).encode()
+    member = json.dumps({"version": "1.1", "releases": releases[7:]}).encode()
+    tables = {}
+    for mark in (b"", bom):
+        folder = tmp_path / ("with" if mark else "without")
+        folder.mkdir()
+        (folder / "package.json").write_bytes(mark + package)
+        (folder / "lines.jsonl").write_bytes(mark + lines)
+        (folder / "package.json.gz").write_bytes(gzip.compress(mark + gzipped))
+        with zipfile.ZipFile(folder / "bundle.zip", "w") as z:
+            z.writestr("member.json", mark + member)
+        with open_warehouse(tmp_path / f"{folder.name}.duckdb") as warehouse:
+            report = ingest([folder], warehouse)
+            tables[folder.name] = warehouse.sql(
+                "SELECT * EXCLUDE (source) FROM processes ORDER BY ocid"
+            ).to_pylist()
+        assert report.files == 4 and report.releases == len(releases) and not report.rejects
+    assert tables["with"] == tables["without"] and len(tables["with"]) == 3

@@ -58,7 +58,11 @@ class Source:
             return archive.getinfo(self.member).compress_size
 
     def open(self) -> BinaryIO:
-        """Open the decompressed bytes of this source."""
+        """Open the decompressed bytes of this source, less a UTF-8 byte-order mark (Windows
+        tools write one; JSON parsers refuse it)."""
+        return _WithoutBOM(self._open())  # type: ignore[return-value]
+
+    def _open(self) -> BinaryIO:
         if self.member is not None:  # (a gzipped member is read through, as a gzipped file)
             archive = zipfile.ZipFile(self.path)
             member: BinaryIO = archive.open(self.member)  # type: ignore[assignment]
@@ -117,6 +121,37 @@ class _ClosingMember(io.RawIOBase):
     def close(self) -> None:
         self._member.close()
         self._archive.close()
+        super().close()
+
+
+class _WithoutBOM(io.RawIOBase):
+    """A stream less its leading UTF-8 byte-order mark, if it has one."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream, self._head = stream, b""
+        self._started = False
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if not self._started and size != 0:  # (ijson first reads 0 bytes, to learn the type)
+            self._started = True
+            head = self._stream.read(len(codecs.BOM_UTF8))
+            self._head = b"" if head == codecs.BOM_UTF8 else head
+        head, self._head = self._head, b""
+        if size >= 0 and len(head) >= size:
+            head, self._head = head[:size], head[size:]
+            return head
+        return head + self._stream.read(size - len(head) if size >= 0 else -1)
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._stream.close()
         super().close()
 
 
