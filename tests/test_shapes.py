@@ -118,7 +118,22 @@ def test_iso_8859_1_is_detected_and_read(tmp_path, duck):
     assert duck.sql("SELECT title, FROM processes").to_pylist() == [
         {"title": "Adquisición de señalética"}
     ]
-    assert duck.sql("SELECT encoding FROM sources").to_pylist() == [{"encoding": "iso-8859-1"}]
+    assert duck.sql("SELECT encoding FROM sources").to_pylist() == [{"encoding": "windows-1252"}]
+
+
+def test_windows_1252_dashes_quotes_and_euro_are_read_as_written(tmp_path, duck):
+    """What Windows tools write in 0x80-0x9F (an en dash, curly quotes, the euro sign) was read
+    as ISO-8859-1's invisible control characters; a byte windows-1252 leaves unassigned (0x81)
+    still reads as its control character rather than refusing the file."""
+    release = _mexico_releases()[1]
+    release["tender"]["title"] = "Adquisición – “equipos” de 5.000 €"
+    release["tender"]["description"] = "x"
+    text = json.dumps(release, ensure_ascii=False).encode("cp1252")
+    path = _write(tmp_path, "windows.json", text.replace(b'"x"', b'"x\x81"'))
+    ingest([path], duck)
+    assert duck.sql("SELECT title, description FROM processes").to_pylist() == [
+        {"title": "Adquisición – “equipos” de 5.000 €", "description": "x\x81"}
+    ]
 
 
 def test_versioned_release_alone_is_compiled(tmp_path, duck):

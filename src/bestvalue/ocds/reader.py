@@ -22,7 +22,7 @@ from .. import settings
 from ..errors import InputError, Location
 from ..messages import message
 from .compile import compiled_from_versioned
-from .sources import Source
+from .sources import LEGACY_ERRORS, Source
 
 __all__ = ["Document", "Problem", "read"]
 
@@ -82,7 +82,7 @@ class _Transcoder:
     """Re-encode a non-UTF-8 byte stream as UTF-8 for the parser."""
 
     def __init__(self, raw: BinaryIO, encoding: str) -> None:
-        self._text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        self._text = io.TextIOWrapper(raw, encoding=encoding, errors=LEGACY_ERRORS, newline="")
         self._pending = b""
 
     def read(self, size: int = -1) -> bytes:

@@ -24,9 +24,23 @@ from typing import BinaryIO
 from ..errors import InputError, Location
 from ..messages import message
 
-__all__ = ["Fingerprint", "Source", "discover"]
+__all__ = ["LEGACY", "LEGACY_ERRORS", "Fingerprint", "Source", "discover"]
 
 CHUNK = 1 << 20
+# Text that is not UTF-8 is read as windows-1252, as browsers read what is labelled ISO-8859-1
+# (the WHATWG encoding standard): the same letters, plus the dashes, quotes and euro sign that
+# Windows tools write in 0x80-0x9F, where ISO-8859-1 has only control characters. Its five
+# unassigned bytes are read as those control characters (LEGACY_ERRORS).
+LEGACY = "windows-1252"
+LEGACY_ERRORS = "bestvalue-c1"
+
+
+def _c1_controls(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+codecs.register_error(LEGACY_ERRORS, _c1_controls)
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".gz", ".zip", ".txt")
 
 
@@ -91,13 +105,13 @@ class Source:
                     try:
                         decoder.decode(chunk)
                     except UnicodeDecodeError:
-                        encoding = "iso-8859-1"
+                        encoding = LEGACY
                 size += len(chunk)
         if encoding == "utf-8":
             try:
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:
-                encoding = "iso-8859-1"
+                encoding = LEGACY
         return Fingerprint(digest.hexdigest(), size, encoding)
 
 

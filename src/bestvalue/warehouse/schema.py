@@ -241,7 +241,12 @@ TABLES: dict[str, Table] = {
                 "SHA-256 of the (decompressed) content: a re-ingest is a no-op.",
             ),
             ("bytes", pa.int64(), "Size of the (decompressed) content."),
-            ("encoding", pa.string(), "Detected text encoding (utf-8 or iso-8859-1)."),
+            (
+                "encoding",
+                pa.string(),
+                "Detected text encoding: utf-8, or windows-1252 (ISO-8859-1 as browsers read it; "
+                "iso-8859-1 in warehouses loaded before 2026-11-27).",
+            ),
             ("country", pa.string(), "Country given at ingest."),
             ("releases", pa.int64(), "Releases read."),
             ("compiled_releases", pa.int64(), "Compiled (or versioned) releases of records read."),
