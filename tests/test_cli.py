@@ -49,7 +49,7 @@ def test_ingest_speaks_spanish(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Se cargaron 86 archivo(s)" in result.stdout and "en 12 procesos" in result.stdout
     assert "Se rechazaron 3 documento(s)" in result.stdout
-    assert "Compilación" in result.stderr and "Escritura en el almacén" in result.stderr
+    assert "Compilando" in result.stderr and "Escribiendo el almacén" in result.stderr
     again = run(*args)
     assert "Se omitieron 86 archivo(s) ya cargados" in again.stdout
 

@@ -206,3 +206,13 @@ def test_numbers_are_written_as_each_language_writes_them():
     assert plain(-0.58, "es") == "-0,58" and plain(20.0) == "20" and plain(0.25, "en") == "0.25"
     assert figures([0.035, 0.06, 0.1], "es") == "0,035; 0,06; 0,1"
     assert figures([1200.0, 15077918.674], "en") == "1,200; 15,077,918.67"
+
+
+def test_sizes_take_the_unit_they_reach_in_the_languages_marks():
+    from bestvalue.numbers import size
+
+    assert size(0) == "0 bytes" and size(999) == "999 bytes"
+    assert size(10_400) == "10.4 kB" and size(10_400, "es") == "10,4 kB"
+    assert size(200_200_000) == "200.2 MB" and size(3_003_000_000, "es") == "3,0 GB"
+    assert size(2_500_000, of=27_500_000) == "2.5/27.5 MB"
+    assert size(900_000, "es", of=1_200_000_000) == "0,0/1,2 GB"

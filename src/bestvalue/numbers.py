@@ -10,7 +10,7 @@ reports and charts.
 
 from __future__ import annotations
 
-__all__ = ["figure", "figures", "marked", "number", "percent", "plain", "share"]
+__all__ = ["figure", "figures", "marked", "number", "percent", "plain", "share", "size"]
 
 # Python's marks (',' groups thousands, '.' marks decimals) as each language writes them.
 MARKS = {
@@ -58,3 +58,16 @@ def percent(share: float, decimals: int = 1, lang: str = "en") -> str:
 def share(value: float, lang: str = "en") -> str:
     """A share of spend to a tenth of a percent, and a tiny one as ``<0.1%`` rather than 0.0%."""
     return "<" + percent(0.001, 1, lang) if 0 < value < 0.001 else percent(value, 1, lang)
+
+
+def size(nbytes: float, lang: str = "en", of: float | None = None) -> str:
+    """A size in the largest decimal unit it reaches, to a tenth (13.9 kB, 200.2 MB, 3.0 GB;
+    bytes whole): a small file is not "0.0 MB". ``of``, a total: both in its unit (2.5/27.5
+    MB)."""
+    scale, unit = next(
+        ((s, u) for u, s in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)) if (of or nbytes) >= s),
+        (1.0, "bytes"),
+    )
+    places = 0 if unit == "bytes" else 1
+    total = f"/{number(of / scale, places, lang)}" if of else ""
+    return f"{number(nbytes / scale, places, lang)}{total} {unit}"

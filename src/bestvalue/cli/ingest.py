@@ -7,13 +7,11 @@ from typing import Any
 import click
 from rich.progress import (
     BarColumn,
-    DownloadColumn,
     ProgressColumn,
     Task,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
-    TransferSpeedColumn,
 )
 from rich.progress import (
     Progress as Bar,
@@ -21,22 +19,22 @@ from rich.progress import (
 from rich.text import Text
 
 from ..messages import message, pick, say, say_location
-from ..numbers import number
+from ..numbers import number, size
 from ..warehouse.ingest import IngestReport, Progress, ingest
 from .common import console, err_console, lang_option, open_from, warehouse_options
 
 # What the command says, in English and Spanish (``--lang``).
 MESSAGES: dict[str, dict[str, str]] = {
-    "reading": {"en": "Reading {files} file(s)", "es": "Lectura de {files} archivo(s)"},
-    "compile": {"en": "Compiling", "es": "Compilación"},
-    "write": {"en": "Writing the warehouse", "es": "Escritura en el almacén de datos"},
+    "reading": {"en": "Reading {files} file(s)", "es": "Leyendo {files} archivo(s)"},
+    "compile": {"en": "Compiling", "es": "Compilando"},
+    "write": {"en": "Writing the warehouse", "es": "Escribiendo el almacén"},
     "processes": {"en": "{done}{total} processes", "es": "{done}{total} procesos"},
-    "documents": {"en": "{count} docs {rate}", "es": "{count} documentos {rate}"},
-    "rate": {"en": "{rate} docs/s", "es": "{rate} documentos/s"},
+    "documents": {"en": "{count} docs{rate}", "es": "{count} docs{rate}"},
+    "rate": {"en": ", {rate}/s", "es": ", {rate}/s"},
     "loaded": {
-        "en": "Loaded {files} file(s), {mb} MB in {seconds} s ({speed}): {releases} releases "
+        "en": "Loaded {files} file(s), {size} in {seconds} s ({speed}): {releases} releases "
         "and {compiled} compiled releases into {processes} processes, in {location}.",
-        "es": "Se cargaron {files} archivo(s), {mb} MB en {seconds} s ({speed}): {releases} "
+        "es": "Se cargaron {files} archivo(s), {size} en {seconds} s ({speed}): {releases} "
         "entregas y {compiled} entregas compiladas en {processes} procesos, en "
         "{location}.",
     },
@@ -60,12 +58,13 @@ class _Amount(ProgressColumn):
 
     def __init__(self, lang: str = "en") -> None:
         super().__init__()
-        self._bytes, self._speed = DownloadColumn(), TransferSpeedColumn()
         self.lang = lang
 
     def render(self, task: Task) -> Text:
-        if task.fields.get("unit") == "bytes":
-            return Text.assemble(self._bytes.render(task), " ", self._speed.render(task))
+        if task.fields.get("unit") == "bytes":  # in the language's marks, as the summary
+            speed = task.finished_speed or task.speed
+            rate = f" {size(speed, self.lang)}/s" if speed else ""
+            return Text(f"{size(task.completed, self.lang, of=task.total)}{rate}")
         if task.fields.get("unit") != "compile":
             return Text("")
         total = "/" + number(task.total, 0, self.lang) if task.total else ""
@@ -151,14 +150,13 @@ def command(
 
 
 def _summary(report: IngestReport, location: Any, lang: str) -> None:
-    mb = report.bytes / 1e6
-    speed = f"{number(mb / report.seconds, 1, lang)} MB/s" if report.seconds else ""
+    speed = f"{size(report.bytes / report.seconds, lang)}/s" if report.seconds else ""
     console.print(
         _say(
             "loaded",
             lang,
             files=report.files,
-            mb=number(mb, 1, lang),
+            size=size(report.bytes, lang),
             seconds=number(report.seconds, 1, lang),
             speed=speed,
             releases=number(report.releases, 0, lang),
