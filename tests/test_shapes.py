@@ -186,7 +186,7 @@ def test_a_zip_or_folder_as_people_make_them_loads_its_data_and_nothing_else(tmp
     lines = json.dumps(releases[2]) + "\n"
     members = {
         "data/package.json.gz": package,
-        "data/lines.txt": lines.encode(),
+        "data/lines.txt": b"\xef\xbb\xbf" + lines.encode(),  # (and a byte-order mark)
         "README.txt": b"Releases of Jalisco, 2017.\n",
         "notes.md": b"# notes",
         "__MACOSX/data/._package.json.gz": b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X",

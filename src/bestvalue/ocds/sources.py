@@ -27,6 +27,7 @@ from ..messages import message
 __all__ = ["LEGACY", "LEGACY_ERRORS", "Fingerprint", "Source", "discover"]
 
 CHUNK = 1 << 20
+JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".gz", ".zip", ".txt")
 # Text that is not UTF-8 is read as windows-1252, as browsers read what is labelled ISO-8859-1
 # (the WHATWG encoding standard): the same letters, plus the dashes, quotes and euro sign that
 # Windows tools write in 0x80-0x9F, where ISO-8859-1 has only control characters. Its five
@@ -41,7 +42,6 @@ def _c1_controls(error: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error(LEGACY_ERRORS, _c1_controls)
-JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".gz", ".zip", ".txt")
 
 
 @dataclass(frozen=True)
@@ -210,7 +210,7 @@ def _json_ish(name: str, head: Callable[[], bytes]) -> bool:
     suffix = Path(name).suffix.lower()
     if suffix != ".txt":
         return suffix in JSON_SUFFIXES
-    return head().lstrip()[:1] in (b"{", b"[")
+    return head().lstrip(b" \t\r\n" + codecs.BOM_UTF8)[:1] in (b"{", b"[")
 
 
 def _head(stream: BinaryIO) -> bytes:
