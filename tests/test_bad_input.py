@@ -297,3 +297,39 @@ def test_an_export_that_cannot_be_written_is_named_and_leaves_nothing(duck, tmp_
     assert target.is_dir() and not list(tmp_path.glob(".*.part"))
     with pytest.raises(BestValueError, match="there is no folder"):
         export_table(duck, "awards", "csv", tmp_path / "none" / "a.csv")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "xlsx"])
+def test_an_export_streams_and_a_sheet_too_long_for_excel_leaves_nothing(
+    loaded, tmp_path, monkeypatch, fmt
+):
+    """Written a batch at a time (here of 4 rows) with every row there; a table longer than
+    an Excel sheet holds (here 8 rows) is refused before anything is written."""
+    import csv
+
+    import openpyxl
+    import pyarrow.parquet as pq
+
+    from bestvalue.errors import BestValueError
+    from bestvalue.warehouse import export
+
+    monkeypatch.setattr(export, "BATCH_ROWS", 4)
+    out = tmp_path / f"parties.{fmt}"
+    count = export.export_table(loaded, "parties", fmt, out)
+    if fmt == "csv":
+        ids = [r["party_id"] for r in csv.DictReader(out.open(newline=""))]
+    elif fmt == "parquet":
+        ids = pq.read_table(out).column("party_id").to_pylist()
+        assert pq.ParquetFile(out).num_row_groups > 1
+    else:
+        sheet = openpyxl.load_workbook(out).active
+        header, *rest = list(sheet.iter_rows(values_only=True))
+        ids = [row[header.index("party_id")] for row in rest]
+    stored = loaded.sql("SELECT party_id FROM parties").column(0).to_pylist()
+    assert count == len(ids) == loaded.row_count("parties") > 8
+    assert sorted(ids) == sorted(stored)
+    if fmt == "xlsx":
+        monkeypatch.setattr(export, "XLSX_MAX_ROWS", 8)
+        with pytest.raises(BestValueError, match="11 rows do not fit in one Excel sheet"):
+            export.export_table(loaded, "parties", fmt, tmp_path / "long.xlsx")
+        assert not list(tmp_path.glob("*long*"))

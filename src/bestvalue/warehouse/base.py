@@ -39,6 +39,11 @@ class Warehouse(abc.ABC):
     def table_names(self) -> list[str]: ...
 
     @abc.abstractmethod
+    def batches(self, name: str, rows: int) -> pa.RecordBatchReader:
+        """A table's rows in Arrow batches of up to ``rows``, read as they are written out (an
+        export of millions of rows holds one batch, not the table)."""
+
+    @abc.abstractmethod
     def row_count(self, name: str) -> int: ...
 
     @abc.abstractmethod

@@ -20,22 +20,32 @@ from .base import Warehouse
 __all__ = ["FORMATS", "atomic", "export_table", "write_workbook"]
 
 FORMATS = ("csv", "parquet", "xlsx")
+BATCH_ROWS = 65_536  # rows read and written at a time
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
 
 
 def export_table(warehouse: Warehouse, name: str, fmt: str, output: Path) -> int:
-    """Write the table; a failure leaves no partial file behind. Returns the row count."""
+    """Write the table, batch by batch (memory holds one batch, however large the table); a
+    failure leaves no partial file behind. Returns the row count."""
     if fmt not in FORMATS:
         raise BestValueError(message("unknown_format", value=fmt, choices=", ".join(FORMATS)))
-    data = warehouse.table(name).to_pyarrow()
+    if fmt == "xlsx":
+        _fits_a_sheet(warehouse.row_count(name))
+    reader = warehouse.batches(name, BATCH_ROWS)
     with atomic(output) as tmp:
-        if fmt == "parquet":
-            pq.write_table(data, tmp)
-        elif fmt == "csv":
-            pacsv.write_csv(_flat(data), tmp)
-        else:
-            _workbook({"data": data}, tmp)
-    return int(data.num_rows)
+        if fmt == "xlsx":
+            return _workbook({"data": reader}, tmp)
+        flat = fmt == "csv"
+        schema = _flat_schema(reader.schema) if flat else reader.schema
+        writer = pacsv.CSVWriter if flat else pq.ParquetWriter
+        rows = 0
+        with writer(str(tmp), schema) as out:
+            for batch in reader:
+                out.write_table(
+                    (_flat(batch) if flat else pa.Table.from_batches([batch])).cast(schema)
+                )
+                rows += batch.num_rows
+    return rows
 
 
 @contextmanager
@@ -56,7 +66,7 @@ def atomic(output: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
-def _flat(data: pa.Table) -> pa.Table:
+def _flat(data: pa.Table | pa.RecordBatch) -> pa.Table:
     """Lists become JSON text, which CSV and Excel can hold."""
     columns = []
     for column in data.columns:
@@ -66,6 +76,11 @@ def _flat(data: pa.Table) -> pa.Table:
             column = column.cast(pa.timestamp("us"))  # Excel has no time zones; all are UTC
         columns.append(column)
     return pa.table(columns, names=data.column_names)
+
+
+def _flat_schema(schema: pa.Schema) -> pa.Schema:
+    """The schema of :func:`_flat`'s tables."""
+    return _flat(schema.empty_table()).schema
 
 
 def _json(value: Any) -> str | None:
@@ -78,19 +93,27 @@ def write_workbook(sheets: dict[str, pa.Table], output: Path) -> None:
         _workbook(sheets, tmp)
 
 
-def _workbook(sheets: dict[str, pa.Table], path: Path) -> None:
+def _fits_a_sheet(rows: int) -> None:
+    if rows > XLSX_MAX_ROWS:
+        raise BestValueError(message("too_many_rows", rows=f"{rows:,}", most=f"{XLSX_MAX_ROWS:,}"))
+
+
+def _workbook(sheets: dict[str, pa.Table | pa.RecordBatchReader], path: Path) -> int:
+    """The sheets, each from a table or from batches as they come; the rows of the last."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
+    for data in sheets.values():  # (refused before the workbook is begun)
+        if isinstance(data, pa.Table):
+            _fits_a_sheet(data.num_rows)
     for name, data in sheets.items():
-        if data.num_rows > XLSX_MAX_ROWS:
-            raise BestValueError(
-                message("too_many_rows", rows=f"{data.num_rows:,}", most=f"{XLSX_MAX_ROWS:,}")
-            )
         sheet = book.create_sheet(name[:31])
-        flat = _flat(data)
-        sheet.append(flat.column_names)
-        for batch in flat.to_batches(10_000):
-            for row in batch.to_pylist():
-                sheet.append([row[c] for c in flat.column_names])
+        sheet.append(data.schema.names)
+        rows = 0
+        batches = data.to_batches(10_000) if isinstance(data, pa.Table) else data
+        for batch in batches:
+            rows += batch.num_rows
+            for row in _flat(batch).to_pylist():
+                sheet.append(list(row.values()))
     book.save(path)
+    return rows

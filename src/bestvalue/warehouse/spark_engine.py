@@ -22,6 +22,7 @@ import duckdb
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from .. import settings
@@ -116,6 +117,20 @@ class SparkWarehouse(Warehouse):
         self._connect_ibis()
         self._view(name)
         return self._connect_ibis().table(name)
+
+    def batches(self, name: str, rows: int) -> pa.RecordBatchReader:
+        """Read from the table's Parquet files here, not through Spark: its Arrow export
+        collects the whole table in the driver."""
+        if name not in self.table_names(internal=True):
+            self.table(name)  # names the tables there are
+        path = self._path(name)
+        if path is None:  # not written yet
+            schema = TABLES[name].arrow if name in TABLES else COMPILED.arrow
+            return pa.RecordBatchReader.from_batches(schema, [])
+        dataset = ds.dataset(str(path), format="parquet")
+        return pa.RecordBatchReader.from_batches(
+            dataset.schema, dataset.to_batches(batch_size=rows)
+        )
 
     def _connect_ibis(self) -> Any:
         if self._ibis is None:
