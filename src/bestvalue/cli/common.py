@@ -7,9 +7,11 @@ import io
 import json
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import click
 import pyarrow as pa
@@ -81,8 +83,20 @@ def open_from(options: dict[str, Any], read_only: bool = False, create: bool = F
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+    """A value JSON can hold: dates and times as ISO text, a DECIMAL as a number (a query's
+    literal such as 1.5 is one), a BLOB as hex; other kinds (an interval, a UUID) as text."""
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, timedelta | UUID):
+        return str(value)
+    if isinstance(value, pa.MonthDayNano):  # an INTERVAL, as ISO 8601 writes one (P1M3DT4.5S)
+        months, days, nanos = value
+        time_part = f"T{nanos / 1e9:g}S" if nanos else ""
+        return f"P{months}M{days}D{time_part}" if months else f"P{days}D{time_part}"
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
@@ -149,6 +163,28 @@ def render(
         for row in rows:
             shown.add_row(*[_shown(row[c], lang) for c in table.column_names])
         Console(file=out or sys.stdout, width=None if sys.stdout.isatty() else 160).print(shown)
+
+
+def stream(reader: pa.RecordBatchReader, fmt: str, out: Any = None) -> None:
+    """CSV or JSON as :func:`render` writes them, a batch at a time: a query's result of
+    millions of rows goes out without being held whole."""
+    out = out or sys.stdout
+    names = reader.schema.names
+    if fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(names)
+    first = True
+    for batch in reader:
+        rows = [_plain(r) for r in batch.to_pylist()]
+        if fmt == "csv":
+            writer.writerows([_cell(row[c]) for c in names] for row in rows)
+            continue
+        if rows:  # the batch as a list, less its brackets: its rows indented as in the whole
+            text = json.dumps(rows, ensure_ascii=False, indent=2)[2:-2]
+            out.write(("[\n" if first else ",\n") + text)
+            first = False
+    if fmt == "json":
+        out.write("[]\n" if first else "\n]\n")
 
 
 def render_listing(rows: list[dict[str, Any]], fmt: str, lang: str, brief: Sequence[str]) -> None:

@@ -8,7 +8,9 @@ from typing import Any
 import click
 
 from ..messages import message
-from .common import lang_option, open_from, render, warehouse_options
+from .common import lang_option, open_from, render, stream, warehouse_options
+
+BATCH_ROWS = 10_000  # rows of a CSV or JSON result written at a time
 
 
 @click.command("sql")
@@ -30,5 +32,7 @@ def command(query: str, fmt: str, lang: str, **options: Any) -> None:
     if not query.strip():
         raise click.UsageError(message("empty_query"))
     with open_from(options, read_only=True) as warehouse:
-        result = warehouse.sql(query)
-    render(result, fmt)
+        if fmt == "table":  # (for a person: a screenful, held whole)
+            render(warehouse.sql(query), fmt)
+        else:
+            stream(warehouse.sql_batches(query, BATCH_ROWS), fmt)

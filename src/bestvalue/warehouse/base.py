@@ -50,6 +50,12 @@ class Warehouse(abc.ABC):
     def sql(self, query: str) -> pa.Table:
         """Run a read-only SQL query in the engine's own dialect."""
 
+    def sql_batches(self, query: str, rows: int) -> pa.RecordBatchReader:
+        """A query's result in Arrow batches of up to ``rows`` (an engine that can stream it
+        does so: the whole result need not fit in memory)."""
+        table = self.sql(query)
+        return pa.RecordBatchReader.from_batches(table.schema, table.to_batches(rows))
+
     @abc.abstractmethod
     def known_hashes(self) -> set[str]:
         """Content hashes of files already loaded (a re-ingest adds nothing)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,19 @@ def half(limit: str) -> str:
     if not match:
         return limit
     return f"{float(match[1]) / 2:g}{match[2] or 'B'}"
+
+
+def _guarded(reader: pa.RecordBatchReader) -> pa.RecordBatchReader:
+    """A reader whose errors while it streams (DuckDB runs the query as it is read) are said
+    as the query's failure, as they would be before the first row."""
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        try:
+            yield from reader
+        except (duckdb.Error, pa.ArrowException) as exc:
+            raise WarehouseError(message("query_failed", detail=exc)) from exc
+
+    return pa.RecordBatchReader.from_batches(reader.schema, batches())
 
 
 def _not_opened(location: Path, exc: duckdb.Error) -> WarehouseError:
@@ -136,6 +150,15 @@ class DuckDBWarehouse(Warehouse):
             relation = self.con.sql(query)
             # A statement with no rows to give (SET, PRAGMA ...) gives an empty table.
             return pa.table({}) if relation is None else relation.to_arrow_table()
+        except duckdb.Error as exc:
+            raise WarehouseError(message("query_failed", detail=exc)) from exc
+
+    def sql_batches(self, query: str, rows: int) -> pa.RecordBatchReader:
+        try:
+            relation = self.con.sql(query)
+            if relation is None:
+                return pa.RecordBatchReader.from_batches(pa.schema([]), [])
+            return _guarded(relation.to_arrow_reader(rows))
         except duckdb.Error as exc:
             raise WarehouseError(message("query_failed", detail=exc)) from exc
 
