@@ -484,3 +484,19 @@ def test_sql_writes_every_kind_of_value_as_data(loaded):
     result = run("sql", failing, "--format", "csv", "--warehouse", loaded)
     assert result.returncode == 1 and "the query failed: Conversion Error" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_long_result_shown_as_a_table_is_cut_and_says_so(loaded, monkeypatch, capsys):
+    """A person's table of a query shows its first rows (SELECT * FROM items of a large
+    warehouse built a table of millions of rows); CSV has them all."""
+    from bestvalue.cli import main
+    from bestvalue.cli import sql as sql_command
+
+    monkeypatch.setattr(sql_command, "SHOWN_ROWS", 25)
+    main(["sql", "SELECT ocid FROM items ORDER BY ALL", "--warehouse", str(loaded), "--lang", "es"])
+    out, err = capsys.readouterr()
+    assert out.count("ocds-") == 25
+    assert "Se muestran las primeras 25 filas: --format csv o json las da todas." in err
+    main(["sql", "SELECT ocid FROM items LIMIT 25", "--warehouse", str(loaded)])
+    out, err = capsys.readouterr()
+    assert out.count("ocds-") == 25 and "first" not in err

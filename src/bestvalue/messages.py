@@ -431,6 +431,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "es": "--output escribe un archivo: indique --format {formats}, o un nombre de archivo "
         "que termine en uno de ellos",
     },
+    "more_rows": {
+        "en": "The first {shown} rows are shown: --format csv or json gives them all.",
+        "es": "Se muestran las primeras {shown} filas: --format csv o json las da todas.",
+    },
     "interrupted": {
         "en": "Interrupted: nothing was committed; the warehouse is as it was.",
         "es": "Interrumpido: no se confirmó nada; el almacén de datos está como estaba.",
