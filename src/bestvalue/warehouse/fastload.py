@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import settings
+from ..ocds import split
 from ..ocds.sources import Fingerprint, Source
 from ..ocds.split import Splitter, Unsupported, ahead
 from .staging import sql_string
@@ -128,7 +129,12 @@ class FastStage:
         with source.open() as stream:
             splitter = Splitter(stream)
             n = 0
-            for size, batches in ahead(_arrow(splitter, index), AHEAD):
+            pieces = _arrow(splitter, index)
+            # A file of one piece is cut here: a thread to read ahead of it cost more than it
+            # saved (2,000 files of a release each took twice as long).
+            if size_read > split.CHUNK:
+                pieces = ahead(pieces, AHEAD)
+            for size, batches in pieces:
                 count = sum(b.num_rows for b in batches)
                 n += count
                 self.cut += [(index, b) for b in batches]
@@ -206,7 +212,13 @@ class FastStage:
             counts[1] += compiled
         if good:
             names = {i: s.name for i, s, *_ in self.waiting} | dict([self.current])
-            fill(con, "_names", "f INTEGER, source VARCHAR", [[f, names[f]] for f in good])
+            ordered = sorted(good)  # (an Arrow table: an INSERT per file took 0.2 ms each)
+            con.register(
+                "_names",
+                pa.table(
+                    {"f": pa.array(ordered, pa.int32()), "source": [names[f] for f in ordered]}
+                ),
+            )
             run.stage.append_query(
                 f"""
                 SELECT k[1] AS ocid, kind, k[2] AS release_id, date_key, _names.source, pointer,
@@ -217,6 +229,7 @@ class FastStage:
                 [run.country, run.report.ingest_id],
                 con,
             )
+            con.unregister("_names")
         con.unregister("_parsed")
         self.bytes = 0
         return self.refused
