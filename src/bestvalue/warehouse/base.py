@@ -10,6 +10,8 @@ from typing import Any
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from ..errors import WarehouseError
+from ..messages import message
 from .staging import Stage
 
 __all__ = ["Commit", "Warehouse"]
@@ -36,7 +38,14 @@ class Warehouse(abc.ABC):
         """An Ibis table, for the Python API and notebooks."""
 
     @abc.abstractmethod
-    def table_names(self) -> list[str]: ...
+    def table_names(self, internal: bool = False) -> list[str]:
+        """The tables (``internal``: with the compiled and raw documents kept for compiles)."""
+
+    def _known(self, name: str) -> None:
+        """Refuse a table the warehouse does not have, naming those it has."""
+        if name not in self.table_names(internal=True):
+            tables = ", ".join(self.table_names())
+            raise WarehouseError(message("no_table", name=repr(name), tables=tables))
 
     @abc.abstractmethod
     def batches(self, name: str, rows: int) -> pa.RecordBatchReader:

@@ -130,33 +130,25 @@ class DuckDBWarehouse(Warehouse):
         return listed if internal else [n for n in listed if n in TABLES]
 
     def table(self, name: str) -> ir.Table:
-        if name not in self.table_names(internal=True):
-            raise WarehouseError(
-                message("no_table", name=repr(name), tables=", ".join(self.table_names()))
-            )
+        self._known(name)
         if self._ibis is None:
             self._ibis = ibis.duckdb.from_connection(self.con)
         return self._ibis.table(name)
 
     def batches(self, name: str, rows: int) -> pa.RecordBatchReader:
-        self.table(name)  # (an unknown table is named as such)
+        self._known(name)
         return self.con.sql(f'SELECT * FROM "{name}"').to_arrow_reader(rows)
 
     def row_count(self, name: str) -> int:
         return int(self.con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0])
 
     def sql(self, query: str) -> pa.Table:
-        try:
-            relation = self.con.sql(query)
-            # A statement with no rows to give (SET, PRAGMA ...) gives an empty table.
-            return pa.table({}) if relation is None else relation.to_arrow_table()
-        except duckdb.Error as exc:
-            raise WarehouseError(message("query_failed", detail=exc)) from exc
+        return self.sql_batches(query, 1 << 20).read_all()
 
     def sql_batches(self, query: str, rows: int) -> pa.RecordBatchReader:
         try:
             relation = self.con.sql(query)
-            if relation is None:
+            if relation is None:  # a statement with no rows to give (SET, PRAGMA ...)
                 return pa.RecordBatchReader.from_batches(pa.schema([]), [])
             return _guarded(relation.to_arrow_reader(rows))
         except duckdb.Error as exc:

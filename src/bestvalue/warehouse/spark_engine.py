@@ -61,6 +61,11 @@ def spark_session(master: str | None = None) -> Any:
     return _SESSIONS[master]
 
 
+def _declared(name: str) -> pa.Schema:
+    """A table's schema as declared (for one not written yet)."""
+    return TABLES[name].arrow if name in TABLES else COMPILED.arrow
+
+
 class SparkWarehouse(Warehouse):
     engine = "spark"
 
@@ -96,13 +101,10 @@ class SparkWarehouse(Warehouse):
     def _view(self, name: str) -> None:
         path = self._path(name)
         if path is None:  # not written yet: an empty table with the declared schema
-            schema = TABLES[name].arrow if name in TABLES else COMPILED.arrow
             path = self.location / "empty" / f"{name}.parquet"
             path.parent.mkdir(parents=True, exist_ok=True)
-            pq.write_table(schema.empty_table(), str(path))
-            self.session.read.parquet(str(path)).createOrReplaceTempView(name)
-        else:
-            self.session.read.parquet(str(path)).createOrReplaceTempView(name)
+            pq.write_table(_declared(name).empty_table(), str(path))
+        self.session.read.parquet(str(path)).createOrReplaceTempView(name)
 
     # --- reading ----------------------------------------------------------------------------
     def table_names(self, internal: bool = False) -> list[str]:
@@ -110,10 +112,7 @@ class SparkWarehouse(Warehouse):
         return [*names, "compiled"] if internal else names
 
     def table(self, name: str) -> ir.Table:
-        if name not in self.table_names(internal=True):
-            raise WarehouseError(
-                message("no_table", name=repr(name), tables=", ".join(self.table_names()))
-            )
+        self._known(name)
         self._connect_ibis()
         self._view(name)
         return self._connect_ibis().table(name)
@@ -121,12 +120,10 @@ class SparkWarehouse(Warehouse):
     def batches(self, name: str, rows: int) -> pa.RecordBatchReader:
         """Read from the table's Parquet files here, not through Spark: its Arrow export
         collects the whole table in the driver."""
-        if name not in self.table_names(internal=True):
-            self.table(name)  # names the tables there are
+        self._known(name)
         path = self._path(name)
         if path is None:  # not written yet
-            schema = TABLES[name].arrow if name in TABLES else COMPILED.arrow
-            return pa.RecordBatchReader.from_batches(schema, [])
+            return pa.RecordBatchReader.from_batches(_declared(name), [])
         dataset = ds.dataset(str(path), format="parquet")
         return pa.RecordBatchReader.from_batches(
             dataset.schema, dataset.to_batches(batch_size=rows)
