@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import NoReturn
 
 import click
 
@@ -75,16 +76,14 @@ def main(argv: list[str] | None = None) -> None:
     try:
         group.main(args=argv, prog_name="bestvalue", standalone_mode=False)
     except click.exceptions.Abort as exc:  # click's word for Ctrl-C (or a prompt refused)
-        interrupted = isinstance(exc.__context__, KeyboardInterrupt)
-        click.echo(
-            say(message("interrupted"), LANG["current"]) if interrupted else "Aborted.", err=True
-        )
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            _interrupted()
+        click.echo("Aborted.", err=True)
         sys.exit(130)
     except RuntimeError as exc:  # DuckDB's word for Ctrl-C during a query
         if str(exc) != "Query interrupted":
             raise
-        click.echo(say(message("interrupted"), LANG["current"]), err=True)
-        sys.exit(130)
+        _interrupted()
     except click.ClickException as exc:
         show(exc, LANG["current"])
         sys.exit(exc.exit_code)
@@ -97,5 +96,9 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"Error: {where}{said}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
-        click.echo(say(message("interrupted"), LANG["current"]), err=True)
-        sys.exit(130)
+        _interrupted()
+
+
+def _interrupted() -> NoReturn:
+    click.echo(say(message("interrupted"), LANG["current"]), err=True)
+    sys.exit(130)

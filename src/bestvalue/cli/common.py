@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -147,26 +146,18 @@ def render(
     The rich table is read by a person: its decimals take ``lang``'s mark (0,25 in Spanish),
     a yes or no is a word, and with ``headings`` its columns are named in ``lang`` (not for a
     user's own query). CSV and JSON are data, with their names and Python's marks."""
-    rows = [_plain(r) for r in table.to_pylist()]
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2), file=out)
-    elif fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(table.column_names)
-        for row in rows:
-            writer.writerow([_cell(row[c]) for c in table.column_names])
-        click.echo(buffer.getvalue(), nl=False, file=out)
-    else:
-        names = [heading(c, lang) if headings else c for c in table.column_names]
-        shown = Table(*names, show_lines=False)
-        for row in rows:
-            shown.add_row(*[_shown(row[c], lang) for c in table.column_names])
-        Console(file=out or sys.stdout, width=None if sys.stdout.isatty() else 160).print(shown)
+    if fmt in ("csv", "json"):
+        stream(pa.RecordBatchReader.from_batches(table.schema, table.to_batches()), fmt, out)
+        return
+    names = [heading(c, lang) if headings else c for c in table.column_names]
+    shown = Table(*names, show_lines=False)
+    for row in (_plain(r) for r in table.to_pylist()):
+        shown.add_row(*[_shown(row[c], lang) for c in table.column_names])
+    Console(file=out or sys.stdout, width=None if sys.stdout.isatty() else 160).print(shown)
 
 
 def stream(reader: pa.RecordBatchReader, fmt: str, out: Any = None) -> None:
-    """CSV or JSON as :func:`render` writes them, a batch at a time: a query's result of
+    """CSV or JSON (a list of objects, one per row), a batch at a time: a query's result of
     millions of rows goes out without being held whole."""
     out = out or sys.stdout
     names = reader.schema.names

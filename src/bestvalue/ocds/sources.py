@@ -115,38 +115,46 @@ class Source:
         return Fingerprint(digest.hexdigest(), size, encoding)
 
 
-class _ClosingMember(io.RawIOBase):
-    """A zip member that closes its archive with it."""
+class _Wrapped(io.RawIOBase):
+    """A readable stream over another, closing it with itself; subclasses say how to read."""
 
-    def __init__(self, archive: zipfile.ZipFile, member: BinaryIO) -> None:
-        self._archive, self._member = archive, member
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
 
     def readable(self) -> bool:
         return True
 
     def read(self, size: int = -1) -> bytes:
-        return self._member.read(size)
+        return self._stream.read(size)
 
     def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
-        data = self._member.read(len(buffer))
+        data = self.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
 
     def close(self) -> None:
-        self._member.close()
-        self._archive.close()
+        self._stream.close()
         super().close()
 
 
-class _WithoutBOM(io.RawIOBase):
+class _ClosingMember(_Wrapped):
+    """A zip member that closes its archive with it."""
+
+    def __init__(self, archive: zipfile.ZipFile, member: BinaryIO) -> None:
+        super().__init__(member)
+        self._archive = archive
+
+    def close(self) -> None:
+        super().close()
+        self._archive.close()
+
+
+class _WithoutBOM(_Wrapped):
     """A stream less its leading UTF-8 byte-order mark, if it has one."""
 
     def __init__(self, stream: BinaryIO) -> None:
-        self._stream, self._head = stream, b""
-        self._started = False
-
-    def readable(self) -> bool:
-        return True
+        super().__init__(stream)
+        self._head, self._started = b"", False
 
     def read(self, size: int = -1) -> bytes:
         if not self._started and size != 0:  # (ijson first reads 0 bytes, to learn the type)
@@ -158,15 +166,6 @@ class _WithoutBOM(io.RawIOBase):
             head, self._head = head[:size], head[size:]
             return head
         return head + self._stream.read(size - len(head) if size >= 0 else -1)
-
-    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        self._stream.close()
-        super().close()
 
 
 def _read(source: Source, stream: BinaryIO, offset: int) -> bytes:
@@ -200,8 +199,13 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Source]:
 
 def _wanted(path: Path, root: Path) -> bool:
     """JSON-ish files below ``root``, leaving out hidden files and folders inside it."""
-    hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
-    return not hidden and _json_ish(path.name, lambda: _head(path.open("rb")))
+    parts = path.relative_to(root).parts
+    return not _hidden(parts) and _json_ish(path.name, lambda: _head(path.open("rb")))
+
+
+def _hidden(parts: tuple[str, ...]) -> bool:
+    """A hidden file or folder on the way."""
+    return any(p.startswith(".") for p in parts)
 
 
 def _json_ish(name: str, head: Callable[[], bytes]) -> bool:
@@ -239,6 +243,6 @@ def _member_wanted(archive: zipfile.ZipFile, name: str) -> bool:
     """As in a folder: no hidden files or folders (nor the ``__MACOSX`` forks macOS adds to
     an archive), and only JSON-ish names."""
     parts = Path(name).parts
-    if any(p.startswith(".") or p == "__MACOSX" for p in parts):
+    if _hidden(parts) or "__MACOSX" in parts:
         return False
     return _json_ish(name, lambda: _head(archive.open(name)))  # type: ignore[arg-type]
