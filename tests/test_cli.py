@@ -54,6 +54,25 @@ def test_ingest_speaks_spanish(tmp_path):
     assert "Se omitieron 86 archivo(s) ya cargados" in again.stdout
 
 
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_ingest_tells_of_records_whose_releases_are_not_loaded(tmp_path, lang):
+    records = [p for p in sorted((PARAGUAY / "sample/records").glob("*.json")) if p.stat().st_size]
+    result = run("ingest", *records, "--lang", lang, "--warehouse", tmp_path / "w.duckdb")
+    assert result.returncode == 0, result.stderr
+    told = {
+        "en": "2 record(s) only link to releases that are not loaded: their processes are missing",
+        "es": "2 registro(s) solo enlazan entregas que no están cargadas: faltan sus procesos",
+    }[lang]
+    assert told in result.stdout
+    listed = " ".join(result.stdout.split())  # (rich wraps long lines)
+    assert "284437.json (at /records/0)" in listed or "284437.json (en /records/0)" in listed
+    start = {
+        "en": "the record only links to its releases (2, the first at",
+        "es": "el registro solo enlaza sus entregas (2, la primera en",
+    }[lang]
+    assert start in listed
+
+
 def test_classify_speaks_spanish(loaded, tmp_path):
     copy = tmp_path / "w.duckdb"
     shutil.copyfile(loaded, copy)

@@ -72,7 +72,41 @@ def test_empty_paraguay_files_are_named(duck):
     report = ingest([folder], duck, skip_bad=True)
     rejected = sorted(Path(r["path"]).name for r in report.rejects)
     assert rejected == ["283826.json", "283906.json", "284456.json"]
-    assert duck.row_count("rejects") == 3
+    assert duck.row_count("rejects") == 3 + len(report.unlinked)  # (see the next test)
+
+
+@pytest.mark.parametrize("skip_bad", [False, True])
+def test_records_that_only_link_to_releases_not_loaded_are_told(duck, skip_bad):
+    """Two of Paraguay's records only link to their releases. Loaded without them, their
+    processes are missing, which the ingest says (not a refusal: the rest loads either way);
+    once the releases are loaded, the processes are there and the notes go."""
+    folder = FIXTURES / "paraguay-dncp" / "sample"
+    records = [p for p in sorted((folder / "records").glob("*.json")) if p.stat().st_size]
+    report = ingest(records, duck, skip_bad=skip_bad)
+    assert report.rejects == [] and report.processes == duck.row_count("processes") == 10
+    missing = {r["ocid"]: r for r in report.unlinked}
+    assert sorted(missing) == ["ocds-03ad3f-284437", "ocds-03ad3f-284453"]
+    note = missing["ocds-03ad3f-284453"]
+    assert Path(note["path"]).name == "284453.json" and note["location"] == "at /records/0"
+    assert (
+        "(2, the first at https://www.contrataciones.gov.py/datos/id/planning/284453-"
+        in (note["reason"])
+    )
+    stored = duck.sql("SELECT ocid, reason FROM rejects ORDER BY ocid").to_pylist()
+    assert [(r["ocid"], r["reason"]) for r in stored] == sorted(
+        (r["ocid"], r["reason"]) for r in report.unlinked
+    )
+    ingest(sorted((folder / "releases").glob("284453-*.json")), duck)
+    assert duck.row_count("processes") == 11
+    left = duck.sql("SELECT ocid FROM rejects").to_pylist()
+    assert left == [{"ocid": "ocds-03ad3f-284437"}]
+
+
+def test_records_whose_linked_releases_come_in_the_same_ingest_are_not_told(duck):
+    report = ingest([FIXTURES / "paraguay-dncp"], duck, skip_bad=True)
+    assert report.unlinked == [] and len(report.rejects) == 3
+    ocids = duck.sql("SELECT ocid FROM processes").to_pylist()
+    assert {"ocid": "ocds-03ad3f-284437"} in ocids and {"ocid": "ocds-03ad3f-284453"} in ocids
 
 
 def test_colombia_codes_in_item_id_are_kept_as_text(duck):

@@ -11,7 +11,7 @@ import pytest
 from conftest import FIXTURES
 
 from bestvalue import ingest
-from bestvalue.ocds.reader import Document, read
+from bestvalue.ocds.reader import Document, Unlinked, read
 from bestvalue.ocds.sources import Source
 
 MEXICO = FIXTURES / "mexico-jalisco" / "sample" / "releases"
@@ -246,3 +246,35 @@ def test_a_utf8_byte_order_mark_is_read_past(tmp_path, monkeypatch, fast):
             ).to_pylist()
         assert report.files == 4 and report.releases == len(releases) and not report.rejects
     assert tables["with"] == tables["without"] and len(tables["with"]) == 3
+
+
+def _unlinked_items(path: Path, whole: bool) -> list[tuple]:
+    source = Source(path)
+    items = read(source, size=path.stat().st_size if whole else None)
+    return [
+        (i.ocid, i.pointer, i.links, i.url, i.line) if isinstance(i, Unlinked) else i.kind
+        for i in items
+    ]
+
+
+@pytest.mark.parametrize("whole", [True, False], ids=["parsed whole", "streamed"])
+def test_a_record_of_links_only_is_told_in_every_shape(tmp_path, whole):
+    """Paraguay's record 284453 only links to its two releases: the reader says so (the
+    ingest then checks whether they are loaded), in whatever shape the record comes."""
+    package = json.loads((FIXTURES / "paraguay-dncp/sample/records/284453.json").read_text())
+    record = package["records"][0]
+    url = record["releases"][0]["url"]
+    embedded = {**record, "releases": [*record["releases"], _mexico_releases()[0]]}
+    shapes = {
+        "record package": (package, [("ocds-03ad3f-284453", "/records/0", 2, url, None)]),
+        "bare record": (record, [("ocds-03ad3f-284453", "/", 2, url, None)]),
+        "array of records": ([record], [("ocds-03ad3f-284453", "/0", 2, url, None)]),
+        "no links at all": ({"ocid": "x", "releases": []}, [("x", "/", 0, None, None)]),
+        "with a release of its own": (embedded, ["release"]),
+        "with a compiled release": ({**record, "compiledRelease": {"id": "1"}}, ["compiled"]),
+    }
+    for shape, (value, expected) in shapes.items():
+        path = _write(tmp_path, "r.json", json.dumps(value))
+        assert _unlinked_items(path, whole) == expected, shape
+    lines = _write(tmp_path, "r.jsonl", f"{json.dumps(record)}\n{json.dumps(record)}\n")
+    assert [i[-1] for i in _unlinked_items(lines, whole)] == [1, 2]

@@ -121,6 +121,20 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "es": "id de entrega {release_id} repetido en {ocid}, con un contenido distinto del de "
         "la entrega en {first}",
     },
+    "record_links_only": {
+        "en": "the record only links to its releases ({count}, the first at {url}), and none "
+        "is in this ingest or the warehouse: its process is missing until the release packages "
+        "it links to are loaded",
+        "es": "el registro solo enlaza sus entregas ({count}, la primera en {url}), y ninguna "
+        "está en esta carga ni en el almacén: su proceso falta hasta que se carguen los paquetes "
+        "de entregas que enlaza",
+    },
+    "record_without_data": {
+        "en": "the record has no release of its own and no compiled release, and no release of "
+        "its process is in this ingest or the warehouse: its process is missing",
+        "es": "el registro no tiene entregas propias ni entrega compilada, y ninguna entrega de "
+        "su proceso está en esta carga ni en el almacén: su proceso falta",
+    },
     "cannot_compile": {
         "en": "cannot compile {ocid}: {detail}",
         "es": "no se puede compilar {ocid}: {detail}",

@@ -46,6 +46,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "[yellow]Rejected {count} document(s)[/yellow]; see them with: {command}",
         "es": "[yellow]Se rechazaron {count} documento(s)[/yellow]; véalos con: {command}",
     },
+    "unlinked": {
+        "en": "[yellow]{count} record(s) only link to releases that are not loaded[/yellow]: "
+        "their processes are missing; see them with: {command}",
+        "es": "[yellow]{count} registro(s) solo enlazan entregas que no están cargadas[/yellow]: "
+        "faltan sus procesos; véalos con: {command}",
+    },
 }
 
 
@@ -167,10 +173,16 @@ def _summary(report: IngestReport, location: Any, lang: str) -> None:
     )
     if report.skipped:
         console.print(_say("skipped", lang, count=len(report.skipped)))
+    command = 'bestvalue sql "SELECT * FROM rejects"'
     if report.rejects:
-        command = 'bestvalue sql "SELECT * FROM rejects"'
         console.print(_say("rejected", lang, count=len(report.rejects), command=command))
-        for reject in report.rejects[:5]:
-            where = f" ({say_location(reject['location'], lang)})" if reject["location"] else ""
-            reason = say(reject["reason"], lang)
-            console.print(f"  {reject['path']}{where}: {reason}", markup=False)
+        _listed(report.rejects, lang)
+    if report.unlinked:
+        console.print(_say("unlinked", lang, count=len(report.unlinked), command=command))
+        _listed(report.unlinked, lang)
+
+
+def _listed(rows: list[dict[str, Any]], lang: str) -> None:
+    for row in rows[:5]:
+        where = f" ({say_location(row['location'], lang)})" if row["location"] else ""
+        console.print(f"  {row['path']}{where}: {say(row['reason'], lang)}", markup=False)

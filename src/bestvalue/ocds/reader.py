@@ -24,7 +24,7 @@ from ..messages import message
 from .compile import compiled_from_versioned
 from .sources import LEGACY_ERRORS, Source
 
-__all__ = ["Document", "Problem", "read"]
+__all__ = ["Document", "Problem", "Unlinked", "read"]
 
 Kind = Literal["release", "compiled"]
 RECORD_KEYS = ("compiledRelease", "versionedRelease")
@@ -51,7 +51,30 @@ class Problem:
     offset: int | None = None  # the byte where it is, when known
 
 
-Item = Document | Problem
+@dataclass
+class Unlinked:
+    """A record that gives no data of its own: no compiled (or versioned) release, and releases
+    that are only linked (a ``url``) or none at all. Its process loads only if its releases come
+    from elsewhere (another file of the same ingest, or one loaded before); the caller checks."""
+
+    ocid: str
+    pointer: str
+    links: int  # linked releases
+    url: str | None  # the first one's address, if it has one
+    line: int | None = None
+
+
+@dataclass
+class _Streamed:
+    """What a streamed top-level ``releases`` array held besides the releases it yielded: the
+    items without an ocid (a record's linked releases, or broken ones), and whether any
+    release was given."""
+
+    linked: list[tuple[str, Any]] = field(default_factory=list)
+    given: bool = False
+
+
+Item = Document | Problem | Unlinked
 
 
 def read(source: Source, encoding: str = "utf-8", size: int | None = None) -> Iterator[Item]:
@@ -153,8 +176,7 @@ def _read_lines(source: Source, stream: _Prefixed) -> Iterator[Item]:
             yield Problem("", message("invalid_json", detail=exc.msg), number, snippet, at)
             continue
         for item in _classify(value, ""):
-            if isinstance(item, Document | Problem):
-                item.line = number
+            item.line = number
             yield item
 
 
@@ -290,28 +312,29 @@ def _whole(value: Any) -> Iterator[Item]:
             yield from _classify(item, f"/{position}")
     elif isinstance(value, dict):
         top: dict[str, Any] = {}
-        linked: list[tuple[str, Any]] = []
+        seen = _Streamed()
         streamed = False
         for key, child in value.items():
             if key in ("releases", "records") and isinstance(child, list):
                 streamed = True
-                yield from _package_items(key, iter(child), "", top, linked)
+                yield from _package_items(key, iter(child), "", top, seen)
             else:
                 top[key] = child
-        yield from _finish_object(top, linked, streamed, "")
+        yield from _finish_object(top, seen, streamed, "")
     else:
         yield Problem("/", message("not_json_container", value=repr(value)))
 
 
 def _package_items(
-    key: str, items: Iterator[Any], base: str, top: dict[str, Any], linked: list[tuple[str, Any]]
+    key: str, items: Iterator[Any], base: str, top: dict[str, Any], seen: _Streamed
 ) -> Iterator[Item]:
     """The items of a top-level ``releases`` or ``records`` array, as they come."""
     for position, item in enumerate(items):
         pointer = f"{base}/{key}/{position}"
         if key == "releases" and not (isinstance(item, dict) and "ocid" in item):
-            linked.append((pointer, item))  # a linked release (in a record), or a broken one
+            seen.linked.append((pointer, item))  # a linked release (in a record), or broken
         else:
+            seen.given = seen.given or key == "releases"
             yield from _classify(item, pointer, top if key == "records" else None)
 
 
@@ -325,7 +348,7 @@ def _array_values(events: Iterator[tuple[str, str, Any]]) -> Iterator[Any]:
 def _top_object(events: Iterator[tuple[str, str, Any]], base: str) -> Iterator[Item]:
     """Stream a top-level object: a package, a bare record or a bare release."""
     top: dict[str, Any] = {}
-    linked: list[tuple[str, Any]] = []
+    seen = _Streamed()
     streamed = False
     for _, event, key in events:
         if event == "end_map":
@@ -333,21 +356,21 @@ def _top_object(events: Iterator[tuple[str, str, Any]], base: str) -> Iterator[I
         first = next(events)
         if key in ("releases", "records") and first[1] == "start_array":
             streamed = True
-            yield from _package_items(key, _array_values(events), base, top, linked)
+            yield from _package_items(key, _array_values(events), base, top, seen)
         else:
             top[key] = _value(first, events)
-    yield from _finish_object(top, linked, streamed, base)
+    yield from _finish_object(top, seen, streamed, base)
 
 
 def _finish_object(
-    top: dict[str, Any], linked: list[tuple[str, Any]], streamed: bool, base: str
+    top: dict[str, Any], seen: _Streamed, streamed: bool, base: str
 ) -> Iterator[Item]:
     if any(k in top for k in RECORD_KEYS) or ("ocid" in top and streamed):
-        yield from _record(top, base or "/", {})
+        yield from _record(top, base or "/", {}, seen)
     elif "ocid" in top:
         yield _release(top, base or "/", {})
     elif streamed:
-        for pointer, item in linked:
+        for pointer, item in seen.linked:
             yield _problem(pointer, item, message("release_needs_ocid"))
     else:
         yield Problem(base or "/", _not_ocds(top), snippet=_snippet(top))
@@ -368,15 +391,27 @@ def _classify(value: Any, pointer: str, package: dict[str, Any] | None = None) -
         yield _problem(pointer, value, _not_ocds(value))
 
 
-def _record(record: dict[str, Any], pointer: str, package: dict[str, Any]) -> Iterator[Item]:
-    """A record contributes its embedded releases and its compiled (or versioned) release.
+def _record(
+    record: dict[str, Any],
+    pointer: str,
+    package: dict[str, Any],
+    streamed: _Streamed | None = None,
+) -> Iterator[Item]:
+    """A record contributes its embedded releases and its compiled (or versioned) release
+    (``streamed``: what its ``releases`` array held, when that was streamed past already).
 
-    Linked releases (only a url) carry no data and are passed over.
+    Linked releases (only a url) carry no data; a record with nothing else is
+    :class:`Unlinked`, for the caller to say so if its releases are not loaded from elsewhere.
     """
     ocid = record.get("ocid")
+    seen = streamed or _Streamed()
     for position, release in enumerate(record.get("releases") or []):
+        here = f"{pointer}/releases/{position}"
         if isinstance(release, dict) and "ocid" in release and "id" in release:
-            yield _release(release, f"{pointer}/releases/{position}", package)
+            seen.given = True
+            yield _release(release, here, package)
+        else:
+            seen.linked.append((here, release))
     for key in ("compiledRelease", "versionedRelease"):
         value = record.get(key)
         if isinstance(value, dict):
@@ -387,6 +422,14 @@ def _record(record: dict[str, Any], pointer: str, package: dict[str, Any]) -> It
             return
     if ocid is None:
         yield _problem(pointer, record, message("record_needs_ocid"))
+    elif not seen.given:
+        yield _unlinked(str(ocid), pointer, seen.linked)
+
+
+def _unlinked(ocid: str, pointer: str, linked: list[tuple[str, Any]]) -> Unlinked:
+    urls = (r.get("url") for _, r in linked if isinstance(r, dict))
+    url = next((u for u in urls if isinstance(u, str) and u), None)
+    return Unlinked(ocid, pointer, len(linked), url)
 
 
 def _release(release: dict[str, Any], pointer: str, package: dict[str, Any]) -> Document:

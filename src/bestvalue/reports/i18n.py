@@ -38,9 +38,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "coverage": {"en": "Data coverage and quality", "es": "Cobertura y calidad de los datos"},
     "files_loaded": {
         "en": "{files} files read, {processes} contracting processes compiled, {rejects} "
-        "documents refused (listed below).",
+        "documents not loaded (listed below).",
         "es": "{files} archivos leídos, {processes} procesos de contratación compilados, "
-        "{rejects} documentos rechazados (listados abajo).",
+        "{rejects} documentos no cargados (listados abajo).",
     },
     "classified_share": {"en": "How spend was classified", "es": "Cómo se clasificó el gasto"},
     "method": {"en": "Method", "es": "Método"},
@@ -59,8 +59,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "year": {"en": "Year", "es": "Año"},
     "amount": {"en": "Amount", "es": "Monto"},
     "lines": {"en": "Lines", "es": "Líneas"},
-    "rejects": {"en": "Refused documents", "es": "Documentos rechazados"},
-    "rejects_none": {"en": "No document was refused.", "es": "No se rechazó ningún documento."},
+    "rejects": {"en": "Documents not loaded", "es": "Documentos no cargados"},
+    "rejects_none": {
+        "en": "Every document was loaded.",
+        "es": "Se cargaron todos los documentos.",
+    },
     "file": {"en": "File", "es": "Archivo"},
     "where": {"en": "Where", "es": "Dónde"},
     "spend": {"en": "Where the money goes", "es": "A dónde va el dinero"},

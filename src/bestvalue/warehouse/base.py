@@ -11,10 +11,16 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from ..errors import WarehouseError
-from ..messages import message
+from ..messages import CATALOGUE, message
 from .staging import Stage
 
-__all__ = ["Commit", "Warehouse"]
+__all__ = ["UNTIL_LOADED", "Commit", "Warehouse"]
+
+# How the rejects begin that stand only until their process's releases are loaded (a record
+# that only linked to them): an ingest that compiles the process deletes them.
+UNTIL_LOADED = tuple(
+    CATALOGUE[key]["en"].split("{")[0] for key in ("record_links_only", "record_without_data")
+)
 
 
 @dataclass

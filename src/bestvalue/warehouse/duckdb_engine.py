@@ -16,7 +16,7 @@ import pyarrow as pa
 from .. import settings
 from ..errors import WarehouseError
 from ..messages import message
-from .base import Commit, Warehouse
+from .base import UNTIL_LOADED, Commit, Warehouse
 from .schema import COMPILED, TABLES
 from .staging import RAW_SCHEMA, Stage, sql_string
 from .transform import compiled_table, derive
@@ -190,6 +190,12 @@ class DuckDBWarehouse(Warehouse):
         for name, expr in derive(compiled_table("compiled_new")).items():
             self._delete_touched(name)
             con.execute(f"INSERT INTO {name} {ibis.to_sql(expr, dialect='duckdb')}")
+        con.execute(  # a record's links, loaded now (see UNTIL_LOADED)
+            "DELETE FROM rejects WHERE ocid IN (SELECT ocid FROM compiled_new) AND ("
+            + " OR ".join(["starts_with(reason, ?)"] * len(UNTIL_LOADED))
+            + ")",
+            list(UNTIL_LOADED),
+        )
         con.register("_rows", commit.sources)
         con.execute("INSERT INTO sources SELECT * FROM _rows")
         con.register("_rows", commit.rejects)

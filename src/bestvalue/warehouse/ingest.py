@@ -27,7 +27,7 @@ from .. import settings
 from ..errors import InputError, Location, WarehouseError
 from ..messages import message
 from ..ocds.compile import date_key
-from ..ocds.reader import Document, Problem, read
+from ..ocds.reader import Document, Problem, Unlinked, read
 from ..ocds.sources import Fingerprint, Source, discover
 from ..ocds.split import ahead
 from ..ocds.validate import check_release
@@ -76,6 +76,9 @@ class IngestReport:
     fast_files: int = 0  # files parsed by DuckDB (the others by the Python reader)
     sql_processes: int = 0  # processes compiled in SQL (the others by the Python merge)
     rejects: list[dict[str, Any]] = field(default_factory=list)
+    # Records that gave no data (only links to their releases) whose process has no release in
+    # this ingest or the warehouse: stored in rejects too, but not refusals (not bad input).
+    unlinked: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -94,6 +97,7 @@ class _Run:
     seq: int = 0
     work: duckdb.DuckDBPyConnection | None = None  # the fast path's own DuckDB
     sources: list[dict[str, Any]] = field(default_factory=list)
+    unlinked: list[dict[str, Any]] = field(default_factory=list)  # records of links only
 
     def source_row(
         self, source: Source, fingerprint: Fingerprint, releases: int, compiled: int, rejected: int
@@ -115,16 +119,19 @@ class _Run:
     def reject(self, path: str, location: Location, reason: str, ocid: Any, snippet: str) -> None:
         if not self.skip_bad:
             raise InputError(path, message("use_skip_bad", reason=reason), location, refusal=True)
-        self.report.rejects.append(
-            {
-                "ingest_id": self.report.ingest_id,
-                "path": path,
-                "location": str(location),
-                "ocid": ocid if isinstance(ocid, str) else None,
-                "reason": reason,
-                "snippet": snippet,
-            }
-        )
+        self.report.rejects.append(self.reject_row(path, location, reason, ocid, snippet))
+
+    def reject_row(
+        self, path: str, location: Location, reason: str, ocid: Any, snippet: str
+    ) -> dict[str, Any]:
+        return {
+            "ingest_id": self.report.ingest_id,
+            "path": path,
+            "location": str(location),
+            "ocid": ocid if isinstance(ocid, str) else None,
+            "reason": reason,
+            "snippet": snippet,
+        }
 
 
 def ingest(
@@ -154,6 +161,7 @@ def ingest(
             _stage_all(run, sources)
             stage.seal()
             _resolve_conflicts(run)
+            _missing_releases(run)
             stage.settle()
             compiled = scratch / "compiled.parquet"
             report.processes = _compile(run, compiled)
@@ -165,7 +173,7 @@ def ingest(
                 Commit(
                     compiled,
                     _table("sources", run.sources),
-                    _table("rejects", report.rejects),
+                    _table("rejects", report.rejects + report.unlinked),
                     report.ingest_id,
                 ),
             )
@@ -277,7 +285,10 @@ def _stage_source(run: _Run, source: Source, fingerprint: Fingerprint) -> None:
     )
 
 
-def _row(run: _Run, source: Source, item: Document | Problem) -> dict[str, Any] | None:
+def _row(run: _Run, source: Source, item: Document | Problem | Unlinked) -> dict[str, Any] | None:
+    if isinstance(item, Unlinked):
+        run.unlinked.append(_unlinked_row(run, source, item))
+        return None
     if isinstance(item, Problem):
         run.reject(
             source.name,
@@ -314,6 +325,34 @@ def _row(run: _Run, source: Source, item: Document | Problem) -> dict[str, Any] 
         "ingest_id": run.report.ingest_id,
         "seq": run.seq,
     }
+
+
+def _unlinked_row(run: _Run, source: Source, item: Unlinked) -> dict[str, Any]:
+    if item.url is None:
+        reason = message("record_without_data")
+    else:
+        reason = message("record_links_only", count=item.links, url=item.url)
+    where = Location(line=item.line, pointer=item.pointer or None)
+    return run.reject_row(source.name, where, reason, item.ocid, "")
+
+
+def _missing_releases(run: _Run) -> None:
+    """Keep, of the records that only link to their releases, those whose process has no
+    document in this ingest nor in the warehouse: nothing of it will load, and the analyst
+    must be told (the others are compiled from the releases they link to)."""
+    if not run.unlinked:
+        return
+    con = run.stage.con
+    con.register("_unlinked", pa.table({"ocid": [r["ocid"] for r in run.unlinked]}))
+    try:
+        found = con.execute(
+            "SELECT DISTINCT ocid FROM _unlinked WHERE ocid IN (SELECT ocid FROM _stage) "
+            "OR ocid IN (SELECT ocid FROM raw_documents)"
+        ).fetchall()
+    finally:
+        con.unregister("_unlinked")
+    present = {ocid for (ocid,) in found}
+    run.report.unlinked = [r for r in run.unlinked if r["ocid"] not in present]
 
 
 def _doc_hash(text: bytes) -> str:

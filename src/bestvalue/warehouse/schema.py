@@ -256,7 +256,8 @@ TABLES: dict[str, Table] = {
     ),
     "rejects": Table(
         "rejects",
-        "What was refused with --skip-bad, where, and why.",
+        "What was not loaded, where, and why: documents refused with --skip-bad, and "
+        "records that only link to releases not loaded.",
         _cols(
             ("ingest_id", pa.string(), "The ingest run."),
             ("path", pa.string(), "The file."),
@@ -283,7 +284,8 @@ DOC_ES = {
     "parties": "Una fila por parte de cada proceso.",
     "sources": "Cada archivo cargado: el hash de su contenido, lo que contenía y lo que se "
     "rechazó.",
-    "rejects": "Lo que se rechazó con --skip-bad, dónde y por qué.",
+    "rejects": "Lo que no se cargó, dónde y por qué: documentos rechazados con --skip-bad, "
+    "y registros que solo enlazan entregas no cargadas.",
     "compiled": "Una entrega compilada por ocid, tipada y anidada; las demás tablas son vistas "
     "de ella.",
 }

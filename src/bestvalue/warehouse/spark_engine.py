@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 from .. import settings
 from ..errors import WarehouseError
 from ..messages import message
-from .base import Commit, Warehouse
+from .base import UNTIL_LOADED, Commit, Warehouse
 from .schema import COMPILED, TABLES
 from .staging import RAW_SCHEMA, Stage, sql_string
 from .transform import compiled_table, derive
@@ -246,6 +246,11 @@ class SparkWarehouse(Warehouse):
                 rows = pa.concat_tables([pq.read_table(str(old)).cast(rows.schema), rows])
             if name == "rejects":  # the same refusal of the same file is recorded once
                 frame = rows.to_pandas().drop_duplicates(["path", "location", "reason"])
+                loaded = pq.read_table(str(commit.compiled_path), columns=["ocid"])["ocid"]
+                resolved = frame.ocid.isin(set(loaded.to_pylist())) & frame.reason.str.startswith(
+                    UNTIL_LOADED
+                )  # a record's links, loaded now
+                frame = frame[~resolved]
                 rows = pa.Table.from_pandas(frame, schema=rows.schema, preserve_index=False)
             (target / name).mkdir()
             pq.write_table(rows, str(target / name / "part-0.parquet"))

@@ -96,7 +96,7 @@ def run(upload_id: int) -> None:
         upload.releases = report.releases
         upload.rejects = [
             {k: str(v) for k, v in r.items() if k in ("path", "location", "reason")}
-            for r in report.rejects
+            for r in report.rejects + report.unlinked
         ][:500]
         upload.progress = 1.0
         upload.phase = ""
@@ -127,7 +127,7 @@ def submit(upload_id: int) -> Future[None] | None:
 def outcome(upload_id: int) -> str:
     upload = Upload.objects.get(pk=upload_id)
     if upload.status == Upload.Status.DONE:
-        return f"loaded, {upload.processes} processes, {len(upload.rejects)} refused"
+        return f"loaded, {upload.processes} processes, {len(upload.rejects)} documents not loaded"
     return f"{upload.status}: {upload.error}"
 
 
