@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from bestvalue import ingest
+from bestvalue import InputError, ingest
 from bestvalue.ocds.reader import Document, Unlinked, read
 from bestvalue.ocds.sources import Source
 
@@ -167,7 +167,6 @@ def test_directories_below_hidden_folders_are_read(tmp_path, duck):
 
 
 def test_a_directory_without_ocds_files_is_an_error(tmp_path, duck):
-    from bestvalue import InputError
 
     (tmp_path / "notes.md").write_text("nothing here")
     with pytest.raises(InputError, match="no OCDS files here"):
@@ -278,3 +277,21 @@ def test_a_record_of_links_only_is_told_in_every_shape(tmp_path, whole):
         assert _unlinked_items(path, whole) == expected, shape
     lines = _write(tmp_path, "r.jsonl", f"{json.dumps(record)}\n{json.dumps(record)}\n")
     assert [i[-1] for i in _unlinked_items(lines, whole)] == [1, 2]
+
+
+@pytest.mark.parametrize("whole", [True, False], ids=["parsed whole", "streamed"])
+def test_an_embedded_release_without_id_is_refused_where_it_is(tmp_path, duck, whole, monkeypatch):
+    """Inside a record package as at the top of a bare record: not passed over in silence."""
+    monkeypatch.setenv("BESTVALUE_WHOLE_FILE_MB", "16" if whole else "0")
+    release = {k: v for k, v in _mexico_releases()[0].items() if k != "id"}
+    record = {"ocid": release["ocid"], "releases": [release]}
+    for name, value, place in [
+        ("package.json", {"records": [record]}, "at /records/0/releases/0/id"),
+        ("bare.json", record, "at /releases/0/id"),
+    ]:
+        path = _write(tmp_path, name, json.dumps(value))
+        with pytest.raises(InputError) as error:
+            ingest([path], duck)
+        assert str(error.value.location) == place, name
+        assert "id" in error.value.reason
+    assert duck.row_count("processes") == 0

@@ -407,7 +407,7 @@ def _record(
     seen = streamed or _Streamed()
     for position, release in enumerate(record.get("releases") or []):
         here = f"{pointer}/releases/{position}"
-        if isinstance(release, dict) and "ocid" in release and "id" in release:
+        if isinstance(release, dict) and "ocid" in release:  # (checked as a top-level one is)
             seen.given = True
             yield _release(release, here, package)
         else:
