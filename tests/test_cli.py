@@ -54,6 +54,12 @@ def test_ingest_speaks_spanish(tmp_path):
     assert "Se omitieron 86 archivo(s) ya cargados" in again.stdout
 
 
+def test_ingest_refuses_a_country_code_that_names_none(tmp_path):
+    result = run("ingest", PARAGUAY, "--country", "XX", "--warehouse", tmp_path / "w.duckdb")
+    assert result.returncode == 2 and "'XX' is not an ISO 3166 country code" in result.stderr
+    assert not (tmp_path / "w.duckdb").exists()
+
+
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_ingest_tells_of_records_whose_releases_are_not_loaded(tmp_path, lang):
     records = [p for p in sorted((PARAGUAY / "sample/records").glob("*.json")) if p.stat().st_size]

@@ -9,7 +9,7 @@ import ocdsmerge
 import pytest
 from conftest import FIXTURES, PUBLISHERS, distinct_ocids, fingerprint, releases_by_ocid
 
-from bestvalue import InputError, ingest
+from bestvalue import BestValueError, InputError, ingest
 
 SCHEMA = Path(__file__).parents[1] / "src/bestvalue/data/ocds-schema/release-schema.json"
 
@@ -183,6 +183,13 @@ def test_ocds_10_suppliers_become_parties(duck):
         "FROM awards)"
     ).to_pylist()[0]["n"]
     assert suppliers >= awarded > 0
+
+
+def test_a_country_that_is_none_is_refused_before_anything_is_read(duck):
+    for code in ("XX", "PRY", "1"):
+        with pytest.raises(BestValueError, match="is not an ISO 3166 country code"):
+            ingest([FIXTURES / "mexico-jalisco"], duck, country=code)
+    assert duck.row_count("sources") == 0
 
 
 def test_country_and_sources_are_recorded(duck):

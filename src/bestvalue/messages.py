@@ -431,10 +431,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "give the bids FILE, or --template FORMAT to start one",
         "es": "indique el ARCHIVO de ofertas, o --template FORMATO para empezar uno",
     },
-    "two_letter_country": {
-        "en": "use a two-letter ISO 3166-1 code, e.g. PY",
-        "es": "use un código ISO 3166-1 de dos letras, p. ej. PY",
-    },
     "choose_from": {"en": "{value}: choose from {choices}", "es": "{value}: elija entre {choices}"},
     "cannot_write": {
         "en": "cannot write this file: {detail}",

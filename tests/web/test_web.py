@@ -382,3 +382,27 @@ def test_the_web_and_the_command_line_say_a_phase_alike_in_spanish():
         for name in shared:
             said = PHASES_ES[name]
             assert translation.gettext(name) == said[0].lower() + said[1:], name
+
+
+@pytest.mark.django_db
+def test_an_agency_must_name_a_country_it_can_be_tagged_with(admin_client):
+    """Every upload tags the agency's data with its country, which the ingest checks: a code
+    that names no country is refused when the agency is made (the admin's form), in Spanish
+    too, not at its first upload."""
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from bestvalue.web.agencies.models import Agency
+
+    Agency(name="DNCP", country="PY").full_clean()
+    for lang, said in [
+        ("en", "XX is not an ISO 3166 alpha-2 country code, e.g. PY."),
+        ("es", "XX no es un código de país ISO 3166 alfa-2, p. ej. PY."),
+    ]:
+        with translation.override(lang):  # (the message is said when read)
+            with pytest.raises(ValidationError) as error:
+                Agency(name="Nowhere", country="XX").full_clean()
+            assert error.value.message_dict["country"] == [said]
+    page = admin_client.post(reverse("admin:agencies_agency_add"), {"name": "N", "country": "XX"})
+    assert page.status_code == 200 and "is not an ISO 3166 alpha-2" in page.content.decode()
+    assert not Agency.objects.filter(name="N").exists()

@@ -18,9 +18,10 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from ..messages import message, pick, say, say_location
+from ..errors import BestValueError
+from ..messages import pick, say, say_location
 from ..numbers import number, size
-from ..warehouse.ingest import IngestReport, Progress, ingest
+from ..warehouse.ingest import IngestReport, Progress, country_code, ingest
 from .common import console, err_console, lang_option, open_from, warehouse_options
 
 # What the command says, in English and Spanish (``--lang``).
@@ -138,8 +139,10 @@ def command(
     concatenated JSON; OCDS 1.0 or 1.1; UTF-8 or ISO-8859-1. All or nothing: without --skip-bad
     the first bad document stops the ingest and the warehouse stays as it was.
     """
-    if country and (len(country) != 2 or not country.isalpha()):
-        raise click.BadParameter(message("two_letter_country"), param_hint="--country")
+    try:
+        country = country_code(country)
+    except BestValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--country") from exc
     with open_from(options, create=True) as warehouse:
         columns = (
             TextColumn("{task.description}"),

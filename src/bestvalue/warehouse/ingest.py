@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import settings
-from ..errors import InputError, Location, WarehouseError
+from ..errors import BestValueError, InputError, Location, WarehouseError
 from ..messages import message
 from ..ocds.compile import date_key
 from ..ocds.reader import Document, Problem, Unlinked, read
@@ -38,7 +38,7 @@ from .schema import COMPILED, TABLES
 from .sqlcompile import compile_plain
 from .staging import STAGE_SCHEMA, Stage
 
-__all__ = ["IngestReport", "Progress", "ingest"]
+__all__ = ["IngestReport", "Progress", "country_code", "ingest"]
 
 # Compiled rows per Parquet row group, at most: every scan of the file holds the metadata of all
 # its row groups (about 150 columns each), and the commit's items insert scans it three times at
@@ -144,6 +144,7 @@ def ingest(
 ) -> IngestReport:
     """Load OCDS files into the warehouse (see the module docstring)."""
     started = time.perf_counter()
+    country = country_code(country)
     report = IngestReport(datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ"))
     progress = progress or Progress()
     sources = list(discover(paths))
@@ -154,9 +155,7 @@ def ingest(
         # Estimates over the staged Parquet files are poor: keep each hash table on the side the
         # queries put it (the narrow one), never on the documents' text; memory stays flat.
         stage.con.execute("SET disabled_optimizers = 'build_side_probe_side'")
-        run = _Run(
-            warehouse, stage, report, country.upper() if country else None, skip_bad, progress
-        )
+        run = _Run(warehouse, stage, report, country, skip_bad, progress)
         try:
             _stage_all(run, sources)
             stage.seal()
@@ -196,6 +195,19 @@ def ingest(
             _close_work(run)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def country_code(code: str | None) -> str | None:
+    """The ISO 3166-1 alpha-2 code the data is tagged with, in capitals; refused before anything
+    is read when it names no country (spend and risk look countries up by it later, and would
+    only then find it wrong)."""
+    if not code:
+        return None
+    from ..risk.countries import iso3  # (here: the risk package imports this module)
+
+    if len(code) != 2 or iso3(code.upper()) is None:
+        raise BestValueError(message("not_country_code_eg", country=repr(code)))
+    return code.upper()
 
 
 def _close_work(run: _Run) -> None:

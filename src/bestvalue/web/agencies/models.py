@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from ...errors import BestValueError
 
 
 class Role(models.TextChoices):
@@ -30,10 +33,27 @@ CAN = {
 }
 
 
+def validate_country(value: str) -> None:
+    """An agency's data is tagged with its country at every upload: refuse a code that names
+    none when the agency is made, not at its first upload."""
+    from ...warehouse.ingest import country_code  # (here: the warehouse loads DuckDB)
+
+    try:
+        country_code(value)
+    except BestValueError as exc:
+        raise ValidationError(
+            _("%(value)s is not an ISO 3166 alpha-2 country code, e.g. PY."),
+            params={"value": value},
+        ) from exc
+
+
 class Agency(models.Model):
     name = models.CharField(_("name"), max_length=200)
     country = models.CharField(
-        _("country"), max_length=2, help_text=_("ISO 3166 alpha-2 code, e.g. PY.")
+        _("country"),
+        max_length=2,
+        help_text=_("ISO 3166 alpha-2 code, e.g. PY."),
+        validators=[validate_country],
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
