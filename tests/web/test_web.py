@@ -154,6 +154,23 @@ def test_bad_file_is_reported_and_loses_nothing(client, world):
     assert "invalid JSON" not in es and "invalid JSON: the JSON ends" in en
 
 
+def test_an_upload_says_which_records_only_link_to_releases_not_loaded(client, world):
+    """Paraguay's record 284453 only links to its releases: the upload loads, and its page
+    says the process is missing and why, in the reader's language."""
+    login(client, world["analyst_b"])
+    record = FIXTURES / "paraguay-dncp" / "sample" / "records" / "284453.json"
+    with record.open("rb") as handle:
+        client.post(reverse("upload_new", args=[world["b"].pk]), {"file": handle})
+    upload = Upload.objects.filter(agency=world["b"]).latest("created")
+    assert upload.status == "done" and upload.processes == 0, upload.error
+    assert [r["location"] for r in upload.rejects] == ["at /records/0"]
+    url = reverse("upload_detail", args=[world["b"].pk, upload.pk])
+    es = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    en = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Documentos no cargados" in es and "el registro solo enlaza sus entregas (2" in es
+    assert "Documents not loaded" in en and "the record only links to its releases (2" in en
+
+
 def test_login_throttling_and_argon2(client, world):
     user = world["analyst_a"]
     assert user.password.startswith("argon2")
