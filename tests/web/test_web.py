@@ -226,7 +226,9 @@ def test_the_sources_page_names_every_table_and_indicator_in_the_pages_language(
     assert money["licence"] == fx.licence_in("es")
     assert api.get("/api/sources/").json()["datasets"][0]["title"] == refdata.catalogue()[0].title
     refused = api.get("/api/sources/", {"lang": "xx"})
-    assert refused.status_code == 400 and "en, es" in refused.json()["lang"]
+    assert refused.status_code == 400 and refused.json()["lang"] == "choose from en, es"
+    refused = api.get("/api/sources/", {"lang": "xx"}, HTTP_ACCEPT_LANGUAGE="es")
+    assert refused.json()["lang"] == "elija entre en, es"  # as DRF's own messages are
 
 
 CATALOGUES = [WEB / "locale", *sorted(WEB.glob("*/locale"))]  # the project's, then each app's

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -53,6 +54,11 @@ class UploadSerializer(serializers.ModelSerializer[Upload]):
             raise serializers.ValidationError(list(exc.messages)) from exc
 
 
+def _choose_from(choices: Any) -> str:
+    """A refused choice's message, in the request's language (as DRF's own messages are)."""
+    return gettext("choose from %(choices)s") % {"choices": ", ".join(choices)}
+
+
 class SpendRowSerializer(serializers.Serializer[dict[str, Any]]):
     category_code = serializers.CharField(allow_null=True)
     category_name_en = serializers.CharField()
@@ -86,9 +92,7 @@ class AgencyViewSet(BoundedLookup, viewsets.ReadOnlyModelViewSet[Agency]):
         agency = self._agency(pk, "view_data")
         level = request.query_params.get("level", "segment")
         if level not in LEVELS:
-            return Response(
-                {"level": f"choose from {', '.join(LEVELS)}"}, status=status.HTTP_400_BAD_REQUEST
-            )
+            return Response({"level": _choose_from(LEVELS)}, status=status.HTTP_400_BAD_REQUEST)
         try:
             table = services.spend_table(agency, level, request.query_params.get("prefix", ""))
         except services.NoData as exc:
@@ -161,9 +165,7 @@ class SourcesView(APIView):
     def get(self, request: Request) -> Response:
         lang = request.query_params.get("lang", "en")
         if lang not in LANGS:
-            return Response(
-                {"lang": f"choose from {', '.join(LANGS)}"}, status=status.HTTP_400_BAD_REQUEST
-            )
+            return Response({"lang": _choose_from(LANGS)}, status=status.HTTP_400_BAD_REQUEST)
         return Response(
             {"datasets": provenance.datasets(lang), "indicators": provenance.indicator_rows(lang)}
         )
