@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from pathlib import Path
 
 import pytest
@@ -333,3 +334,23 @@ def test_an_export_streams_and_a_sheet_too_long_for_excel_leaves_nothing(
         with pytest.raises(BestValueError, match="11 rows do not fit in one Excel sheet"):
             export.export_table(loaded, "parties", fmt, tmp_path / "long.xlsx")
         assert not list(tmp_path.glob("*long*"))
+
+
+def _decompressible(data: bytes) -> int:
+    """Bytes of gzip ``data`` that decompress, by zlib directly: the first member, as far as
+    it goes (an independent count of what the message must name)."""
+    return len(zlib.decompressobj(wbits=31).decompress(data))
+
+
+@pytest.mark.parametrize("damage", ["cut", "trailing garbage"])
+def test_damaged_gzip_is_placed_where_its_text_stops(duck, tmp_path, damage):
+    """The place used to be the start of the 1 MB read that failed (byte 0 for a small file):
+    it is now where the decompressed text stops."""
+    packed = gzip.compress(LARGE_FILE.read_bytes())
+    data = packed[: len(packed) * 2 // 3] if damage == "cut" else packed + b"garbage"
+    path = _bad(tmp_path, "bad.json.gz", data)
+    with pytest.raises(InputError) as error:
+        ingest([path], duck)
+    where = _decompressible(data)
+    assert where > 0 and (damage == "cut") == (where < len(LARGE_FILE.read_bytes()))
+    assert f"byte {where}: the compressed data is damaged" in str(error.value)

@@ -168,15 +168,34 @@ class _WithoutBOM(_Wrapped):
         return head + self._stream.read(size - len(head) if size >= 0 else -1)
 
 
+DAMAGED = (EOFError, gzip.BadGzipFile, zlib.error, zipfile.BadZipFile)
+PROBE = 4096  # decompressed bytes read at a time to find where damaged data stops
+
+
 def _read(source: Source, stream: BinaryIO, offset: int) -> bytes:
     try:
         return stream.read(CHUNK)
-    except (EOFError, gzip.BadGzipFile, zlib.error, zipfile.BadZipFile) as exc:
+    except DAMAGED as exc:
         raise InputError(
             source.name,
             message("damaged_compressed", detail=exc),
-            Location(offset=offset),
+            Location(offset=_readable(source, offset)),
         ) from exc
+
+
+def _readable(source: Source, start: int) -> int:
+    """How many bytes of ``source`` decompress before the damage: the place to name (a read of
+    ``CHUNK`` bytes loses what it had decompressed when it fails). Read again from the start, a
+    step at a time: this is only done once, for a file that is refused."""
+    done = 0
+    try:
+        with source._open() as stream:
+            step = getattr(stream, "read1", stream.read)  # (read1: what one step decompresses)
+            while chunk := step(PROBE):
+                done += len(chunk)
+    except DAMAGED:
+        return max(done, start)
+    return start  # (it read whole this time: name where the first read failed)
 
 
 def discover(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Source]:
