@@ -10,6 +10,7 @@ import pytest
 from conftest import FIXTURES, PUBLISHERS, distinct_ocids, fingerprint, releases_by_ocid
 
 from bestvalue import BestValueError, InputError, ingest
+from bestvalue.warehouse import ingest as ingest_module
 
 SCHEMA = Path(__file__).parents[1] / "src/bestvalue/data/ocds-schema/release-schema.json"
 
@@ -75,11 +76,15 @@ def test_empty_paraguay_files_are_named(duck):
     assert duck.row_count("rejects") == 3 + len(report.unlinked)  # (see the next test)
 
 
-@pytest.mark.parametrize("skip_bad", [False, True])
-def test_records_that_only_link_to_releases_not_loaded_are_told(duck, skip_bad):
+@pytest.mark.parametrize(
+    ("skip_bad", "batch"), [(False, 10_000), (True, 10_000), (False, 1)], ids=str
+)
+def test_records_that_only_link_to_releases_not_loaded_are_told(duck, skip_bad, batch, monkeypatch):
     """Two of Paraguay's records only link to their releases. Loaded without them, their
     processes are missing, which the ingest says (not a refusal: the rest loads either way);
-    once the releases are loaded, the processes are there and the notes go."""
+    once the releases are loaded, the processes are there and the notes go. (``batch``: the
+    notes held in memory before they go to DuckDB, as many of them would.)"""
+    monkeypatch.setattr(ingest_module, "UNLINKED_BATCH", batch)
     folder = FIXTURES / "paraguay-dncp" / "sample"
     records = [p for p in sorted((folder / "records").glob("*.json")) if p.stat().st_size]
     report = ingest(records, duck, skip_bad=skip_bad)

@@ -46,6 +46,7 @@ __all__ = ["IngestReport", "Progress", "country_code", "ingest"]
 # groups and an items insert peaking 170 MB higher than 16,384 rows (82 row groups), same speed.
 ROW_GROUP = 16_384
 MIN_ROW_GROUP = 2_048  # and at least: a small file still gets a row group per thread to commit
+UNLINKED_BATCH = 10_000  # records of links only held in memory before they go to DuckDB
 
 
 class Progress:
@@ -97,7 +98,8 @@ class _Run:
     seq: int = 0
     work: duckdb.DuckDBPyConnection | None = None  # the fast path's own DuckDB
     sources: list[dict[str, Any]] = field(default_factory=list)
-    unlinked: list[dict[str, Any]] = field(default_factory=list)  # records of links only
+    unlinked: list[dict[str, Any]] = field(default_factory=list)  # records of links only ...
+    spilled: int = 0  # ... and how many went to the stage's DuckDB (see _note_unlinked)
 
     def source_row(
         self, source: Source, fingerprint: Fingerprint, releases: int, compiled: int, rejected: int
@@ -299,7 +301,7 @@ def _stage_source(run: _Run, source: Source, fingerprint: Fingerprint) -> None:
 
 def _row(run: _Run, source: Source, item: Document | Problem | Unlinked) -> dict[str, Any] | None:
     if isinstance(item, Unlinked):
-        run.unlinked.append(_unlinked_row(run, source, item))
+        _note_unlinked(run, _unlinked_row(run, source, item))
         return None
     if isinstance(item, Problem):
         run.reject(
@@ -348,23 +350,45 @@ def _unlinked_row(run: _Run, source: Source, item: Unlinked) -> dict[str, Any]:
     return run.reject_row(source.name, where, reason, item.ocid, "")
 
 
+def _note_unlinked(run: _Run, row: dict[str, Any]) -> None:
+    """Hold a record of links only until the staging is done; many of them (a publisher's
+    records that all link to releases published apart) go to the stage's DuckDB in batches,
+    so memory stays flat."""
+    run.unlinked.append(row)
+    if len(run.unlinked) >= UNLINKED_BATCH:
+        _spill_unlinked(run)
+
+
+def _spill_unlinked(run: _Run) -> None:
+    con, rows = run.stage.con, _table("rejects", run.unlinked)
+    con.register(
+        "_unlinked_rows",
+        rows.append_column(
+            "n", pa.array(range(run.spilled, run.spilled + rows.num_rows), pa.int64())
+        ),
+    )
+    if not run.spilled:  # (a table of this run's own: the connection may have run others)
+        con.execute("CREATE OR REPLACE TEMP TABLE _unlinked AS FROM _unlinked_rows LIMIT 0")
+    con.execute("INSERT INTO _unlinked FROM _unlinked_rows")
+    con.unregister("_unlinked_rows")
+    run.spilled += rows.num_rows
+    run.unlinked.clear()
+
+
 def _missing_releases(run: _Run) -> None:
     """Keep, of the records that only link to their releases, those whose process has no
     document in this ingest nor in the warehouse: nothing of it will load, and the analyst
     must be told (the others are compiled from the releases they link to)."""
-    if not run.unlinked:
+    if not run.unlinked and not run.spilled:
         return
+    _spill_unlinked(run)
     con = run.stage.con
-    con.register("_unlinked", pa.table({"ocid": [r["ocid"] for r in run.unlinked]}))
-    try:
-        found = con.execute(
-            "SELECT DISTINCT ocid FROM _unlinked WHERE ocid IN (SELECT ocid FROM _stage) "
-            "OR ocid IN (SELECT ocid FROM raw_documents)"
-        ).fetchall()
-    finally:
-        con.unregister("_unlinked")
-    present = {ocid for (ocid,) in found}
-    run.report.unlinked = [r for r in run.unlinked if r["ocid"] not in present]
+    missing = con.sql(
+        "SELECT * EXCLUDE (n) FROM _unlinked WHERE ocid NOT IN (SELECT ocid FROM _stage) "
+        "AND ocid NOT IN (SELECT ocid FROM raw_documents) ORDER BY n"
+    ).to_arrow_table()
+    con.execute("DROP TABLE _unlinked")
+    run.report.unlinked = missing.to_pylist()
 
 
 def _doc_hash(text: bytes) -> str:
