@@ -21,7 +21,9 @@ from typing import Any
 import duckdb
 import ibis
 import ibis.expr.types as ir
+import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
@@ -246,11 +248,7 @@ class SparkWarehouse(Warehouse):
                 rows = pa.concat_tables([pq.read_table(str(old)).cast(rows.schema), rows])
             if name == "rejects":  # the same refusal of the same file is recorded once
                 frame = rows.to_pandas().drop_duplicates(["path", "location", "reason"])
-                loaded = pq.read_table(str(commit.compiled_path), columns=["ocid"])["ocid"]
-                resolved = frame.ocid.isin(set(loaded.to_pylist())) & frame.reason.str.startswith(
-                    UNTIL_LOADED
-                )  # a record's links, loaded now
-                frame = frame[~resolved]
+                frame = frame[~_loaded_now(frame, commit.compiled_path)]
                 rows = pa.Table.from_pandas(frame, schema=rows.schema, preserve_index=False)
             (target / name).mkdir()
             pq.write_table(rows, str(target / name / "part-0.parquet"))
@@ -267,3 +265,18 @@ class SparkWarehouse(Warehouse):
         for raw in (self.location / "raw").glob("*.parquet"):
             if raw not in committed:  # written by the failed ingest before its commit
                 raw.unlink()
+
+
+def _loaded_now(rejects: pd.DataFrame, compiled: Path) -> pd.Series:
+    """The rejects that stood until their process's releases were loaded (``UNTIL_LOADED``)
+    and whose process this commit compiles. The compiled ocids are read a batch at a time and
+    only matched against those few: an ingest can compile millions."""
+    waiting = rejects.reason.str.startswith(UNTIL_LOADED)
+    if not waiting.any():
+        return waiting
+    wanted = pa.array(rejects.ocid[waiting].dropna().unique(), pa.string())
+    found: set[str] = set()
+    for batch in pq.ParquetFile(compiled).iter_batches(columns=["ocid"]):
+        ocids = batch.column(0)
+        found.update(pc.filter(ocids, pc.is_in(ocids, value_set=wanted)).to_pylist())
+    return waiting & rejects.ocid.isin(found)
