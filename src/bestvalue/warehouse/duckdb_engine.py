@@ -64,6 +64,10 @@ def _not_opened(location: Path, exc: duckdb.Error) -> WarehouseError:
     return WarehouseError(message("cannot_open", location=location, detail=exc))
 
 
+def _starts_with(n: int) -> str:
+    return "(" + " OR ".join(["starts_with(reason, ?)"] * n) + ")"
+
+
 class DuckDBWarehouse(Warehouse):
     engine = "duckdb"
 
@@ -190,11 +194,13 @@ class DuckDBWarehouse(Warehouse):
         for name, expr in derive(compiled_table("compiled_new")).items():
             deleted += self._delete_touched(name)
             con.execute(f"INSERT INTO {name} {ibis.to_sql(expr, dialect='duckdb')}")
-        con.execute(  # a record's links, loaded now (see UNTIL_LOADED)
-            "DELETE FROM rejects WHERE ocid IN (SELECT ocid FROM compiled_new) AND ("
-            + " OR ".join(["starts_with(reason, ?)"] * len(UNTIL_LOADED))
-            + ")",
-            list(UNTIL_LOADED),
+        # A record's links, loaded now (see UNTIL_LOADED). The hash tables are built on the few
+        # waiting notes, never on the compiled ocids (millions, in a large ingest).
+        waiting = f"SELECT ocid FROM rejects WHERE {_starts_with(len(UNTIL_LOADED))}"
+        con.execute(
+            f"DELETE FROM rejects WHERE ocid IN (SELECT ocid FROM compiled_new "
+            f"WHERE ocid IN ({waiting})) AND {_starts_with(len(UNTIL_LOADED))}",
+            [*UNTIL_LOADED, *UNTIL_LOADED],
         )
         con.register("_rows", commit.sources)
         con.execute("INSERT INTO sources SELECT * FROM _rows")
