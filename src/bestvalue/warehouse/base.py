@@ -5,14 +5,16 @@ from __future__ import annotations
 import abc
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis.expr.types as ir
 import pyarrow as pa
 
 from ..errors import WarehouseError
 from ..messages import CATALOGUE, message
 from .staging import Stage
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 __all__ = ["UNTIL_LOADED", "Commit", "Warehouse"]
 

@@ -6,20 +6,21 @@ import contextlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import ibis
-import ibis.expr.types as ir
 import pyarrow as pa
 
 from .. import settings
 from ..errors import WarehouseError
 from ..messages import message
 from .base import UNTIL_LOADED, Commit, Warehouse
+from .derived_sql import derived_sql
 from .schema import COMPILED, TABLES
 from .staging import RAW_SCHEMA, Stage, sql_string
-from .transform import compiled_table, derive
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 __all__ = ["DuckDBWarehouse"]
 
@@ -136,6 +137,8 @@ class DuckDBWarehouse(Warehouse):
     def table(self, name: str) -> ir.Table:
         self._known(name)
         if self._ibis is None:
+            import ibis  # (here: an ingest, a query or an export has no need of it)
+
             self._ibis = ibis.duckdb.from_connection(self.con)
         return self._ibis.table(name)
 
@@ -191,9 +194,9 @@ class DuckDBWarehouse(Warehouse):
         )
         deleted = self._delete_touched("compiled")
         con.execute("INSERT INTO compiled SELECT * FROM compiled_new")
-        for name, expr in derive(compiled_table("compiled_new")).items():
+        for name, sql in derived_sql().items():
             deleted += self._delete_touched(name)
-            con.execute(f"INSERT INTO {name} {ibis.to_sql(expr, dialect='duckdb')}")
+            con.execute(f"INSERT INTO {name} {sql}")
         # A record's links, loaded now (see UNTIL_LOADED). The hash tables are built on the few
         # waiting notes, never on the compiled ocids (millions, in a large ingest).
         waiting = f"SELECT ocid FROM rejects WHERE {_starts_with(len(UNTIL_LOADED))}"
@@ -261,6 +264,8 @@ class DuckDBWarehouse(Warehouse):
                     con.execute(f"CREATE TABLE {name}__new AS SELECT * FROM _rows")
                     con.unregister("_rows")
                 else:
+                    import ibis
+
                     sql = ibis.to_sql(data, dialect="duckdb")
                     con.execute(f"CREATE TABLE {name}__new AS {sql}")
                 con.execute(f"DROP TABLE {name}")
