@@ -169,6 +169,14 @@ def test_an_upload_says_which_records_only_link_to_releases_not_loaded(client, w
     en = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Documentos no cargados" in es and "el registro solo enlaza sus entregas (2" in es
     assert "Documents not loaded" in en and "the record only links to its releases (2" in en
+    api = APIClient()  # the API keeps the English, and says it again in the request's language
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world['analyst_b']).key}")
+    url = f"/api/agencies/{world['b'].pk}/uploads/{upload.pk}/"
+    got = api.get(url, HTTP_ACCEPT_LANGUAGE="es").json()
+    assert got["rejects"][0]["reason"].startswith("the record only links to its releases (2")
+    said = got["rejects_localized"][0]
+    assert said["reason"].startswith("el registro solo enlaza sus entregas (2")
+    assert said["location"] == "en /records/0" and got["error_localized"] == ""
 
 
 def test_login_throttling_and_argon2(client, world):
