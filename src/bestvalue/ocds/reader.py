@@ -66,10 +66,11 @@ class Unlinked:
 
 @dataclass
 class _Streamed:
-    """What a streamed top-level ``releases`` array held besides the releases it yielded: the
-    items without an ocid (a record's linked releases, or broken ones), and whether any
-    release was given."""
+    """What a top-level object's ``releases`` or ``records`` array held, once streamed past:
+    whether there was one, the items without an ocid (a record's linked releases, or broken
+    ones), and whether any release was given."""
 
+    arrays: bool = False
     linked: list[tuple[str, Any]] = field(default_factory=list)
     given: bool = False
 
@@ -313,14 +314,12 @@ def _whole(value: Any) -> Iterator[Item]:
     elif isinstance(value, dict):
         top: dict[str, Any] = {}
         seen = _Streamed()
-        streamed = False
         for key, child in value.items():
             if key in ("releases", "records") and isinstance(child, list):
-                streamed = True
                 yield from _package_items(key, iter(child), "", top, seen)
             else:
                 top[key] = child
-        yield from _finish_object(top, seen, streamed, "")
+        yield from _finish_object(top, seen, "")
     else:
         yield Problem("/", message("not_json_container", value=repr(value)))
 
@@ -329,6 +328,7 @@ def _package_items(
     key: str, items: Iterator[Any], base: str, top: dict[str, Any], seen: _Streamed
 ) -> Iterator[Item]:
     """The items of a top-level ``releases`` or ``records`` array, as they come."""
+    seen.arrays = True
     for position, item in enumerate(items):
         pointer = f"{base}/{key}/{position}"
         if key == "releases" and not (isinstance(item, dict) and "ocid" in item):
@@ -349,27 +349,23 @@ def _top_object(events: Iterator[tuple[str, str, Any]], base: str) -> Iterator[I
     """Stream a top-level object: a package, a bare record or a bare release."""
     top: dict[str, Any] = {}
     seen = _Streamed()
-    streamed = False
     for _, event, key in events:
         if event == "end_map":
             break
         first = next(events)
         if key in ("releases", "records") and first[1] == "start_array":
-            streamed = True
             yield from _package_items(key, _array_values(events), base, top, seen)
         else:
             top[key] = _value(first, events)
-    yield from _finish_object(top, seen, streamed, base)
+    yield from _finish_object(top, seen, base)
 
 
-def _finish_object(
-    top: dict[str, Any], seen: _Streamed, streamed: bool, base: str
-) -> Iterator[Item]:
-    if any(k in top for k in RECORD_KEYS) or ("ocid" in top and streamed):
+def _finish_object(top: dict[str, Any], seen: _Streamed, base: str) -> Iterator[Item]:
+    if any(k in top for k in RECORD_KEYS) or ("ocid" in top and seen.arrays):
         yield from _record(top, base or "/", {}, seen)
     elif "ocid" in top:
         yield _release(top, base or "/", {})
-    elif streamed:
+    elif seen.arrays:
         for pointer, item in seen.linked:
             yield _problem(pointer, item, message("release_needs_ocid"))
     else:
