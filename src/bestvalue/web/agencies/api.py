@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -17,11 +17,11 @@ from rest_framework.views import APIView
 from ... import provenance
 from ...categories.taxonomy import LEVELS
 from ...frames import records
-from ...messages import say, say_location
 from . import jobs, services
 from .access import BoundedLookup, agencies_of, agency_for, require
 from .forms import check_server_path
 from .models import Agency, Upload
+from .templatetags.bestvalue_text import say_filter, say_location_filter
 
 
 class AgencySerializer(serializers.ModelSerializer[Agency]):
@@ -57,18 +57,17 @@ class UploadSerializer(serializers.ModelSerializer[Upload]):
         read_only_fields = [f for f in fields if f != "source"]
 
     def get_rejects_localized(self, upload: Upload) -> list[dict[str, str]]:
-        lang = _lang()
         return [
             {
                 **r,
-                "location": say_location(r.get("location"), lang),
-                "reason": say(r.get("reason"), lang),
+                "location": say_location_filter(r.get("location")),
+                "reason": say_filter(r.get("reason")),
             }
             for r in upload.rejects
         ]
 
     def get_error_localized(self, upload: Upload) -> str:
-        return say(upload.error, _lang())
+        return say_filter(upload.error)
 
     def validate_source(self, value: str) -> str:
         """The API loads files already on the server, from the allowed folders only."""
@@ -76,10 +75,6 @@ class UploadSerializer(serializers.ModelSerializer[Upload]):
             return check_server_path(value)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(list(exc.messages)) from exc
-
-
-def _lang() -> str:
-    return (get_language() or "en").split("-")[0]
 
 
 def _choose_from(choices: Any) -> str:

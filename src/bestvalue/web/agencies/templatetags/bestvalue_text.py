@@ -1,8 +1,8 @@
 """Template filters that say the core's messages (refusals, errors) and figures in the reader's
 language.
 
-The core stores and returns them in English (see :mod:`bestvalue.messages`); a page says them
-again in the language Django chose for the request.
+The core stores and returns them in English (see :mod:`bestvalue.messages`); a page, and the
+API's ``_localized`` fields, say them again in the language Django chose for the request.
 """
 
 from __future__ import annotations
