@@ -86,6 +86,11 @@ class IngestReport:
     def documents(self) -> int:
         return self.releases + self.compiled_releases
 
+    @property
+    def not_loaded(self) -> list[dict[str, Any]]:
+        """What the ``rejects`` table gets: the refusals, then the records of links only."""
+        return self.rejects + self.unlinked
+
 
 @dataclass
 class _Run:
@@ -174,7 +179,7 @@ def ingest(
                 Commit(
                     compiled,
                     _table("sources", run.sources),
-                    _table("rejects", report.rejects + report.unlinked),
+                    _table("rejects", report.not_loaded),
                     report.ingest_id,
                 ),
             )

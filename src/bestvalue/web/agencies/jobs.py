@@ -96,7 +96,7 @@ def run(upload_id: int) -> None:
         upload.releases = report.releases
         upload.rejects = [
             {k: str(v) for k, v in r.items() if k in ("path", "location", "reason")}
-            for r in report.rejects + report.unlinked
+            for r in report.not_loaded
         ][:500]
         upload.progress = 1.0
         upload.phase = ""
