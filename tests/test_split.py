@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -26,6 +27,10 @@ def _cut(data: bytes, chunk: int) -> tuple[list[object], list[str], Splitter]:
     for piece in splitter:
         docs += [json.loads(d) for d in piece.docs]
         pointers += piece.pointers
+        # What the DuckDB path is given: the same documents (blanks after them) and pointers.
+        texts, places = piece.arrow()
+        assert [json.loads(t) for t in texts.to_pylist()] == [json.loads(d) for d in piece.docs]
+        assert places.to_pylist() == piece.pointers
     return docs, pointers, splitter
 
 
@@ -118,8 +123,15 @@ def test_random_documents_are_cut_as_json_parses_them(releases, chunk, indent):
     assert docs == releases
     assert splitter.package() == {"version": "1.1"}
     if releases:
-        lines = "\n".join(json.dumps(r) for r in releases).encode()
+        lines = "\n".join(json.dumps(r, ensure_ascii=False) for r in releases).encode()
         assert _cut(lines, chunk)[0] == releases
+
+
+def test_text_that_is_not_utf8_is_refused_when_handed_to_arrow():
+    piece = next(iter(Splitter(io.BytesIO(b'[{"ocid": "a\xff"}, {"ocid": "b"}]'))))
+    assert piece.pointers == ["/0", "/1"]
+    with pytest.raises(pa.ArrowInvalid):
+        piece.arrow()
 
 
 def test_cutting_ahead_in_a_thread_gives_the_same_pieces_and_errors_in_order():

@@ -14,6 +14,7 @@ Syntax is not checked here beyond the structure: DuckDB refuses what is not JSON
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections.abc import Iterator
@@ -23,6 +24,8 @@ from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
 import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = ["Piece", "Splitter", "Unsupported", "ahead"]
 
@@ -46,10 +49,52 @@ class Unsupported(ValueError):
 
 @dataclass
 class Piece:
-    """Consecutive documents of one stream: their bytes, and where each one was."""
+    """Consecutive documents of one stream, in one buffer: document ``i`` is
+    ``text[offsets[i]:offsets[i + 1]]``, followed by the blanks that stood between it and the
+    next (a comma between them is blanked too: whitespace after a JSON value is still JSON).
 
-    docs: list[bytes]
-    pointers: list[str]
+    Why one buffer: a bytes object per document, then an Arrow array built from them, cost as
+    much as the scan; here the documents reach Arrow as they are (:meth:`arrow`).
+    Their pointers are ``prefix`` and a number each (``/`` alone for the first of concatenated
+    documents, as the reader says)."""
+
+    text: np.ndarray  # bytes (uint8)
+    offsets: np.ndarray
+    prefix: str
+    numbers: np.ndarray
+    root_first: bool = False
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    @property
+    def docs(self) -> list[bytes]:
+        text, bounds = self.text.tobytes(), self.offsets.tolist()
+        return [text[a:b].rstrip(b" \t\r\n") for a, b in itertools.pairwise(bounds)]
+
+    @property
+    def pointers(self) -> list[str]:
+        pointers = [f"{self.prefix}{n}" for n in self.numbers.tolist()]
+        if self.root_first and pointers:
+            pointers[0] = "/"
+        return pointers
+
+    def arrow(self) -> tuple[pa.Array, pa.Array]:
+        """The documents (UTF-8 text, checked: ``pa.ArrowInvalid`` if not) and their pointers."""
+        if self.offsets[-1] >= 1 << 31:
+            raise Unsupported("more than 2 GB of documents in one piece")
+        docs = pa.StringArray.from_buffers(
+            len(self), pa.py_buffer(self.offsets.astype(np.int32)), pa.py_buffer(self.text)
+        )
+        docs.validate(full=True)
+        numbers = pc.cast(pa.array(self.numbers), pa.string())
+        pointers = pc.binary_join_element_wise(self.prefix, numbers, "")
+        if self.root_first and len(self):
+            pointers = pa.concat_arrays([pa.array(["/"]), pointers.slice(1)])
+        return docs, pointers
+
+
+_EMPTY = Piece(np.zeros(0, np.uint8), np.zeros(1, np.int64), "", np.zeros(0, np.int64))
 
 
 @dataclass
@@ -95,7 +140,7 @@ class Splitter:
                     raise Unsupported("a large value follows the releases array")
             else:
                 piece, buffer = _cut(state, buffer, final=not data)
-                if piece.docs:
+                if len(piece):
                     yield piece
             if not data:
                 break
@@ -190,7 +235,7 @@ def _cut(state: _State, buffer: bytes, final: bool) -> tuple[Piece, bytes]:
     """The complete documents at the start of ``buffer``, and what is left of it."""
     buf = np.frombuffer(buffer, np.uint8)
     if buffer.endswith(b"\\") and not final:
-        return Piece([], []), buffer  # never cut inside a run of backslashes
+        return _EMPTY, buffer  # never cut inside a run of backslashes
     positions, chars, depths = _structure(buf, state.depth)
     d = state.depth
     starts = positions[(depths == d) & (chars == 123)]
@@ -206,20 +251,40 @@ def _cut(state: _State, buffer: bytes, final: bool) -> tuple[Piece, bytes]:
     if len(starts) < n or (n and starts[n - 1] > ends[n - 1]):
         raise Unsupported("documents that are not JSON objects")
     cut = int(ends[-1]) + 1 if n else 0
-    _check_gaps(state, buf, starts[:n], ends, limit if state.closed else cut)
-    docs = [buffer[s : e + 1] for s, e in zip(starts[:n].tolist(), ends.tolist(), strict=True)]
-    pointers = _pointers(state, buf, starts[:n], ends)
+    commas = _check_gaps(state, buf, starts[:n], ends, limit if state.closed else cut)
+    piece = _piece(state, buffer, buf, starts[:n], ends, commas)
     state.count += n
     if state.closed:
         state.tail.append(buffer[limit + 1 :])
-        return Piece(docs, pointers), b""
+        return piece, b""
     if cut:
         state.lines += int(np.count_nonzero(buf[:cut] == 10))
-    return Piece(docs, pointers), buffer[cut:]
+    return piece, buffer[cut:]
 
 
-def _check_gaps(state: _State, buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, stop: int):
-    """Between documents only whitespace (and, in arrays, one comma) may stand.
+def _piece(
+    state: _State,
+    buffer: bytes,
+    buf: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    commas: np.ndarray,
+) -> Piece:
+    """The documents from the first start to the last end, the commas between them blanked."""
+    n = len(ends)
+    first, stop = (int(starts[0]), int(ends[-1]) + 1) if n else (0, 0)
+    text = buf[first:stop].copy()
+    text[commas[(commas > first) & (commas < stop)] - first] = 32
+    offsets = np.append(starts - first, stop - first)
+    prefix, numbers, root_first = _pointers(state, buf, starts, ends)
+    return Piece(text, offsets, prefix, numbers, root_first)
+
+
+def _check_gaps(
+    state: _State, buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, stop: int
+) -> np.ndarray:
+    """Between documents only whitespace (and, in arrays, one comma) may stand; the commas'
+    positions.
 
     Only the gaps are read (a few bytes per document), not the documents."""
     gap_starts = np.r_[0, ends + 1]
@@ -239,23 +304,28 @@ def _check_gaps(state: _State, buf: np.ndarray, starts: np.ndarray, ends: np.nda
             expected[0] = 0
     if int(np.count_nonzero(stray)) != int(per_gap.sum()) or np.any(per_gap != expected):
         raise Unsupported("something other than a JSON object between documents")
+    return index[gap == 44]
 
 
-def _pointers(state: _State, buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[str]:
+def _pointers(
+    state: _State, buf: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> tuple[str, np.ndarray, bool]:
+    """The documents' pointers: a prefix, a number each, and whether the first is ``/``."""
+    numbers = np.arange(state.count, state.count + len(starts), dtype=np.int64)
     if state.mode == "package":
-        return [f"/releases/{state.count + i}" for i in range(len(starts))]
+        return "/releases/", numbers, False
     if state.mode == "array":
-        return [f"/{state.count + i}" for i in range(len(starts))]
+        return "/", numbers, False
     newlines = np.flatnonzero(buf == 10)
     first = np.searchsorted(newlines, starts)
     spans = np.searchsorted(newlines, ends) != first
     if state.count == 0 and len(starts):
         state.concatenated = bool(spans[0])  # as the reader decides, from the first document
     if state.concatenated:
-        return [f"/{state.count + i}" if state.count + i else "/" for i in range(len(starts))]
+        return "/", numbers, state.count == 0
     if np.any(spans):
         raise Unsupported("a document spans several lines after a one-line document")
-    return [f"line {state.lines + int(k) + 1}" for k in first]
+    return "line ", state.lines + first.astype(np.int64) + 1, False
 
 
 class _Raised:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -239,16 +240,18 @@ def _arrow(splitter: Splitter, index: int) -> Iterator[tuple[int, list[pa.Record
     """The pieces of a file as Arrow batches of ``CUT_ROWS`` documents, with their size."""
     n = 0
     for piece in splitter:
+        docs, pointers = piece.arrow()
+        count = len(piece)
         batch = pa.table(
             {
-                "doc": pa.array(piece.docs, pa.binary()).cast(pa.string()),  # UTF-8?
-                "pointer": pa.array(piece.pointers, pa.string()),
-                "n": pa.array(range(n, n + len(piece.docs)), pa.int64()),
-                "f": pa.array([index] * len(piece.docs), pa.int32()),
+                "doc": docs,
+                "pointer": pointers,
+                "n": pa.array(np.arange(n, n + count, dtype=np.int64)),
+                "f": pa.array(np.full(count, index, dtype=np.int32)),
             }
         )
-        n += len(piece.docs)
-        yield sum(map(len, piece.docs)), batch.to_batches(max_chunksize=CUT_ROWS)
+        n += count
+        yield len(piece.text), batch.to_batches(max_chunksize=CUT_ROWS)
 
 
 def _parse(con: duckdb.DuckDBPyConnection, alone: list[int]) -> pa.Table:

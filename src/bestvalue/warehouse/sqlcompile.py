@@ -57,6 +57,9 @@ CHUNK = 8_000  # processes assembled at a time: bounds the Arrow memory of one c
 PART = 50_000  # documents compiled together: bounds DuckDB's memory whatever the input size
 PART_BYTES = 64 << 20  # ... and at most about this many bytes of them
 WORKERS = 2  # parts compiled at once (see compile_plain)
+# Documents enough for a part of their own: below WORKERS parts, a worker would sit idle (a
+# 36 MB input, one part, compiled on one core while the other waited).
+MIN_PART = 5_000
 SHUFFLE_ROWS = 8_192  # documents split by part at a time (see _by_part) ...
 SHUFFLE_BYTES = 8 << 20  # ... and at most about this many bytes of them (twice: +100 MB)
 PIECE_BYTES = 2 << 20  # a part's pieces written together, as one row group (see _Parts) ...
@@ -143,7 +146,9 @@ def compile_plain(
     ``doc_bytes`` (a document's average size, roughly) keeps the parts, and the batches split
     into parts, to a bounded size in bytes too: a real release can be 100 times our 1 KB.
     """
-    parts = max(1, -(-total // PART), -(-total * doc_bytes // PART_BYTES))
+    parts = max(
+        1, min(WORKERS, total // MIN_PART), -(-total // PART), -(-total * doc_bytes // PART_BYTES)
+    )
     rows = max(64, min(SHUFFLE_ROWS, SHUFFLE_BYTES // max(doc_bytes, 1)))
     listed = _by_part(con, latest, parts, rows, scratch / "latest")
     done: list[pa.Table] = []
