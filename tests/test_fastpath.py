@@ -383,7 +383,7 @@ def test_large_inputs_in_batches_and_parts_and_a_late_refusal(tmp_path, monkeypa
     assert len(fast["processes"]) == 400
 
 
-def test_documents_split_into_parts_a_batch_at_a_time(tmp_path):
+def test_documents_split_into_parts_by_their_ocid(tmp_path):
     """Each document lands once, in the file of its ocid's part; a part with none has no file."""
     import duckdb
 

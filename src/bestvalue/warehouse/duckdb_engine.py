@@ -192,8 +192,13 @@ class DuckDBWarehouse(Warehouse):
             "CREATE OR REPLACE TEMP VIEW compiled_new AS "
             f"SELECT * FROM read_parquet({sql_string(commit.compiled_path)})"
         )
+        first = not self.row_count("compiled")
         deleted = self._delete_touched("compiled")
         con.execute("INSERT INTO compiled SELECT * FROM compiled_new")
+        if first:  # the table holds the new rows alone: the derived tables read them there
+            # (DuckDB reads its own storage faster than nested Parquet: items of the 200 MB
+            # package, 1.1 s -> 0.8 s).
+            con.execute("CREATE OR REPLACE TEMP VIEW compiled_new AS SELECT * FROM compiled")
         for name, sql in derived_sql().items():
             deleted += self._delete_touched(name)
             con.execute(f"INSERT INTO {name} {sql}")

@@ -32,7 +32,6 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from .fastload import (
     DATE_PATTERN,
@@ -60,10 +59,8 @@ WORKERS = 2  # parts compiled at once (see compile_plain)
 # Documents enough for a part of their own: below WORKERS parts, a worker would sit idle (a
 # 36 MB input, one part, compiled on one core while the other waited).
 MIN_PART = 5_000
-SHUFFLE_ROWS = 8_192  # documents split by part at a time (see _by_part) ...
-SHUFFLE_BYTES = 8 << 20  # ... and at most about this many bytes of them (twice: +100 MB)
-PIECE_BYTES = 2 << 20  # a part's pieces written together, as one row group (see _Parts) ...
-WAITING_BYTES = 64 << 20  # ... and the most that waits, all parts together
+FLUSH_ROWS = 2_048  # documents a part holds before they are written (see _by_part) ...
+FLUSH_BYTES = 32 << 20  # ... and at most about this many bytes of them, all parts together
 ORDER = "ord * 1000000000000 + outer_pos * 1000000 + pos"  # release, then parent, then place
 
 
@@ -143,13 +140,14 @@ def compile_plain(
     or two, which DuckDB runs on one thread, and Python assembles the rows of one part while
     DuckDB compiles the next. Rows come out in part order whatever the timing.
 
-    ``doc_bytes`` (a document's average size, roughly) keeps the parts, and the batches split
-    into parts, to a bounded size in bytes too: a real release can be 100 times our 1 KB.
+    ``doc_bytes`` (a document's average size, roughly) keeps the parts, and what they hold
+    while they are written, to a bounded size in bytes too: a real release can be 100 times
+    our 1 KB.
     """
     parts = max(
         1, min(WORKERS, total // MIN_PART), -(-total // PART), -(-total * doc_bytes // PART_BYTES)
     )
-    rows = max(64, min(SHUFFLE_ROWS, SHUFFLE_BYTES // max(doc_bytes, 1)))
+    rows = max(64, min(FLUSH_ROWS, FLUSH_BYTES // (parts * max(doc_bytes, 1))))
     listed = _by_part(con, latest, parts, rows, scratch / "latest")
     done: list[pa.Table] = []
     with ThreadPoolExecutor(WORKERS) as pool:
@@ -165,68 +163,25 @@ def compile_plain(
 def _by_part(
     con: duckdb.DuckDBPyConnection, latest: str, parts: int, rows: int, folder: Path
 ) -> list[Path | None]:
-    """Write the documents of ``latest`` to one Parquet file per part (a hash of the ocid), or
-    None for a part with none.
+    """Write the documents of ``latest`` to Parquet by part (a hash of the ocid): the files of
+    each part (a glob), or None for a part with none.
 
-    Why not DuckDB's ``PARTITION_BY``: it holds a row group per part in memory, which cannot
-    spill, so a multi-GB input ran out of memory. Here a batch of documents at a time is split
-    by part, and the pieces gathered into row groups of about ``PIECE_BYTES`` per part."""
-    folder.mkdir()
-    out = _Parts(folder)
-    query = f"SELECT d.*, hash(d.ocid) % {parts} AS part FROM ({latest}) d"
+    DuckDB's partitioned COPY, told to write a part's documents out every ``rows`` documents:
+    by default it holds up to 524,288 rows per part in memory, which cannot spill (a multi-GB
+    input ran out of memory). The numpy split by batches it replaces took twice as long
+    (5.2 s against 2.5 s for the 1 GB package)."""
+    con.execute(f"SET partitioned_write_flush_threshold = {rows}")
     try:
-        for batch in con.sql(query).to_arrow_reader(rows):
-            part = batch.column("part").to_numpy()
-            order = np.argsort(part, kind="stable")
-            bounds = np.searchsorted(part[order], np.arange(parts + 1))
-            for p in np.flatnonzero(np.diff(bounds)).tolist():
-                out.add(p, batch.take(order[bounds[p] : bounds[p + 1]]))  # a copy of its own
-        out.flush()
+        con.execute(
+            f"COPY (SELECT d.*, hash(d.ocid) % {parts} AS part FROM ({latest}) d) "
+            f"TO {sql_string(folder)} (FORMAT parquet, PARTITION_BY (part), ROW_GROUP_SIZE {rows})"
+        )
     finally:
-        out.close()
-    return [folder / f"{p}.parquet" if p in out.writers else None for p in range(parts)]
-
-
-class _Parts:
-    """The parts' Parquet files, and the pieces waiting to be written to them.
-
-    Why wait: a piece per part per batch made a row group each, and the writers' metadata of
-    tens of thousands of row groups took 300 MB on a 3 GB input. Pieces wait until their part
-    has ``PIECE_BYTES``, or the largest waiting part goes when all wait ``WAITING_BYTES``."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.writers: dict[int, pq.ParquetWriter] = {}
-        self.waiting: dict[int, list[pa.RecordBatch]] = {}
-        self.sizes: dict[int, int] = {}
-        self.total = 0  # the sum of sizes, kept as pieces come and go (it is checked per piece)
-
-    def add(self, part: int, piece: pa.RecordBatch) -> None:
-        self.waiting.setdefault(part, []).append(piece)
-        self.sizes[part] = self.sizes.get(part, 0) + piece.nbytes
-        self.total += piece.nbytes
-        if self.sizes[part] >= PIECE_BYTES:
-            self._write(part)
-        while self.total > WAITING_BYTES:
-            self._write(max(self.sizes, key=self.sizes.__getitem__))
-
-    def _write(self, part: int) -> None:
-        pieces = self.waiting.pop(part)
-        self.total -= self.sizes.pop(part)
-        if part not in self.writers:
-            path = self.folder / f"{part}.parquet"
-            self.writers[part] = pq.ParquetWriter(
-                path, pieces[0].schema, write_statistics=False, use_dictionary=False
-            )
-        self.writers[part].write_table(pa.Table.from_batches(pieces), row_group_size=1 << 30)
-
-    def flush(self) -> None:
-        for part in list(self.waiting):
-            self._write(part)
-
-    def close(self) -> None:
-        for writer in self.writers.values():
-            writer.close()
+        con.execute("RESET partitioned_write_flush_threshold")
+    return [
+        folder / f"part={p}" / "*.parquet" if (folder / f"part={p}").is_dir() else None
+        for p in range(parts)
+    ]
 
 
 def _compile_part(
