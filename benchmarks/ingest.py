@@ -524,7 +524,10 @@ def write(results: list[dict], scale: list[dict]) -> None:
         "second of the 9.",
         "- Session of 2026-11-27, later (this table's run): the machine was about 2.3 times "
         "slower than the earlier runs' (the same 200 MB ingest took 18 s against 8 s, the "
-        "baseline 66 s against 24 s), so its times do not compare with theirs; ratios do. A "
+        "baseline 66 s against 24 s), so its times do not compare with theirs; ratios compare "
+        "better, not exactly (the baseline is all Python, bestvalue mostly DuckDB, which a "
+        "machine may slow differently: each change below was measured against the code "
+        "before it, on this machine). A "
         "perf profile of the 200 MB ingest found no hot spot: DuckDB 58% of the CPU (its JSON "
         "parser under 5%), libc 17% (copies and allocation), the kernel 12% (page faults), "
         "Python 5%. Kept, each measured against the code before it in alternating runs: the "
