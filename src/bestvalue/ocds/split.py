@@ -252,7 +252,7 @@ def _cut(state: _State, buffer: bytes, final: bool) -> tuple[Piece, bytes]:
         raise Unsupported("documents that are not JSON objects")
     cut = int(ends[-1]) + 1 if n else 0
     commas = _check_gaps(state, buf, starts[:n], ends, limit if state.closed else cut)
-    piece = _piece(state, buffer, buf, starts[:n], ends, commas)
+    piece = _piece(state, buf, starts[:n], ends, commas)
     state.count += n
     if state.closed:
         state.tail.append(buffer[limit + 1 :])
@@ -263,12 +263,7 @@ def _cut(state: _State, buffer: bytes, final: bool) -> tuple[Piece, bytes]:
 
 
 def _piece(
-    state: _State,
-    buffer: bytes,
-    buf: np.ndarray,
-    starts: np.ndarray,
-    ends: np.ndarray,
-    commas: np.ndarray,
+    state: _State, buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, commas: np.ndarray
 ) -> Piece:
     """The documents from the first start to the last end, the commas between them blanked."""
     n = len(ends)
