@@ -10,9 +10,9 @@ SAMPLE := src/bestvalue/data/sample/paraguay-dncp
 DEMO_DIR := demo-output
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint typecheck setup java pango chromium clean bench serve
+.PHONY: demo test lint typecheck setup compiler java pango chromium clean bench serve
 
-$(STAMP): requirements/lock.txt pyproject.toml
+$(STAMP): requirements/lock.txt pyproject.toml setup.py src/bestvalue/ocds/_shapekey.c | compiler
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Debian: apt-get install python3.11 python3.11-venv)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
@@ -21,6 +21,15 @@ $(STAMP): requirements/lock.txt pyproject.toml
 	touch $@
 
 setup: $(STAMP)
+
+# The structure-key scanner (src/bestvalue/ocds/_shapekey.c) is compiled when the package is
+# installed: it needs a C compiler and Python's headers.
+compiler:
+	@if ! command -v cc >/dev/null || ! $(PYTHON) -c "import os, sys, sysconfig; \
+	    sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))"; then \
+	  echo "Installing a C compiler and Python's headers for the scanner"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc python3.11-dev; \
+	fi
 
 # Spark (the --engine spark warehouse) needs a Java runtime 17 or newer.
 java:

@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import settings
-from ..ocds import split
+from ..ocds import shapes, split
 from ..ocds.sources import Fingerprint, Source
 from ..ocds.split import Splitter, Unsupported, ahead
 from .staging import sql_string
@@ -60,7 +60,13 @@ BATCH_BYTES = 32 << 20  # files are cut until this much, then parsed together
 AHEAD = 2  # pieces (of up to split.CHUNK bytes) cut ahead while a batch is parsed
 CUT_ROWS = 2048  # documents per Arrow batch: the unit of DuckDB's parallel scan of them
 CUT_SCHEMA = pa.schema(
-    [("doc", pa.string()), ("pointer", pa.string()), ("n", pa.int64()), ("f", pa.int32())]
+    [
+        ("doc", pa.string()),
+        ("pointer", pa.string()),
+        ("n", pa.int64()),
+        ("f", pa.int32()),
+        ("sh", pa.string()),  # the scanner's structure key, if it has one (ocds.shapes)
+    ]
 )
 
 
@@ -248,6 +254,7 @@ def _arrow(splitter: Splitter, index: int) -> Iterator[tuple[int, list[pa.Record
                 "pointer": pointers,
                 "n": pa.array(np.arange(n, n + count, dtype=np.int64)),
                 "f": pa.array(np.full(count, index, dtype=np.int32)),
+                "sh": shapes.keys(piece.text, piece.offsets),
             }
         )
         n += count
@@ -255,24 +262,27 @@ def _arrow(splitter: Splitter, index: int) -> Iterator[tuple[int, list[pa.Record
 
 
 def _parse(con: duckdb.DuckDBPyConnection, alone: list[int]) -> pa.Table:
-    """Parse the cut documents, but for files with invalid JSON (left to the reader, which
-    names the place): ``json_valid`` finds them without raising. The result is registered as
-    ``_parsed``, an Arrow table, so that the queries on it run on every thread too."""
-    where = "WHERE f NOT IN (SELECT DISTINCT f FROM _cut WHERE NOT json_valid(doc))"
+    """Parse the cut documents; a document that is not JSON parses to null (``TRY``), and the
+    checks send its file to the reader, which names the place. The result is registered as
+    ``_parsed``, an Arrow table, so that the queries on it run on every thread too.
+
+    A document's shape is the scanner's key when it has one (:mod:`bestvalue.ocds.shapes`),
+    else the hash of its structure; either way one document per shape tells the structure."""
     pointer = f"CASE WHEN f IN ({', '.join(map(str, alone)) or '-1'}) THEN '/' ELSE pointer END"
     parsed = con.sql(
         f"""
         SELECT *, {_KIND} AS kind, {date_key_sql("k[3]")} AS date_key FROM (
-          SELECT f, n, {pointer} AS pointer, j::VARCHAR AS j, md5(json_structure(j)) AS sh,
+          SELECT f, n, {pointer} AS pointer, j::VARCHAR AS j,
+                 coalesce(sh, md5(json_structure(j))) AS sh,
                  json_extract_string(j, ['$.ocid', '$.id', '$.date', '$.version']) AS k
-          FROM (SELECT f, n, pointer, json(doc) AS j FROM _cut {where}))
+          FROM (SELECT f, n, pointer, sh, TRY(json(doc)) AS j FROM _cut))
         """
     ).to_arrow_table()
     con.register("_parsed", parsed)
     con.execute(  # one document per new shape tells its structure
         """
         INSERT INTO _shape_text SELECT sh, json_structure(arg_min(j, n)) FROM _parsed
-        WHERE sh NOT IN (SELECT sh FROM _shape_text) GROUP BY sh
+        WHERE j IS NOT NULL AND sh NOT IN (SELECT sh FROM _shape_text) GROUP BY sh
         """
     )
     return parsed
