@@ -485,3 +485,34 @@ def test_compiled_rows_go_to_whole_row_groups(tmp_path, monkeypatch, fast):
     (sizes,) = groups
     assert sum(sizes) == processes > 7 * 3
     assert set(sizes[:-1]) == {7} and 0 < sizes[-1] <= 7
+
+
+@pytest.mark.parametrize("where", ["parties", "items", "roles"])
+def test_a_null_array_element_sends_its_file_to_the_reader(tmp_path, monkeypatch, where):
+    # The staging checks look for a null element in the text itself (json_structure does not
+    # show one): the file goes to the reader, whose outcome both paths must then share.
+    release = {
+        "ocid": "ocds-n-1",
+        "id": "1",
+        "date": "2024-01-01T00:00:00Z",
+        "tender": {"id": "t", "items": [{"id": "1", "description": "x"}]},
+        "parties": [{"id": "p", "name": "P", "roles": ["buyer"]}],
+    }
+    plain = json.loads(json.dumps(release))
+    if where == "parties":
+        release["parties"].append(None)
+    elif where == "items":
+        release["tender"]["items"].insert(0, None)
+    else:
+        release["parties"][0]["roles"] = ["buyer", None]
+    other = {**plain, "ocid": "ocds-n-2"}
+    path = tmp_path / "package.json"
+    path.write_text(json.dumps({"version": "1.1", "releases": [other, release]}))
+    fast, reports = _load(tmp_path, "f", [[path]], monkeypatch, True)
+    assert reports[0].fast_files == 0  # refused by the checks, read by the reader
+    python, _ = _load(tmp_path, "p", [[path]], monkeypatch, False)
+    assert fast == python
+    # Without the null, the same file is staged by the checks.
+    path.write_text(json.dumps({"version": "1.1", "releases": [other, plain]}))
+    _, reports = _load(tmp_path, "g", [[path]], monkeypatch, True)
+    assert reports[0].fast_files == 1
