@@ -150,11 +150,19 @@ def compile_plain(
     rows = max(64, min(FLUSH_ROWS, FLUSH_BYTES // (parts * max(doc_bytes, 1))))
     listed = _by_part(con, latest, parts, rows, scratch / "latest")
     done: list[pa.Table] = []
-    with ThreadPoolExecutor(WORKERS) as pool:
-        compiled = pool.map(lambda path: _compile_part(work, path), listed)
-        for ocids, tables in compiled:
-            done.append(ocids)
-            yield from tables
+    # The parts share the cores: DuckDB's threads are divided among them while they run. With
+    # every part free to use them all, four threads contended for two cores and the compile
+    # took a sixth longer (200 MB package: 7.1-7.8 s against 6.2-6.5 s).
+    (threads,) = work.execute("SELECT current_setting('threads')").fetchall()[0]
+    work.execute(f"SET threads = {max(1, int(threads) // WORKERS)}")
+    try:
+        with ThreadPoolExecutor(WORKERS) as pool:
+            compiled = pool.map(lambda path: _compile_part(work, path), listed)
+            for ocids, tables in compiled:
+                done.append(ocids)
+                yield from tables
+    finally:
+        work.execute(f"SET threads = {int(threads)}")
     con.register("_sql_done_rows", pa.concat_tables(done))  # a table per part, at least one
     con.execute("CREATE OR REPLACE TEMP TABLE _sql_done AS SELECT ocid FROM _sql_done_rows")
     con.unregister("_sql_done_rows")
