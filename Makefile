@@ -12,7 +12,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: demo test lint typecheck setup compiler java pango chromium clean bench serve
 
-$(STAMP): requirements/lock.txt pyproject.toml setup.py src/bestvalue/ocds/_shapekey.c | compiler
+$(STAMP): requirements/lock.txt pyproject.toml setup.py src/bestvalue/ocds/_scan.c | compiler
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Debian: apt-get install python3.11 python3.11-venv)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
@@ -22,7 +22,7 @@ $(STAMP): requirements/lock.txt pyproject.toml setup.py src/bestvalue/ocds/_shap
 
 setup: $(STAMP)
 
-# The structure-key scanner (src/bestvalue/ocds/_shapekey.c) is compiled when the package is
+# The native scanner (src/bestvalue/ocds/_scan.c) is compiled when the package is
 # installed: it needs a C compiler and Python's headers.
 compiler:
 	@if ! command -v cc >/dev/null || ! $(PYTHON) -c "import os, sys, sysconfig; \

@@ -1,8 +1,9 @@
-"""The one compiled part: the structure-key scanner (``bestvalue.ocds._shapekey``).
+"""The one compiled part: the native scanner of JSON text (``bestvalue.ocds._scan``).
 
 Everything else is declared in ``pyproject.toml``. The extension is optional: without a C
-compiler the package installs and works, and the ingest asks DuckDB for every document's
-structure instead (slower; see ``bestvalue.ocds.shapes``).
+compiler the package installs and works, slower: documents are cut by numpy
+(``bestvalue.ocds.split``) and DuckDB computes every document's structure
+(``bestvalue.ocds.shapes``).
 """
 
 from setuptools import Extension, setup
@@ -10,8 +11,8 @@ from setuptools import Extension, setup
 setup(
     ext_modules=[
         Extension(
-            "bestvalue.ocds._shapekey",
-            ["src/bestvalue/ocds/_shapekey.c"],
+            "bestvalue.ocds._scan",
+            ["src/bestvalue/ocds/_scan.c"],
             optional=True,
         )
     ]

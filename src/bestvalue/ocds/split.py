@@ -27,6 +27,8 @@ import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from . import shapes
+
 __all__ = ["Piece", "Splitter", "Unsupported", "ahead"]
 
 T = TypeVar("T")
@@ -191,7 +193,7 @@ def _package_array(data: bytes, final: bool) -> int | None:
     """The offset of the ``[`` of a top-level ``releases`` array, None if the first object has
     none, -1 if more bytes are needed to tell."""
     head = data[:HEAD_LIMIT]
-    positions, chars, depths = _structure(np.frombuffer(head, np.uint8), 0)
+    positions, chars, depths = _structure(np.frombuffer(head, np.uint8), 0, 1)
     for pos, char, depth in zip(positions.tolist(), chars.tolist(), depths.tolist(), strict=True):
         if depth == 1 and char in b"}]":
             return None  # the first object ended: not a package
@@ -206,9 +208,20 @@ def _package_array(data: bytes, final: bool) -> int | None:
     return None if final else -1
 
 
-def _structure(buf: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _structure(
+    buf: np.ndarray, depth: int, limit: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Positions, bytes and depth-before of the brackets outside strings (buffer starts
-    outside a string, at ``depth``)."""
+    outside a string, at ``depth``); at least those whose depth-before is ``limit`` or less
+    (the native scanner gives only those, and five times faster)."""
+    scanned = shapes.structure(buf, depth, limit)
+    if scanned is not None:
+        return scanned
+    return _numpy_structure(buf, depth)
+
+
+def _numpy_structure(buf: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_structure` without the native scanner: every bracket outside strings."""
     # One pass of SIMD compares over the bytes; the rest on the fifth of them that is marked.
     # Clearing bit 5 folds { | } onto [ \ ]: a '|' is marked too, and has no class.
     folded = buf & 0xDF
@@ -236,7 +249,7 @@ def _cut(state: _State, buffer: bytes, final: bool) -> tuple[Piece, bytes]:
     buf = np.frombuffer(buffer, np.uint8)
     if buffer.endswith(b"\\") and not final:
         return _EMPTY, buffer  # never cut inside a run of backslashes
-    positions, chars, depths = _structure(buf, state.depth)
+    positions, chars, depths = _structure(buf, state.depth, state.depth + 1)
     d = state.depth
     starts = positions[(depths == d) & (chars == 123)]
     ends = positions[(depths == d + 1) & (chars == 125)]

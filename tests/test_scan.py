@@ -1,6 +1,7 @@
-"""The scanner's structure keys keep their promise: documents with one key have one structure
-(DuckDB's ``json_structure``), whatever their values and layout; what it does not follow gets
-no key; and an ingest without it loads the same tables."""
+"""The native scanner gives what numpy and DuckDB gave: the brackets of the structural scan,
+and structure keys that keep their promise (documents with one key have one structure, DuckDB's
+``json_structure``, whatever their values and layout; what it does not follow gets no key); an
+ingest without it loads the same tables."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 from bestvalue import ingest
 from bestvalue.ocds import shapes
+from bestvalue.ocds.split import _numpy_structure
 from bestvalue.warehouse import open_warehouse
 
 
@@ -129,18 +131,61 @@ def test_keys_are_not_md5_of_a_structure():
     assert key is not None and key.startswith(shapes.PREFIX) and len(key) == 33
 
 
+def _same_brackets(data: bytes, depth: int, limit: int) -> int:
+    buf = np.frombuffer(data, np.uint8)
+    scanned = shapes.structure(buf, depth, limit)
+    assert scanned is not None
+    positions, chars, depths = _numpy_structure(buf, depth)
+    kept = depths <= limit
+    for native, reference in zip(
+        scanned, (positions[kept], chars[kept], depths[kept]), strict=True
+    ):
+        assert native.tolist() == reference.tolist()
+    return len(scanned[0])
+
+
+def test_real_files_same_brackets_as_numpy():
+    found = 0
+    for path in sorted(FIXTURES.rglob("*.json")):
+        data = path.read_bytes()
+        for depth, limit in ((0, 1), (1, 2), (2, 3), (0, 99)):
+            found += _same_brackets(data, depth, limit)
+    assert found > 10_000
+
+
+ALPHABET = b'{}[]"\\ a:,'
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.binary(max_size=200).map(lambda b: bytes(ALPHABET[c % len(ALPHABET)] for c in b)),
+    st.integers(min_value=-2, max_value=3),
+    st.integers(min_value=-1, max_value=4),
+)
+def test_any_text_same_brackets_as_numpy(data, depth, limit):
+    # Text that is not JSON too (escapes outside strings, stray quotes and brackets): the cut
+    # of such a file must not depend on whether the scanner is built.
+    _same_brackets(data, depth, limit)
+
+
+def test_many_small_documents_overflow_nothing():
+    # More brackets than the first guess of their number: scanned again, all found.
+    data = b"{}" * 100_000
+    assert _same_brackets(data, 0, 1) == 200_000
+
+
 def test_bad_buffers_are_refused():
-    from bestvalue.ocds import _shapekey
+    from bestvalue.ocds import _scan
 
     text = np.frombuffer(b'{"a": 1}', np.uint8)
     with pytest.raises(ValueError, match="offsets outside"):
-        _shapekey.keys(
-            text, np.array([0, 99], np.int64), np.empty(16, np.uint8), np.empty(1, np.uint8)
+        _scan.keys(text, np.array([0, 99], np.int64), np.empty(16, np.uint8), np.empty(1, np.uint8))
+    with pytest.raises(ValueError, match="wrong size"):
+        _scan.structure(
+            text, 0, 1, np.empty(2, np.int64), np.empty(1, np.uint8), np.empty(2, np.int64)
         )
     with pytest.raises(ValueError, match="wrong size"):
-        _shapekey.keys(
-            text, np.array([0, 8], np.int64), np.empty(8, np.uint8), np.empty(1, np.uint8)
-        )
+        _scan.keys(text, np.array([0, 8], np.int64), np.empty(8, np.uint8), np.empty(1, np.uint8))
 
 
 leaves = (
@@ -176,6 +221,6 @@ def test_an_ingest_without_the_scanner_loads_the_same_tables(tmp_path: Path, mon
             return fingerprint(warehouse)
 
     with_keys = load("with")
-    monkeypatch.setattr(shapes, "_shapekey", None)
+    monkeypatch.setattr(shapes, "_scan", None)
     assert _keys(['{"a": 1}']) == [None]
     assert load("without") == with_keys
