@@ -80,6 +80,16 @@ def test_values_do_not_change_the_key():
     assert _keys([json.dumps(one), json.dumps(other)]) == [_keys([json.dumps(one)])[0]] * 2
 
 
+def test_documents_of_many_paths_keep_the_promise():
+    # Thousands of distinct paths: the scanner's table of pairs seen grows several times.
+    wide = [json.dumps({f"k{i}": (i if n else str(i)) for i in range(3000)}) for n in (0, 1)]
+    wide.append(json.dumps({f"k{i}": -i - 1 for i in range(3000)}))
+    deep = [json.dumps({"a": [{f"k{i}": {"v": [i]} for i in range(1500)}] * n}) for n in (1, 2)]
+    keys = _keys(wide + deep)
+    assert None not in keys and len(set(keys[:3])) == 3 and keys[3] == keys[4]
+    _assert_one_structure_per_key(wide + deep)
+
+
 @pytest.mark.parametrize(
     ("first", "second"),
     [

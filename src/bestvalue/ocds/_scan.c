@@ -73,7 +73,8 @@ static void seen_clear(Seen *s) {
 
 static int seen_grow(Seen *s);
 
-/* 1 if e is new (and now remembered), 0 if seen, -1 if out of memory. */
+/* 1 if e is new (and now remembered), 0 if seen, -1 if out of memory (e is then not
+   remembered, and the table stays at most half full, so that probing always ends). */
 static int seen_add(Seen *s, uint64_t e) {
     size_t mask = s->cap - 1, i = (size_t)e & mask;
     while (s->gen[i] == s->now) {
@@ -81,32 +82,40 @@ static int seen_add(Seen *s, uint64_t e) {
             return 0;
         i = (i + 1) & mask;
     }
+    if ((s->used + 1) * 2 > s->cap) {
+        if (!seen_grow(s))
+            return -1;
+        return seen_add(s, e);
+    }
     s->gen[i] = s->now;
     s->slots[i] = e;
-    if (++s->used * 2 > s->cap && !seen_grow(s))
-        return -1;
+    s->used++;
     return 1;
 }
 
+/* Twice the room, the current generation's entries moved over; 0 (and the table as it was)
+   if memory runs out. */
 static int seen_grow(Seen *s) {
     size_t old = s->cap;
-    uint64_t *slots = s->slots;
-    uint32_t *gen = s->gen, now = s->now;
-    s->cap = old * 2;
-    s->slots = malloc(s->cap * sizeof(uint64_t));
-    s->gen = calloc(s->cap, sizeof(uint32_t));
-    if (!s->slots || !s->gen) {
+    uint64_t *slots = malloc(old * 2 * sizeof(uint64_t));
+    uint32_t *gen = calloc(old * 2, sizeof(uint32_t));
+    if (!slots || !gen) {
         free(slots);
         free(gen);
         return 0;
     }
+    uint64_t *old_slots = s->slots;
+    uint32_t *old_gen = s->gen, now = s->now;
+    s->slots = slots;
+    s->gen = gen;
+    s->cap = old * 2;
     s->now = 1;
     s->used = 0;
     for (size_t i = 0; i < old; i++)
-        if (gen[i] == now)
-            seen_add(s, slots[i]);
-    free(slots);
-    free(gen);
+        if (old_gen[i] == now)
+            seen_add(s, old_slots[i]);
+    free(old_slots);
+    free(old_gen);
     return 1;
 }
 
@@ -474,7 +483,12 @@ static PyMethodDef methods[] = {
      "buffers are too small."},
     {NULL, NULL, 0, NULL}};
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_scan",
-                                    "The native scanner of JSON text.", -1, methods};
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "_scan",
+    .m_doc = "The native scanner of JSON text.",
+    .m_size = -1,
+    .m_methods = methods,
+};
 
 PyMODINIT_FUNC PyInit__scan(void) { return PyModule_Create(&module); }

@@ -1,4 +1,5 @@
-"""Structure keys of JSON documents, from the bytes (the C scanner in ``_scan.c``).
+"""The native scanner (``_scan.c``) for Python: structure keys of JSON documents, and the
+structural scan that cuts them (:mod:`bestvalue.ocds.split`).
 
 Why: the ingest vouches for documents by their structure (DuckDB's ``json_structure``), once per
 distinct structure; computing the structure of every document to find which one it has was a
@@ -8,7 +9,7 @@ DuckDB computes the structure of one document per key. A document the scanner do
 exactly gets no key (null), and DuckDB computes its structure as it did for all of them.
 
 Without the compiled scanner (a machine with no C compiler when the package was installed),
-every key is null: slower, the same result.
+every key is null and the split scans with numpy: slower, the same result.
 """
 
 from __future__ import annotations

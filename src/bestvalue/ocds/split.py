@@ -1,8 +1,9 @@
 """Cut a JSON byte stream into its OCDS documents without parsing them in Python.
 
 Why: parsing every release into Python objects is most of an ingest's cost. This module only
-finds where each release starts and ends, with a vectorised structural scan (the first stage of
-simdjson, in numpy): unescaped quotes give the strings, brackets outside strings give the depth.
+finds where each release starts and ends, with a structural scan (in C, ``_scan``; where it is
+not built, the first stage of simdjson in numpy): unescaped quotes give the strings, brackets
+outside strings give the depth.
 The documents come out as byte slices, and DuckDB parses them (see ``warehouse.fastload``).
 
 Three shapes are cut: a release package (the elements of its ``releases`` array), JSON lines of

@@ -22,6 +22,7 @@ Python merge refuse the process) does not stop a plain process from loading.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -152,7 +153,7 @@ def compile_plain(
     done: list[pa.Table] = []
     # The parts share the cores: DuckDB's threads are divided among them while they run. With
     # every part free to use them all, four threads contended for two cores and the compile
-    # took a sixth longer (200 MB package: 7.1-7.8 s against 6.2-6.5 s).
+    # took longer (200 MB package, alternating runs: 7.3-8.0 s against 6.5-7.3 s).
     (threads,) = work.execute("SELECT current_setting('threads')").fetchall()[0]
     work.execute(f"SET threads = {max(1, int(threads) // WORKERS)}")
     try:
@@ -161,8 +162,9 @@ def compile_plain(
             for ocids, tables in compiled:
                 done.append(ocids)
                 yield from tables
-    finally:
-        work.execute(f"SET threads = {int(threads)}")
+    finally:  # (the connection may be closed already, when an ingest failed)
+        with contextlib.suppress(duckdb.Error):
+            work.execute(f"SET threads = {int(threads)}")
     con.register("_sql_done_rows", pa.concat_tables(done))  # a table per part, at least one
     con.execute("CREATE OR REPLACE TEMP TABLE _sql_done AS SELECT ocid FROM _sql_done_rows")
     con.unregister("_sql_done_rows")
