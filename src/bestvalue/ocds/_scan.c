@@ -142,15 +142,14 @@ static inline const uint8_t *blank(const uint8_t *p, const uint8_t *end) {
     return p;
 }
 
-/* Past a string's closing quote (p just after the opening one), hashing its raw bytes into *h
-   when h is given; NULL if it does not end or holds a control character. */
-static const uint8_t *string_end(const uint8_t *p, const uint8_t *end, uint64_t *h) {
+/* Past a key's closing quote (p just after the opening one), its raw bytes hashed into *h;
+   NULL if it does not end or holds a control character. */
+static const uint8_t *key_end(const uint8_t *p, const uint8_t *end, uint64_t *h) {
     uint64_t x = 0xcbf29ce484222325ULL;
     while (p < end) {
         uint8_t c = *p;
         if (c == '"') {
-            if (h)
-                *h = mix(x);
+            *h = mix(x);
             return p + 1;
         }
         if (c < 0x20)
@@ -158,15 +157,10 @@ static const uint8_t *string_end(const uint8_t *p, const uint8_t *end, uint64_t 
         if (c == '\\') {
             if (p + 1 >= end)
                 return NULL;
-            if (h) {
-                x = (x ^ c) * 0x100000001b3ULL;
-                x = (x ^ p[1]) * 0x100000001b3ULL;
-            }
-            p += 2;
-            continue;
-        }
-        if (h)
             x = (x ^ c) * 0x100000001b3ULL;
+            c = *++p; /* the escaped byte, hashed as it stands */
+        }
+        x = (x ^ c) * 0x100000001b3ULL;
         p++;
     }
     return NULL;
@@ -266,32 +260,24 @@ value:
         return 0;
     switch (*p) {
     case '{':
+    case '[': {
+        int object = *p == '{';
         p = blank(p + 1, end);
-        if (p < end && *p == '}') {
-            emit(k, path, T_EMPTY_OBJ);
+        if (p < end && *p == (object ? '}' : ']')) {
+            emit(k, path, object ? T_EMPTY_OBJ : T_EMPTY_ARR);
             p++;
             goto after;
         }
-        emit(k, path, T_OBJ);
+        emit(k, path, object ? T_OBJ : T_ARR);
         if (depth == MAX_DEPTH)
             return 0;
         paths[depth] = path;
-        kinds[depth++] = '{';
-        goto member;
-    case '[':
-        p = blank(p + 1, end);
-        if (p < end && *p == ']') {
-            emit(k, path, T_EMPTY_ARR);
-            p++;
-            goto after;
-        }
-        emit(k, path, T_ARR);
-        if (depth == MAX_DEPTH)
-            return 0;
-        paths[depth] = path;
-        kinds[depth++] = '[';
+        kinds[depth++] = object ? '{' : '[';
+        if (object)
+            goto member;
         path = child_element(path);
         goto value;
+    }
     case '"':
         p = value_end(p + 1, end);
         if (!p)
@@ -325,7 +311,7 @@ member:
         return 0;
     {
         uint64_t h = 0;
-        p = string_end(p + 1, end, &h);
+        p = key_end(p + 1, end, &h);
         if (!p)
             return 0;
         p = blank(p, end);
