@@ -136,6 +136,29 @@ def test_windows_1252_dashes_quotes_and_euro_are_read_as_written(tmp_path, duck)
     ]
 
 
+@pytest.mark.parametrize("compress", [False, True])
+def test_fingerprint_of_a_file_of_many_chunks(tmp_path, compress):
+    """The pass that hashes a file checks its chunks as UTF-8 on another thread: the hash and
+    size are the whole content's, a character cut by a chunk's end is still UTF-8, and one
+    windows-1252 byte in a later chunk makes the file windows-1252."""
+    import hashlib
+
+    from bestvalue.ocds.sources import CHUNK, LEGACY
+
+    release = json.dumps(_mexico_releases()[1], ensure_ascii=False).encode()
+    body = b" " * (CHUNK - 1) + "ñ".encode() + b" " * (2 * CHUNK) + release  # ñ: 2 bytes, cut
+    for text, encoding in ((body, "utf-8"), (body + b" \xe9 " + b" " * CHUNK, LEGACY)):
+        path = _write(tmp_path, "big.json.gz" if compress else "big.json", text)
+        if compress:
+            path.write_bytes(gzip.compress(text, 1))
+        got = Source(path).fingerprint()
+        assert (got.sha256, got.size, got.encoding) == (
+            hashlib.sha256(text).hexdigest(),
+            len(text),
+            encoding,
+        )
+
+
 def test_versioned_release_alone_is_compiled(tmp_path, duck):
     record = json.loads(next((FIXTURES / "colombia-cce/sample/records").glob("*.json")).read_text())
     only_versioned = {
