@@ -379,16 +379,24 @@ def _scale_lines(scale: list[dict]) -> list[str]:
     return lines
 
 
-def write(results: list[dict], scale: list[dict]) -> None:
+def machine() -> str:
+    """The machine measured and the day: saved with the measures, so that ``--rewrite`` on
+    another machine or day still names the run's."""
     cpu = platform.processor() or platform.machine()
+    return (
+        f"Machine: {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
+        f"{platform.system()} {platform.release()}, {cpu}, Python {platform.python_version()}. "
+        f"Run: {time.strftime('%Y-%m-%d')}."
+    )
+
+
+def write(results: list[dict], scale: list[dict], measured: str) -> None:
     lines = [
         "# Benchmarks",
         "",
         "## Ingest (`benchmarks/ingest.py`)",
         "",
-        f"Machine: {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
-        f"{platform.system()} {platform.release()}, {cpu}, Python {platform.python_version()}. "
-        f"Run: {time.strftime('%Y-%m-%d')}.",
+        measured,
         "",
         "Synthetic OCDS from the benchmark's deterministic generator (seed 7): release packages, "
         "JSON lines and gzipped packages in equal parts; every process has planning, tender, "
@@ -645,7 +653,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.rewrite:
         saved = json.loads(LAST.read_text())
-        write(saved["results"], saved["scale"])
+        write(saved["results"], saved["scale"], saved["machine"])
         print(f"Results in {RESULTS}")
         return
     # As an installed package has it: compiled bytecode (else each run compiles its modules).
@@ -653,8 +661,9 @@ def main() -> None:
     results = run([int(s) for s in args.sizes.split(",") if s])
     results += run([int(s) for s in args.single_sizes.split(",") if s], single=True)
     scale = run_scale([int(s) for s in args.scale_sizes.split(",") if s])
-    LAST.write_text(json.dumps({"results": results, "scale": scale}))
-    write(results, scale)
+    measured = machine()
+    LAST.write_text(json.dumps({"results": results, "scale": scale, "machine": measured}))
+    write(results, scale, measured)
     print(f"Results in {RESULTS}")
 
 
