@@ -516,3 +516,84 @@ def test_a_null_array_element_sends_its_file_to_the_reader(tmp_path, monkeypatch
     path.write_text(json.dumps({"version": "1.1", "releases": [other, plain]}))
     _, reports = _load(tmp_path, "g", [[path]], monkeypatch, True)
     assert reports[0].fast_files == 1
+
+
+_INGEST_TWICE = """
+import json, sys
+from bestvalue import ingest, open_warehouse
+with open_warehouse(sys.argv[1]) as wh:
+    reports = [ingest([path], wh) for path in sys.argv[2:]]
+    rows = wh.row_count("processes")
+print(json.dumps({
+    "pandas": "pandas" in sys.modules,
+    "files": [(r.files, r.fast_files) for r in reports],
+    "processes": [(r.processes, r.sql_processes) for r in reports],
+    "rows": rows,
+}))
+"""
+
+
+def _plain_process(n: int, day: int) -> list[dict]:
+    """A tender and an award release, every field of one type, nothing null or empty."""
+    buyer = {"id": f"PY-RUC-{n % 7}", "name": f"Buyer {n % 7}"}
+    supplier = {"id": f"PY-RUC-S{n}", "name": f"Supplier {n}"}
+    item = {
+        "id": "1",
+        "description": "Papel",
+        "quantity": 3,
+        "classification": {"scheme": "UNSPSC", "id": "14111507"},
+    }
+    base = {"ocid": f"ocds-plain-{n:04d}", "buyer": buyer}
+    return [
+        {
+            **base,
+            "id": f"{n}-tender-{day}",
+            "date": f"2024-03-{day:02d}T10:00:00Z",
+            "tag": ["tender"],
+            "tender": {
+                "id": f"T{n}",
+                "title": f"Compra {n}",
+                "items": [item],
+                "value": {"amount": 100.0 + n, "currency": "PYG"},
+            },
+        },
+        {
+            **base,
+            "id": f"{n}-award-{day}",
+            "date": f"2024-03-{day + 1:02d}T10:00:00Z",
+            "tag": ["award"],
+            "awards": [
+                {
+                    "id": "A1",
+                    "status": "active",
+                    "suppliers": [supplier],
+                    "value": {"amount": 90.0 + n, "currency": "PYG"},
+                }
+            ],
+        },
+    ]
+
+
+def test_the_fast_path_never_imports_pandas(tmp_path):
+    """Staging, the SQL compile and the commit build their Arrow arrays without pyarrow's
+    conversions, which import pandas (0.27 s of every ingest; see bestvalue.arrays): a first
+    ingest, then a later one that replaces processes, in an interpreter of their own."""
+    import subprocess
+    import sys
+
+    paths = [tmp_path / "first.json", tmp_path / "later.jsonl"]
+    releases = [r for n in range(300) for r in _plain_process(n, 1)]
+    paths[0].write_text(json.dumps({"version": "1.1", "releases": releases}), encoding="utf-8")
+    newer = [r for n in range(0, 300, 3) for r in _plain_process(n, 5)]
+    paths[1].write_text("\n".join(json.dumps(r) for r in newer), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", _INGEST_TWICE, str(tmp_path / "w.duckdb"), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(done.stdout)
+    assert result["files"] == [[1, 1], [1, 1]]  # every file staged in SQL ...
+    assert result["processes"] == [[300, 300], [100, 100]]  # ... every process compiled there
+    assert result["rows"] == 300
+    assert result["pandas"] is False

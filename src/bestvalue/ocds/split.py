@@ -28,6 +28,7 @@ import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..arrays import from_numpy, strings
 from . import shapes
 
 __all__ = ["Piece", "Splitter", "Unsupported", "ahead"]
@@ -90,10 +91,11 @@ class Piece:
             len(self), pa.py_buffer(self.offsets.astype(np.int32)), pa.py_buffer(self.text)
         )
         docs.validate(full=True)
-        numbers = pc.cast(pa.array(self.numbers), pa.string())
-        pointers = pc.binary_join_element_wise(self.prefix, numbers, "")
+        numbers = pc.cast(from_numpy(self.numbers, pa.int64()), pa.string())
+        prefix, separator = strings([self.prefix, ""])  # (scalars: no pandas, see ..arrays)
+        pointers = pc.binary_join_element_wise(prefix, numbers, separator)
         if self.root_first and len(self):
-            pointers = pa.concat_arrays([pa.array(["/"]), pointers.slice(1)])
+            pointers = pa.concat_arrays([strings(["/"]), pointers.slice(1)])
         return docs, pointers
 
 

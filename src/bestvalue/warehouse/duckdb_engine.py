@@ -108,9 +108,7 @@ class DuckDBWarehouse(Warehouse):
                 if name in existing:
                     self._check_columns(name, schema)
                 else:
-                    self.con.register("_empty", schema.empty_table())
-                    self.con.execute(f"CREATE TABLE {name} AS SELECT * FROM _empty")
-                    self.con.unregister("_empty")
+                    self.con.execute(f"CREATE TABLE {name} ({_columns_sql(schema)})")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
@@ -238,7 +236,8 @@ class DuckDBWarehouse(Warehouse):
 
     def _commit_and_checkpoint(self) -> None:
         try:
-            self.con.execute("COMMIT")
+            with self._checkpointing():
+                self.con.execute("COMMIT")
         except duckdb.Error as exc:
             detail = str(exc).splitlines()[0]
             raise WarehouseError(
@@ -246,6 +245,22 @@ class DuckDBWarehouse(Warehouse):
             ) from exc
         self.con.execute("DROP VIEW IF EXISTS compiled_new")
         self.con.execute("CHECKPOINT")
+
+    @contextlib.contextmanager
+    def _checkpointing(self) -> Iterator[None]:
+        """A COMMIT in this block checkpoints, whatever the size of what it adds.
+
+        Why: below the threshold (16 MB of log), the rows went to the write-ahead log, then the
+        CHECKPOINT after the COMMIT wrote them again into the file (36 MB of mixed files:
+        COMMIT 0.12 s and CHECKPOINT 0.11 s, against 0.16 s for a COMMIT that checkpoints).
+        Larger inserts write their row groups to the file as they fill and log only where they
+        are: for them nothing changes."""
+        self.con.execute("SET checkpoint_threshold = '0KB'")
+        try:
+            yield
+        finally:  # (after a failed COMMIT the connection may refuse even this)
+            with contextlib.suppress(duckdb.Error):
+                self.con.execute("RESET checkpoint_threshold")
 
     def _delete_touched(self, name: str) -> int:
         """Delete the rows of the ocids compiled anew (an empty table, the first ingest's, is not
@@ -278,7 +293,8 @@ class DuckDBWarehouse(Warehouse):
                     con.execute(f"CREATE TABLE {name}__new AS {sql}")
                 con.execute(f"DROP TABLE {name}")
                 con.execute(f"ALTER TABLE {name}__new RENAME TO {name}")
-            con.execute("COMMIT")
+            with self._checkpointing():
+                con.execute("COMMIT")
         except duckdb.Error as exc:
             con.execute("ROLLBACK")
             raise WarehouseError(
@@ -297,3 +313,25 @@ class DuckDBWarehouse(Warehouse):
 
     def close(self) -> None:
         self.con.close()
+
+
+_SQL_TYPES = {
+    "bool": "BOOLEAN",
+    "int32": "INTEGER",
+    "int64": "BIGINT",
+    "double": "DOUBLE",
+    "string": "VARCHAR",
+    "timestamp[us, tz=UTC]": "TIMESTAMPTZ",
+}
+
+
+def _columns_sql(schema: pa.Schema | pa.StructType) -> str:
+    return ", ".join(f'"{f.name}" {_type_sql(f.type)}' for f in schema)
+
+
+def _type_sql(kind: pa.DataType) -> str:
+    if isinstance(kind, pa.ListType):
+        return f"{_type_sql(kind.value_type)}[]"
+    if isinstance(kind, pa.StructType):
+        return f"STRUCT({_columns_sql(kind)})"
+    return _SQL_TYPES[str(kind)]

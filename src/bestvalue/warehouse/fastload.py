@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import settings
+from ..arrays import from_numpy, strings
 from ..ocds import shapes, split
 from ..ocds.sources import Fingerprint, Source
 from ..ocds.split import Splitter, Unsupported, ahead
@@ -209,7 +210,7 @@ class FastStage:
         bad = _check(con)
         if bad:
             con.unregister("_parsed")
-            refused = pc.is_in(parsed["f"], value_set=pa.array(bad, pa.int32()))
+            refused = pc.is_in(parsed["f"], value_set=from_numpy(bad, pa.int32()))
             parsed = parsed.filter(pc.invert(refused))
             con.register("_parsed", parsed)
         good = set(pc.unique(parsed["f"]).to_pylist())
@@ -228,7 +229,10 @@ class FastStage:
             con.register(
                 "_names",
                 pa.table(
-                    {"f": pa.array(ordered, pa.int32()), "source": [names[f] for f in ordered]}
+                    {
+                        "f": from_numpy(ordered, pa.int32()),
+                        "source": strings([names[f] for f in ordered]),
+                    }
                 ),
             )
             run.stage.append_query(
@@ -257,8 +261,8 @@ def _arrow(splitter: Splitter, index: int) -> Iterator[tuple[int, list[pa.Record
             {
                 "doc": docs,
                 "pointer": pointers,
-                "n": pa.array(np.arange(n, n + count, dtype=np.int64)),
-                "f": pa.array(np.full(count, index, dtype=np.int32)),
+                "n": from_numpy(np.arange(n, n + count), pa.int64()),
+                "f": from_numpy(np.full(count, index), pa.int32()),
                 "sh": shapes.keys(piece.text, piece.offsets),
             }
         )

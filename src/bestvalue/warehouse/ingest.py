@@ -19,11 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .. import settings
+from .. import arrays, settings
+from ..arrays import from_numpy
 from ..errors import BestValueError, InputError, Location, WarehouseError
 from ..messages import message
 from ..ocds.compile import date_key
@@ -224,7 +226,7 @@ def _close_work(run: _Run) -> None:
 
 
 def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
-    return pa.Table.from_pylist(rows, schema=TABLES[name].arrow)
+    return arrays.table(rows, TABLES[name].arrow)
 
 
 def _stage_all(run: _Run, sources: list[Source]) -> None:
@@ -369,7 +371,7 @@ def _spill_unlinked(run: _Run) -> None:
     con.register(
         "_unlinked_rows",
         rows.append_column(
-            "n", pa.array(range(run.spilled, run.spilled + rows.num_rows), pa.int64())
+            "n", from_numpy(np.arange(run.spilled, run.spilled + rows.num_rows), pa.int64())
         ),
     )
     if not run.spilled:  # (a table of this run's own: the connection may have run others)

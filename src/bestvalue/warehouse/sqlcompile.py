@@ -34,6 +34,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..arrays import from_numpy, strings, to_numpy, whole
 from .fastload import (
     DATE_PATTERN,
     ID,
@@ -199,7 +200,7 @@ def _compile_part(
 ) -> tuple[pa.Table, list[pa.Table]]:
     """The ocids compiled from one part's documents, and their compiled rows."""
     if path is None:  # no process hashed to this part
-        return pa.table({"ocid": pa.array([], pa.string())}), []
+        return pa.table({"ocid": strings([])}), []
     cursor = work.cursor()  # closing it drops its temporary tables
     try:
         cursor.execute(
@@ -477,15 +478,15 @@ def _fetch(con: duckdb.DuckDBPyConnection, table: str, key: str, lo: int, hi: in
 def _lists(owner: pa.Array, first: int, count: int, values: pa.Array) -> pa.ListArray:
     """One list per owner ``first .. first + count - 1``, of the ``values`` whose sorted owner
     index is ``owner``."""
-    index = np.asarray(owner.to_numpy(zero_copy_only=False), dtype=np.int64) - first
+    index = to_numpy(owner).astype(np.int64) - first
     offsets = np.searchsorted(index, np.arange(count + 1)).astype(np.int32)
-    return pa.ListArray.from_arrays(pa.array(offsets), values)
+    return pa.ListArray.from_arrays(from_numpy(offsets, pa.int32()), values)
 
 
 def _structs(table: pa.Table, kind: pa.StructType, **extra: pa.Array) -> pa.StructArray:
     fields = [kind.field(i) for i in range(kind.num_fields)]
     arrays = [
-        extra[f.name] if f.name in extra else table.column(f.name).combine_chunks().cast(f.type)
+        extra[f.name] if f.name in extra else whole(table.column(f.name)).cast(f.type)
         for f in fields
     ]
     return pa.StructArray.from_arrays(arrays, fields=fields)
@@ -501,8 +502,8 @@ def _assemble(con: duckdb.DuckDBPyConnection, lo: int, hi: int) -> pa.Table:
     award_list = _nest(con, awards, "arow", AWARD, ("_o_aitems", "_o_suppliers"))
     contract_list = _nest(con, contracts, "crow", CONTRACT, ("_o_citems",))
     columns = {name: process.column(name) for name in process.column_names if name != "row"}
-    columns["award_count"] = pa.array(np.diff(_offsets(awards, lo, n)), pa.int32())
-    columns["contract_count"] = pa.array(np.diff(_offsets(contracts, lo, n)), pa.int32())
+    columns["award_count"] = from_numpy(np.diff(_offsets(awards, lo, n)), pa.int32())
+    columns["contract_count"] = from_numpy(np.diff(_offsets(contracts, lo, n)), pa.int32())
     columns["tender_items"] = _lists(titems["row"], lo, n, _structs(titems, ITEM_TYPE))
     columns["awards"] = _lists(awards["row"], lo, n, award_list)
     columns["contracts"] = _lists(contracts["row"], lo, n, contract_list)
@@ -511,7 +512,7 @@ def _assemble(con: duckdb.DuckDBPyConnection, lo: int, hi: int) -> pa.Table:
 
 
 def _offsets(table: pa.Table, lo: int, n: int) -> np.ndarray:
-    index = np.asarray(table["row"].to_numpy(zero_copy_only=False), dtype=np.int64) - lo
+    index = to_numpy(table["row"]).astype(np.int64) - lo
     return np.searchsorted(index, np.arange(n + 1))
 
 
@@ -531,7 +532,7 @@ def _nest(
         if table == "_o_suppliers":
             for column, name in (("id", "supplier_ids"), ("name", "supplier_names")):
                 kept = rows.filter(pc.is_valid(rows[column]))
-                extra[name] = _lists(kept[key], first, count, kept[column].combine_chunks())
+                extra[name] = _lists(kept[key], first, count, whole(kept[column]))
         else:
             extra["items"] = _lists(rows[key], first, count, _structs(rows, ITEM_TYPE))
     return _structs(parents, kind, **extra)
