@@ -107,6 +107,20 @@ def test_records_that_only_link_to_releases_not_loaded_are_told(duck, skip_bad, 
     assert left == [{"ocid": "ocds-03ad3f-284437"}]
 
 
+def test_the_waiting_notes_are_known_by_words_that_warehouses_keep():
+    """The notes above are deleted once their releases load, found by how their reason begins
+    (stored in English): each message's wording begins with one of ``UNTIL_LOADED``, which a
+    new wording must extend (warehouses keep the old), and no other message does."""
+    from bestvalue.messages import CATALOGUE
+    from bestvalue.warehouse.base import UNTIL_LOADED
+
+    waiting = ("record_links_only", "record_without_data")
+    for key in waiting:
+        assert CATALOGUE[key]["en"].startswith(UNTIL_LOADED), key
+    others = [key for key, text in CATALOGUE.items() if key not in waiting]
+    assert others and not [k for k in others if CATALOGUE[k]["en"].startswith(UNTIL_LOADED)]
+
+
 def test_records_whose_linked_releases_come_in_the_same_ingest_are_not_told(duck):
     report = ingest([FIXTURES / "paraguay-dncp"], duck, skip_bad=True)
     assert report.unlinked == [] and len(report.rejects) == 3

@@ -273,7 +273,7 @@ def _cut(state: _State, buffer: bytes, final: bool) -> tuple[Piece, bytes]:
     if state.closed:
         state.tail.append(buffer[limit + 1 :])
         return piece, b""
-    if cut:
+    if cut and state.mode == "lines":  # (only JSON lines number their documents by line)
         state.lines += int(np.count_nonzero(buf[:cut] == 10))
     return piece, buffer[cut:]
 
