@@ -185,6 +185,28 @@ def test_missing_path_is_named(duck, tmp_path):
         ingest([tmp_path / "nope.json"], duck)
 
 
+@pytest.mark.parametrize("fast", ["1", "0"])
+def test_a_file_name_that_is_not_utf8_is_shown_with_its_bytes_escaped(tmp_path, monkeypatch, fast):
+    """Python keeps such a name's bytes as lone surrogates, which no text column or message can
+    hold (the ingest stopped with a traceback): the file loads, named with ``\\xff``; an
+    empty one is refused by that name."""
+    import os
+
+    monkeypatch.setenv("BESTVALUE_FAST_INGEST", fast)
+    folder = os.fsencode(tmp_path)
+    good = Path(os.fsdecode(folder + b"/caf\xe9-\xff.json"))
+    good.write_bytes(GOOD_FILE.read_bytes())
+    with open_warehouse(tmp_path / "w.duckdb") as warehouse:
+        report = ingest([good], warehouse)
+        stored = warehouse.sql("SELECT path FROM sources").to_pylist()
+        assert report.files == 1 and report.processes == warehouse.row_count("processes") > 0
+        assert [Path(r["path"]).name for r in stored] == ["caf\\xe9-\\xff.json"]
+        empty = Path(os.fsdecode(folder + b"/vac\xedo.json"))
+        empty.write_bytes(b"")
+        with pytest.raises(InputError, match=r"vac\\xedo\.json.*empty"):
+            ingest([empty], warehouse)
+
+
 def _memory_limit(warehouse) -> float:
     # On a cursor of its own (the setting is the database's): the ingest's may be reading.
     row = warehouse.con.cursor().execute("SELECT current_setting('memory_limit')").fetchall()

@@ -61,7 +61,10 @@ class Source:
 
     @property
     def name(self) -> str:
-        return f"{self.path}!{self.member}" if self.member else str(self.path)
+        """The path as shown and stored: a byte of a file name that is not UTF-8 (which Python
+        keeps as a lone surrogate, and no text column or message can hold) as ``\\xff``."""
+        path = str(self.path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        return f"{path}!{self.member}" if self.member else path
 
     @cached_property
     def size_on_disk(self) -> int:
