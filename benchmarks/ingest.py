@@ -697,11 +697,15 @@ def write(results: list[dict], scale: list[dict], measured: str) -> None:
         "at start-up (slower), the compiled rows written uncompressed (0.04 CPU s less), the "
         "typed releases of a part kept in Arrow rather than a DuckDB table (the merge steps "
         "then took longer), row groups of 8,192 rows in the warehouse (the 144 MB commit's "
-        "nested rows 0.55 to 0.34 s, but not the 200 MB package's, for files 9-15% larger).",
+        "nested rows 0.55 to 0.34 s, but not the 200 MB package's, for files 9-15% larger), "
+        "the compiled rows' Parquet in row groups of 16,384 whatever the input's size, so that "
+        "a thread fills a warehouse row group (the 144 MB commit's nested rows 0.55 to 0.48 s, "
+        "the 200 MB package's 0.43 to 0.55 s).",
         "- Times on this shared virtual machine differ from run to run, by up to a third; the "
-        "ratios, from one run with the pipelines one after the other, vary less, but they do "
-        "(most on the smallest input, where a second either way counts): compare several runs "
-        "before reading much into a small change.",
+        "ratios of runs made one after the other vary less, but they do (most on the smallest "
+        "input, where a second either way counts), hence the fastest of several runs per "
+        "pipeline, and the paired ratios beside: compare several runs before reading much "
+        "into a small change.",
         "- Both pipelines run with their bytecode compiled beforehand (this machine sets "
         "`PYTHONDONTWRITEBYTECODE`; ocdskit is compiled at install, bestvalue's sources are "
         "compiled by the benchmark first).",
