@@ -62,6 +62,8 @@ def to_numpy(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
     if array.null_count:
         raise ValueError("to_numpy: the array has nulls")
     dtype = _NUMPY[array.type]
+    if not len(array):  # (an empty array may have no data buffer at all)
+        return np.empty(0, dtype)
     return np.frombuffer(array.buffers()[1], dtype)[array.offset : array.offset + len(array)]
 
 
