@@ -12,7 +12,7 @@ documents SQL does not compile, still uses pyarrow's conversions: it is slower b
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -28,6 +28,7 @@ _NUMPY = {
     pa.float64(): np.float64,
 }
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def from_numpy(values: Any, kind: pa.DataType, valid: np.ndarray | None = None) -> pa.Array:
@@ -91,9 +92,6 @@ def _column(values: list[Any], kind: pa.DataType) -> pa.Array:
         micros = [0 if v is None else (v - _EPOCH) // _MICROSECOND for v in values]
         return from_numpy(micros, pa.int64(), valid).view(kind)
     return pa.array(values, kind)  # pragma: no cover - no such column on the fast path
-
-
-_MICROSECOND = datetime(1970, 1, 1, 0, 0, 0, 1, tzinfo=UTC) - _EPOCH
 
 
 def _validity(valid: np.ndarray | None, n: int) -> tuple[pa.Buffer | None, int]:

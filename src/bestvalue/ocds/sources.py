@@ -59,7 +59,7 @@ class Source:
     path: Path
     member: str | None = None
 
-    @property
+    @cached_property  # (the Python path stores it with every document it reads)
     def name(self) -> str:
         """The path as shown and stored: a byte of a file name that is not UTF-8 (which Python
         keeps as a lone surrogate, and no text column or message can hold) as ``\\xff``."""

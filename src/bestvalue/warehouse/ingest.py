@@ -25,7 +25,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import arrays, settings
-from ..arrays import from_numpy
 from ..errors import BestValueError, InputError, Location, WarehouseError
 from ..messages import message
 from ..ocds.compile import date_key
@@ -371,7 +370,7 @@ def _spill_unlinked(run: _Run) -> None:
     con.register(
         "_unlinked_rows",
         rows.append_column(
-            "n", from_numpy(np.arange(run.spilled, run.spilled + rows.num_rows), pa.int64())
+            "n", arrays.from_numpy(np.arange(run.spilled, run.spilled + rows.num_rows), pa.int64())
         ),
     )
     if not run.spilled:  # (a table of this run's own: the connection may have run others)

@@ -478,7 +478,7 @@ def _fetch(con: duckdb.DuckDBPyConnection, table: str, key: str, lo: int, hi: in
 def _lists(owner: pa.Array, first: int, count: int, values: pa.Array) -> pa.ListArray:
     """One list per owner ``first .. first + count - 1``, of the ``values`` whose sorted owner
     index is ``owner``."""
-    index = to_numpy(owner).astype(np.int64) - first
+    index = to_numpy(owner).astype(np.int64, copy=False) - first
     offsets = np.searchsorted(index, np.arange(count + 1)).astype(np.int32)
     return pa.ListArray.from_arrays(from_numpy(offsets, pa.int32()), values)
 
@@ -512,7 +512,7 @@ def _assemble(con: duckdb.DuckDBPyConnection, lo: int, hi: int) -> pa.Table:
 
 
 def _offsets(table: pa.Table, lo: int, n: int) -> np.ndarray:
-    index = to_numpy(table["row"]).astype(np.int64) - lo
+    index = to_numpy(table["row"]).astype(np.int64, copy=False) - lo
     return np.searchsorted(index, np.arange(n + 1))
 
 
