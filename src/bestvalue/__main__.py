@@ -3,14 +3,14 @@
 Why a module of its own, apart from :mod:`bestvalue.cli`: what the process does around the
 command (before its imports and after its work) must be set before ``bestvalue.cli`` is
 imported, and must not touch programs that import ``bestvalue.cli`` to call ``main`` (tests,
-notebooks). Measured on the ingest of 36 MB of files (4.4 s in all), each step below:
+notebooks). Each step below, measured on a 2-core machine:
 
-- the garbage collector is off while the libraries are imported (their hundreds of thousands
-  of objects made it run full collections for nothing: 0.06-0.1 s of a 0.6 s import), then
-  those objects are frozen out of later collections;
-- OpenBLAS, which numpy loads, starts a thread per core that spins for a while looking for
-  work (0.1 s of CPU): bestvalue does no linear algebra that needs it, so it gets one, unless
-  ``OPENBLAS_NUM_THREADS`` says otherwise;
+- the garbage collector is off while the libraries are imported: it ran about 120 collections
+  there, which freed some 600 objects of 46,000 (about 0.06 s of a 0.6 s import); those objects
+  are then frozen out of later collections;
+- OpenBLAS, which numpy loads, starts threads that spin for a while waiting for work (importing
+  numpy took 0.24-0.30 s of CPU, with one thread 0.16-0.18 s): bestvalue does no linear algebra
+  that needs them, so it gets one thread, unless ``OPENBLAS_NUM_THREADS`` says otherwise;
 - at the end, once the command has closed its files and ``atexit`` has run, the process exits
   without freeing each module of pyarrow, DuckDB and numpy one by one, which took 0.15-0.2 s
   (a tenth of a small ingest, and of every short command).
