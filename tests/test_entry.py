@@ -17,24 +17,18 @@ import pytest
 BUFFERED = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
 
 
-def bestvalue(*args: str) -> subprocess.CompletedProcess:
+def _python(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "bestvalue", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=BUFFERED,
+        [sys.executable, *args], capture_output=True, text=True, timeout=120, env=BUFFERED
     )
+
+
+def bestvalue(*args: str) -> subprocess.CompletedProcess:
+    return _python("-m", "bestvalue", *args)
 
 
 def python(code: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=BUFFERED,
-    )
+    return _python("-c", textwrap.dedent(code))
 
 
 @pytest.fixture
@@ -103,7 +97,7 @@ def test_a_program_that_imports_the_cli_keeps_its_own_settings():
     assert result.returncode == 0, result.stderr
 
 
-def test_an_unexpected_error_still_shows_its_traceback(tmp_path):
+def test_an_unexpected_error_still_shows_its_traceback():
     """Only the command's own ends skip the teardown: a bug still ends as Python ends it."""
     result = python(
         """
