@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +82,9 @@ def process_row(r: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def item_rows(ocid: str, stage: str, items: Any, award: Any = None, contract: Any = None):
+def item_rows(
+    ocid: str, stage: str, items: Any, award: Any = None, contract: Any = None
+) -> Iterator[dict[str, Any]]:
     for position, i in enumerate(items or []):
         yield {
             "ocid": ocid,
@@ -130,7 +133,7 @@ def contract_row(ocid: str, c: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def rows(r: dict[str, Any]):
+def rows(r: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """(table, row) of every row one compiled release gives."""
     ocid = r["ocid"]
     yield "processes", process_row(r)
