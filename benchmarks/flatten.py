@@ -148,8 +148,11 @@ def rows(r: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         for row in item_rows(ocid, "contract", c.get("items"), c.get("awardID"), c.get("id")):
             yield "items", row
     for p in r.get("parties") or []:
-        party = {"ocid": ocid, "party_id": p.get("id"), "name": p.get("name")}
-        yield "parties", {**party, "roles": as_json(p.get("roles"))}
+        roles = as_json(p.get("roles"))
+        yield (
+            "parties",
+            {"ocid": ocid, "party_id": p.get("id"), "name": p.get("name"), "roles": roles},
+        )
 
 
 def main() -> None:
