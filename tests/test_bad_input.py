@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import io
 import json
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -376,3 +379,61 @@ def test_damaged_gzip_is_placed_where_its_text_stops(duck, tmp_path, damage):
     where = _decompressible(data)
     assert where > 0 and (damage == "cut") == (where < len(LARGE_FILE.read_bytes()))
     assert f"byte {where}: the compressed data is damaged" in str(error.value)
+
+
+def _before_damage(raw: bytes, wbits: int) -> int:
+    """Bytes zlib gives from ``raw`` before it finds it damaged, fed a byte and asked for a byte
+    at a time: an independent count of the place the message must name."""
+    decompressor, done, tail, fed = zlib.decompressobj(wbits), 0, b"", 0
+    with contextlib.suppress(zlib.error):
+        while tail or fed < len(raw):
+            if not tail:
+                tail, fed = raw[fed : fed + 1], fed + 1
+            done += len(decompressor.decompress(tail, 1))
+            tail = decompressor.unconsumed_tail
+    return done
+
+
+def _damaged(raw: bytes, wbits: int, length: int) -> bytes:
+    """``raw`` with the first byte past its first eighth whose change zlib notices before the end
+    of the ``length`` bytes it decompresses to (a changed byte can decode to other text, which
+    zlib notices later, or only a CRC does)."""
+    for at in range(len(raw) // 8, len(raw)):
+        broken = raw[:at] + bytes([raw[at] ^ 0xFF]) + raw[at + 1 :]
+        decompressor, done = zlib.decompressobj(wbits), 0
+        try:
+            for piece in range(0, len(broken), 512):
+                done += len(decompressor.decompress(broken[piece : piece + 512]))
+        except zlib.error:
+            if done < length - 1024:
+                return broken
+    raise AssertionError("no change zlib notices")
+
+
+@pytest.mark.parametrize("packing", ["zip", "gzip"])
+def test_damage_inside_compressed_data_is_placed_to_the_byte(duck, tmp_path, packing):
+    """A byte changed inside a deflated zip member, or inside the second member of a gzipped
+    file: the place named is where the decompressed text stops. (Both used to be placed only to
+    within the 4,096 bytes their readers decompress at a time.)"""
+    text = LARGE_FILE.read_bytes()
+    before = 0  # decompressed bytes before the damaged stream
+    if packing == "gzip":
+        raw, wbits, name = _damaged(gzip.compress(text), 31, len(text)), 31, "bad.json.gz"
+        data, before = gzip.compress(text) + raw, len(text)
+    else:
+        compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        deflated = compressor.compress(text) + compressor.flush()  # as zipfile deflates
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+            out.writestr("releases.json", text)
+        packed = archive.getvalue()
+        at = packed.index(deflated)
+        raw = _damaged(deflated, -15, len(text))
+        data, wbits, name = packed[:at] + raw + packed[at + len(deflated) :], -15, "bad.zip"
+    where = before + _before_damage(raw, wbits)
+    assert before < where < before + len(text) and where % 4096
+    path = _bad(tmp_path, name, data)
+    with pytest.raises(InputError) as error:
+        ingest([path], duck)
+    assert f"byte {where}: the compressed data is damaged" in str(error.value)
+    assert duck.row_count("sources") == 0
