@@ -30,15 +30,15 @@ LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature ... file name length, extr
 
 
 def inflatable(chunks: Iterable[bytes], wbits: int) -> int | None:
-    """Bytes that decompress from ``chunks`` before zlib finds them damaged, or None when zlib
-    finds nothing wrong (a zip member whose CRC alone is wrong, say). A gzip stream may be
-    several members one after the other, as ``gzip`` reads them; what follows the last one is
-    damage where it starts."""
-    done, decompressor = 0, zlib.decompressobj(wbits)
+    """Bytes that decompress from ``chunks`` before zlib finds them damaged or they end too
+    soon (a truncated file: everything they give), or None when zlib finds nothing wrong (a zip
+    member whose CRC alone is wrong, say). A gzip stream may be several members one after the
+    other, as ``gzip`` reads them; what follows the last one is damage where it starts."""
+    done, decompressor, started = 0, zlib.decompressobj(wbits), False
     for chunk in chunks:
         pending = chunk
         while pending:
-            saved = decompressor.copy()
+            saved, started = decompressor.copy(), True
             try:
                 done += len(decompressor.decompress(pending, STEP))
             except zlib.error:
@@ -48,7 +48,10 @@ def inflatable(chunks: Iterable[bytes], wbits: int) -> int | None:
                 if wbits != GZIP:
                     return None
                 pending, decompressor = decompressor.unused_data, zlib.decompressobj(wbits)
-    return None
+                started = False
+    if not started or decompressor.eof:
+        return None
+    return done + len(decompressor.flush())  # (output zlib held when a step filled up)
 
 
 def _bytewise(decompressor: zlib._Decompress, data: bytes) -> int:
