@@ -60,6 +60,24 @@ def test_package_at_any_chunk_size(chunk, indent):
     assert splitter.package() == {"uri": "x", "version": "1.1", "publisher": {"name": "[}"}}
 
 
+@pytest.mark.parametrize("ahead", [10, 70_000, 900_000])
+def test_a_package_or_line_longer_than_the_first_search_is_cut_all_the_same(ahead):
+    """The releases array is looked for in the first 64 kB, then in the first megabyte: behind
+    a publisher of any size below that, and after a first line of JSON lines of any size, the
+    documents are the same. (Brackets inside the padding's strings are not structure.)"""
+    releases = _releases(3)
+    padding = "[{" * (ahead // 2)
+    package = {"uri": "x", "publisher": {"name": padding}, "releases": releases}
+    docs, pointers, splitter = _cut(json.dumps(package).encode(), 1 << 23)
+    assert docs == releases and splitter.mode == "package"
+    assert pointers == [f"/releases/{i}" for i in range(3)]
+    lines = [{**releases[0], "note": padding}, *releases[1:]]
+    text = "\n".join(json.dumps(r) for r in lines).encode()
+    docs, pointers, splitter = _cut(text, 1 << 23)
+    assert docs == lines and splitter.mode == "lines"
+    assert pointers == ["line 1", "line 2", "line 3"]
+
+
 @pytest.mark.parametrize("chunk", [1, 5, 1 << 20])
 def test_json_lines_keep_their_line_numbers(chunk):
     releases = _releases(5)

@@ -37,6 +37,7 @@ T = TypeVar("T")
 
 CHUNK = 8 << 20  # bytes read and scanned at a time; a piece holds their documents
 HEAD_LIMIT = 1 << 20  # a package's releases array must start within this many bytes
+HEAD_STEP = 1 << 16  # ... searched for in this many first (see _package_array)
 WHITESPACE = np.zeros(256, dtype=bool)
 WHITESPACE[list(b" \t\r\n")] = True
 QUOTE, SLASH, OPEN = 1, 2, 3
@@ -194,8 +195,25 @@ def _start(state: _State, buffer: bytes, final: bool) -> bytes:
 
 def _package_array(data: bytes, final: bool) -> int | None:
     """The offset of the ``[`` of a top-level ``releases`` array, None if the first object has
-    none, -1 if more bytes are needed to tell."""
-    head = data[:HEAD_LIMIT]
+    none, -1 if more bytes are needed to tell.
+
+    The first ``HEAD_STEP`` bytes are searched first, where a package's array or a line's end
+    nearly always is: each file's first piece is 8 MB, and scanning its first megabyte took
+    about 1.5 ms a file (0.12 s of the 80 files of 144 MB)."""
+    if len(data) > HEAD_STEP:
+        found = _array_in(memoryview(data)[:HEAD_STEP])
+        if found != -1:
+            return found
+    found = _array_in(memoryview(data)[:HEAD_LIMIT])
+    if found != -1:
+        return found
+    if len(data) >= HEAD_LIMIT:
+        raise Unsupported("no releases array near the start of the package")
+    return None if final else -1
+
+
+def _array_in(head: memoryview) -> int | None:
+    """:func:`_package_array` within ``head``: -1 if it does not tell."""
     positions, chars, depths = _structure(np.frombuffer(head, np.uint8), 0, 1)
     for pos, char, depth in zip(positions.tolist(), chars.tolist(), depths.tolist(), strict=True):
         if depth == 1 and char in b"}]":
@@ -206,9 +224,7 @@ def _package_array(data: bytes, final: bool) -> int | None:
                 raise Unsupported("a record package")
             if key:
                 return int(pos)
-    if len(data) >= HEAD_LIMIT:
-        raise Unsupported("no releases array near the start of the package")
-    return None if final else -1
+    return -1
 
 
 def _structure(
