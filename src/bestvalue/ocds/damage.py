@@ -19,8 +19,9 @@ import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-__all__ = ["GZIP", "RAW_DEFLATE", "compressed", "inflatable"]
+__all__ = ["GZIP", "GZIP_MAGIC", "RAW_DEFLATE", "compressed", "inflatable"]
 
+GZIP_MAGIC = b"\x1f\x8b"  # the first bytes of a gzip stream
 GZIP = 31  # zlib's wbits for a gzip stream (its header and trailer checked)
 RAW_DEFLATE = -15  # ... for a zip member's deflate stream (zipfile checks its CRC)
 STEP = 1 << 16  # output bytes per step until one fails
@@ -75,7 +76,7 @@ def compressed(path: Path, member: str | None) -> tuple[Iterator[bytes], int] | 
     deflated member holding a gzipped file: two layers, which the readers place as before)."""
     if member is None:
         with open(path, "rb") as file:
-            gzipped = file.read(2) == b"\x1f\x8b"
+            gzipped = file.read(2) == GZIP_MAGIC
         return (_file(path, 0, None), GZIP) if gzipped else None
     with zipfile.ZipFile(path) as archive:
         info = archive.getinfo(member)
@@ -83,7 +84,7 @@ def compressed(path: Path, member: str | None) -> tuple[Iterator[bytes], int] | 
             return None
         try:
             with archive.open(info) as stream:
-                gzipped = stream.read(2) == b"\x1f\x8b"
+                gzipped = stream.read(2) == GZIP_MAGIC
         except (EOFError, zlib.error, zipfile.BadZipFile):  # damaged from its first bytes
             gzipped = False
     start = _data_offset(path, info)

@@ -85,11 +85,11 @@ class Source:
         if self.member is not None:  # (a gzipped member is read through, as a gzipped file)
             archive = zipfile.ZipFile(self.path)
             member: BinaryIO = archive.open(self.member)  # type: ignore[assignment]
-            if member.peek(2)[:2] == b"\x1f\x8b":  # type: ignore[attr-defined]
+            if member.peek(2)[:2] == damage.GZIP_MAGIC:  # type: ignore[attr-defined]
                 member = gzip.GzipFile(fileobj=member, mode="rb")  # type: ignore[assignment]
             return _ClosingMember(archive, member)  # type: ignore[return-value]
         raw = open(self.path, "rb")  # noqa: SIM115 - returned to the caller
-        if raw.read(2) == b"\x1f\x8b":
+        if raw.read(2) == damage.GZIP_MAGIC:
             raw.seek(0)
             return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
         raw.seek(0)
