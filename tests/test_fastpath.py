@@ -383,6 +383,32 @@ def test_large_inputs_in_batches_and_parts_and_a_late_refusal(tmp_path, monkeypa
     assert len(fast["processes"]) == 400
 
 
+@given(st.integers(1, 10_000_000), st.integers(100, 200_000))
+def test_parts_are_bounded_and_come_in_pairs_where_they_can(total, doc_bytes):
+    """Each part holds at most a quarter over PART documents and PART_BYTES bytes; beyond the
+    first WORKERS parts, their number is a multiple of WORKERS unless that would take a part
+    further over, and then it is the fewest parts within the bounds."""
+    from bestvalue.warehouse import sqlcompile as sc
+
+    parts = sc.part_count(total, doc_bytes)
+    share = max(total / sc.PART, total * doc_bytes / sc.PART_BYTES)
+    assert parts >= 1 and share <= parts * 1.25
+    if parts % sc.WORKERS:
+        assert parts == max(1, min(sc.WORKERS, total // sc.MIN_PART), -(-share // 1))
+        assert parts < sc.WORKERS or share > (parts - parts % sc.WORKERS) * 1.25
+    assert (parts >= sc.WORKERS) == (total >= sc.WORKERS * sc.MIN_PART or share > 1)
+
+
+def test_part_counts_of_the_benchmark_inputs():
+    """The inputs of docs/benchmarks.md: the 200 MB package in four parts, not five."""
+    from bestvalue.warehouse.sqlcompile import part_count
+
+    assert [part_count(n, 900) for n in (40_000, 160_000, 221_965, 1_109_900)] == [2, 4, 4, 22]
+    assert part_count(4_000, 900) == 1
+    assert part_count(120_000, 900) == 2  # 2.4 parts' worth: two parts 20% over
+    assert part_count(130_000, 900) == 3  # 2.6: two would be 30% over
+
+
 def test_documents_split_into_parts_by_their_ocid(tmp_path):
     """Each document lands once, in the file of its ocid's part; a part with none has no file."""
     import duckdb
