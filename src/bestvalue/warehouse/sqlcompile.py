@@ -312,8 +312,7 @@ def _steps() -> list[str]:
     )
     process = {k: v for k, v in READ.items() if not isinstance(v, list)}
     item_cols = (
-        "id AS item_id, CAST(row_number() OVER (PARTITION BY {by} ORDER BY first) - 1 AS INTEGER)"
-        " AS position, description, coalesce(classification__scheme, classification__schema) AS"
+        "id AS item_id, description, coalesce(classification__scheme, classification__schema) AS"
         " classification_scheme, classification__id AS classification_id,"
         " classification__description AS classification_description,"
         " additionalClassifications::VARCHAR AS additional_classifications, quantity,"
@@ -355,8 +354,8 @@ def _steps() -> list[str]:
         """,
         f"""
         CREATE OR REPLACE TEMP TABLE _o_titems AS
-        SELECT row, {item_cols.format(by="ocid")}
-        FROM _titems JOIN _sql_ocids USING (ocid) ORDER BY row, position
+        SELECT row, {item_cols}
+        FROM _titems JOIN _sql_ocids USING (ocid) ORDER BY row, first
         """,
         f"""
         CREATE OR REPLACE TEMP TABLE _o_awards AS
@@ -376,9 +375,9 @@ def _steps() -> list[str]:
         """,
         f"""
         CREATE OR REPLACE TEMP TABLE _o_aitems AS
-        SELECT a.arow, {item_cols.format(by="i.ocid, i.parent_id")}
+        SELECT a.arow, {item_cols}
         FROM _aitems i JOIN _o_awards a ON a.ocid = i.ocid AND a.award_id = i.parent_id
-        ORDER BY a.arow, position
+        ORDER BY a.arow, i.first
         """,
         """
         CREATE OR REPLACE TEMP TABLE _o_suppliers AS
@@ -388,9 +387,9 @@ def _steps() -> list[str]:
         """,
         f"""
         CREATE OR REPLACE TEMP TABLE _o_citems AS
-        SELECT c.crow, {item_cols.format(by="i.ocid, i.parent_id")}
+        SELECT c.crow, {item_cols}
         FROM _citems i JOIN _o_contracts c ON c.ocid = i.ocid AND c.contract_id = i.parent_id
-        ORDER BY c.crow, position
+        ORDER BY c.crow, i.first
         """,
         _PARTIES,
         f"CREATE OR REPLACE TEMP TABLE _o_process AS {_PROCESS}",
@@ -506,6 +505,14 @@ def _structs(table: pa.Table, kind: pa.StructType, **extra: pa.Array) -> pa.Stru
     return pa.StructArray.from_arrays(arrays, fields=fields)
 
 
+def _items(rows: pa.Table, owner: str) -> pa.StructArray:
+    """Item structs of ``rows`` (sorted by ``owner``, then by first appearance), each with its
+    position in its owner's list: counted here, where a window in SQL sorted them once more."""
+    index = to_numpy(rows[owner])
+    position = np.arange(len(index)) - np.searchsorted(index, index)
+    return _structs(rows, ITEM_TYPE, position=from_numpy(position, pa.int32()))
+
+
 def _assemble(con: duckdb.DuckDBPyConnection, lo: int, hi: int) -> pa.Table:
     n = hi - lo
     process = _fetch(con, "_o_process", "row", lo, hi)
@@ -518,7 +525,7 @@ def _assemble(con: duckdb.DuckDBPyConnection, lo: int, hi: int) -> pa.Table:
     columns = {name: process.column(name) for name in process.column_names if name != "row"}
     columns["award_count"] = from_numpy(np.diff(_offsets(awards, lo, n)), pa.int32())
     columns["contract_count"] = from_numpy(np.diff(_offsets(contracts, lo, n)), pa.int32())
-    columns["tender_items"] = _lists(titems["row"], lo, n, _structs(titems, ITEM_TYPE))
+    columns["tender_items"] = _lists(titems["row"], lo, n, _items(titems, "row"))
     columns["awards"] = _lists(awards["row"], lo, n, award_list)
     columns["contracts"] = _lists(contracts["row"], lo, n, contract_list)
     columns["parties"] = _lists(parties["row"], lo, n, _structs(parties, PARTY))
@@ -548,5 +555,5 @@ def _nest(
                 kept = rows.filter(pc.is_valid(rows[column]))
                 extra[name] = _lists(kept[key], first, count, whole(kept[column]))
         else:
-            extra["items"] = _lists(rows[key], first, count, _structs(rows, ITEM_TYPE))
+            extra["items"] = _lists(rows[key], first, count, _items(rows, key))
     return _structs(parents, kind, **extra)
