@@ -294,9 +294,12 @@ BODY = _maybe(
 ) | st.just({})
 
 
-def _compile_both(processes: list[list[dict]]) -> tuple[list[dict], list[dict]]:
+def _compile_both(
+    processes: list[list[dict]], threads: int | None = None
+) -> tuple[list[dict], list[dict]]:
     """The compiled rows of the processes SQL compiles (compiled together, as parts are), and
-    the Python merge's rows of those same processes, both in ocid order."""
+    the Python merge's rows of those same processes, both in ocid order; with ``threads``, on a
+    DuckDB set as the ingest's own (``fastload.work_connection``) with that many threads."""
     import duckdb
     import orjson
     import pyarrow as pa
@@ -333,6 +336,9 @@ def _compile_both(processes: list[list[dict]]) -> tuple[list[dict], list[dict]]:
     if not rows:
         return [], []
     con = duckdb.connect()
+    if threads:
+        con.execute(f"SET threads = {threads}")
+        con.execute("SET preserve_insertion_order = false")
     con.execute("CREATE TABLE _shape_text (sh VARCHAR, shape VARCHAR)")  # as FastStage does
     con.register("docs_arrow", pa.Table.from_pylist([r for g in rows.values() for r in g]))
     con.execute(
@@ -363,6 +369,19 @@ def _compile_both(processes: list[list[dict]]) -> tuple[list[dict], list[dict]]:
 @given(st.lists(st.lists(BODY, min_size=1, max_size=3), min_size=2, max_size=4))
 def test_random_releases_compile_alike_in_sql_and_python(processes):
     sql, python = _compile_both(processes)
+    assert sql == python
+
+
+def test_a_part_larger_than_a_row_group_keeps_its_order_on_many_threads():
+    """A part whose tender items fill two of DuckDB's row groups (122,880 rows), compiled with
+    eight threads (four for each of the two parts at once) where the ingest's DuckDB lets
+    results come in any order: every item stays in its process, in its place. Until
+    2026-11-28, a machine of four cores or more read such a table back in scan order and hung
+    items on the wrong process; two cores, one thread each, never did."""
+    items = [{"id": f"i{k}", "description": f"item {k}", "quantity": k} for k in range(21_000)]
+    processes = [[{"tender": {"id": f"t{p}", "items": items}}] for p in range(6)]
+    sql, python = _compile_both(processes, threads=8)
+    assert len(sql) == 6 and sum(len(r["tender_items"]) for r in sql) == 126_000
     assert sql == python
 
 

@@ -154,8 +154,14 @@ def compile_plain(
     # The parts share the cores: DuckDB's threads are divided among them while they run. With
     # every part free to use them all, four threads contended for two cores and the compile
     # took longer (200 MB package, alternating runs: 7.3-8.0 s against 6.5-7.3 s).
-    (threads,) = work.execute("SELECT current_setting('threads')").fetchall()[0]
+    (threads, order) = work.execute(
+        "SELECT current_setting('threads'), current_setting('preserve_insertion_order')"
+    ).fetchall()[0]
     work.execute(f"SET threads = {max(1, int(threads) // WORKERS)}")
+    # The assembly reads each output table back in the order it was written (sorted by its
+    # owner): without this, a table of more than one row group, scanned by several threads, came
+    # back in any order (machines of four cores and more: items hung on the wrong process).
+    work.execute("SET preserve_insertion_order = true")
     try:
         with ThreadPoolExecutor(WORKERS) as pool:
             compiled = pool.map(lambda path: _compile_part(work, path), listed)
@@ -165,6 +171,7 @@ def compile_plain(
     finally:  # (the connection may be closed already, when an ingest failed)
         with contextlib.suppress(duckdb.Error):
             work.execute(f"SET threads = {int(threads)}")
+            work.execute(f"SET preserve_insertion_order = {str(order).lower()}")
     con.register("_sql_done_rows", pa.concat_tables(done))  # a table per part, at least one
     con.execute("CREATE OR REPLACE TEMP TABLE _sql_done AS SELECT ocid FROM _sql_done_rows")
     con.unregister("_sql_done_rows")
