@@ -36,6 +36,7 @@ SCHEMA = ROOT / "src/bestvalue/data/ocds-schema/release-schema.json"
 CACHE = ROOT / "benchmarks/.cache"
 LAST = ROOT / "benchmarks/last-run.json"  # the last run's measures, kept to write the results again
 RESULTS = ROOT / "docs/benchmarks.md"
+LOG = ROOT / "docs/benchmarks-log.md"  # the tuning log: each session's measures, kept or not
 BUYERS = [
     "Ministerio de Salud",
     "Compañía Paraguaya de Comunicaciones",
@@ -438,16 +439,41 @@ def _by_shape(results: list[dict]) -> str:
     return "; ".join(said)
 
 
-NOTES = Path(__file__).with_name("ingest-notes.md")
+NOTES = Path(__file__).with_name("ingest-notes.md")  # what holds now, under the results
+LOG_NOTES = Path(__file__).with_name("ingest-log.md")  # the tuning log's bullets
 
 
-def notes() -> list[str]:
-    """The notes' bullets (``ingest-notes.md``, less its comment), one line each."""
-    text = NOTES.read_text(encoding="utf-8").split("-->", 1)[-1]
+def notes(path: Path = NOTES) -> list[str]:
+    """The bullets of a notes file (less its comment), one line each."""
+    text = path.read_text(encoding="utf-8").split("-->", 1)[-1]
     return [" ".join(p.split()) for p in text.strip().split("\n\n")]
 
 
+def log() -> str:
+    """``docs/benchmarks-log.md``: the tuning log, oldest first."""
+    lines = [
+        "# Ingest benchmark: the tuning log",
+        "",
+        "What each session that tuned `bestvalue ingest` measured, what it kept and what it "
+        "measured and did not keep, with the numbers, oldest first. Each change was measured "
+        "against the code before it, in alternating runs on the same machine; times from "
+        "different sessions do not compare (the machines differed by up to 2.3 times), ratios "
+        "to the baseline compare better. The results and what holds now: "
+        "[benchmarks.md](benchmarks.md).",
+        "",
+        *notes(LOG_NOTES),
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def write(results: list[dict], scale: list[dict], measured: str) -> None:
+    for path, text in render(results, scale, measured).items():
+        path.write_text(text, encoding="utf-8")
+
+
+def render(results: list[dict], scale: list[dict], measured: str) -> dict[Path, str]:
+    """The text of ``docs/benchmarks.md`` and of the tuning log, from a run's measures."""
     intro, paired = _repeats(results)
     lines = [
         "# Benchmarks",
@@ -501,9 +527,11 @@ def write(results: list[dict], scale: list[dict], measured: str) -> None:
         f"of JSON, {under} 1,000 MB.",
         *([paired] if paired else []),
         *notes(),
+        "- What each session that tuned the ingest measured, kept and did not keep: "
+        "[the tuning log](benchmarks-log.md).",
         "",
     ]
-    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    return {RESULTS: "\n".join(lines), LOG: log()}
 
 
 def main() -> None:
@@ -527,7 +555,8 @@ def main() -> None:
     parser.add_argument(
         "--rewrite",
         action="store_true",
-        help=f"only write {RESULTS.name} again from the last run's measures ({LAST.name})",
+        help=f"only write {RESULTS.name} and {LOG.name} again from the last run's measures "
+        f"({LAST.name}) and the notes",
     )
     args = parser.parse_args()
     if args.rewrite:
@@ -535,7 +564,7 @@ def main() -> None:
             raise SystemExit(f"{LAST} is not there: run the benchmark once to make it")
         saved = json.loads(LAST.read_text())
         write(saved["results"], saved["scale"], saved["machine"])
-        print(f"Results in {RESULTS}")
+        print(f"Results in {RESULTS}, the tuning log in {LOG}")
         return
     # As an installed package has it: compiled bytecode (else each run compiles its modules).
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)
@@ -549,7 +578,7 @@ def main() -> None:
         json.dumps({"results": results, "scale": scale, "machine": measured}, indent=1) + "\n"
     )
     write(results, scale, measured)
-    print(f"Results in {RESULTS}")
+    print(f"Results in {RESULTS}, the tuning log in {LOG}")
 
 
 if __name__ == "__main__":
