@@ -525,3 +525,24 @@ def test_a_long_result_shown_as_a_table_is_cut_and_says_so(loaded, monkeypatch, 
     main(["sql", "SELECT ocid FROM items LIMIT 25", "--warehouse", str(loaded)])
     out, err = capsys.readouterr()
     assert out.count("ocds-") == 25 and "first" not in err
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_progress_bar_keeps_each_phase_on_one_line_in_80_columns(duck, lang):
+    """The speed's "MB/s" used to wrap to a line of its own under the bar of the files read."""
+    from rich.console import Console
+    from rich.progress import Progress as Bar
+
+    import bestvalue
+    from bestvalue.cli.ingest import RichProgress, columns
+
+    bar = Bar(*columns(lang), console=Console(file=io.StringIO()), auto_refresh=False)
+    progress = RichProgress(bar, lang)
+    bestvalue.ingest([PARAGUAY], duck, skip_bad=True, progress=progress)
+    progress.done()
+    shown = io.StringIO()
+    Console(file=shown, width=80, color_system=None).print(bar.make_tasks_table(bar.tasks))
+    lines = shown.getvalue().splitlines()
+    assert len(lines) == len(bar.tasks) == 3, lines  # reading, compiling, writing
+    assert "/s" in lines[0] and lines[0].split()[-1].count(":") == 2, lines[0]  # speed, time
+    assert all(len(line) <= 80 for line in lines)

@@ -16,6 +16,7 @@ from rich.progress import (
 from rich.progress import (
     Progress as Bar,
 )
+from rich.table import Column
 from rich.text import Text
 
 from ..errors import BestValueError
@@ -60,11 +61,29 @@ def _say(key: str, lang: str, **values: object) -> str:
     return pick(MESSAGES[key], lang).format(**values)
 
 
+def _one_line() -> Column:
+    """A column of the bar that never wraps: in a terminal of 80 columns, the speed's "MB/s"
+    went to a line of its own, under the bar; the bar is made shorter instead."""
+    return Column(no_wrap=True)
+
+
+def columns(lang: str) -> tuple[ProgressColumn, ...]:
+    """The bar's columns: the phase, the bar, bytes and speed (or processes), documents and
+    their rate, the time."""
+    return (
+        TextColumn("{task.description}", table_column=_one_line()),
+        BarColumn(),
+        _Amount(lang),
+        TextColumn("{task.fields[docs]}", table_column=_one_line()),
+        TimeElapsedColumn(),
+    )
+
+
 class _Amount(ProgressColumn):
     """Bytes (with speed) while reading, a count of processes while compiling."""
 
     def __init__(self, lang: str = "en") -> None:
-        super().__init__()
+        super().__init__(table_column=_one_line())
         self.lang = lang
 
     def render(self, task: Task) -> Text:
@@ -144,14 +163,7 @@ def command(
     except BestValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--country") from exc
     with open_from(options, create=True) as warehouse:
-        columns = (
-            TextColumn("{task.description}"),
-            BarColumn(),
-            _Amount(lang),
-            TextColumn("{task.fields[docs]}"),
-            TimeElapsedColumn(),
-        )
-        with Bar(*columns, console=err_console, transient=False) as bar:
+        with Bar(*columns(lang), console=err_console, transient=False) as bar:
             progress = RichProgress(bar, lang)
             report = ingest(paths, warehouse, country=country, skip_bad=skip_bad, progress=progress)
             progress.done()
