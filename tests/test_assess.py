@@ -153,3 +153,21 @@ def test_assess_from_the_command_line(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "report.html" in done.stdout and "72100000" in done.stdout
     assert (tmp_path / "r" / "report.pdf").exists()
+
+
+def test_files_loaded_before_with_another_country_are_named_as_the_cause(reports, tmp_path):
+    """No spend for CO because the files given were loaded with PY: said, not just "load it"."""
+    from bestvalue import BestValueError, ingest
+    from bestvalue.messages import say
+
+    root, _, _ = reports
+    with open_warehouse(root / "w.duckdb") as wh, pytest.raises(BestValueError) as raised:
+        assess([SAMPLE], "CO", wh, out=tmp_path / "co", draws=100)
+    said = str(raised.value)
+    assert "loaded before with country PY" in said and "new warehouse" in said
+    assert "se cargaron antes con el país PY" in say(said, "es")
+    with open_warehouse(tmp_path / "w.duckdb") as wh:
+        ingest([SAMPLE], wh, skip_bad=True)  # no country
+        with pytest.raises(BestValueError, match="loaded before without a country"):
+            assess([SAMPLE], "PY", wh, out=tmp_path / "py", draws=100)
+    assert not (tmp_path / "co").exists() and not (tmp_path / "py").exists()

@@ -546,3 +546,25 @@ def test_the_progress_bar_keeps_each_phase_on_one_line_in_80_columns(duck, lang)
     assert len(lines) == len(bar.tasks) == 3, lines  # reading, compiling, writing
     assert "/s" in lines[0] and lines[0].split()[-1].count(":") == 2, lines[0]  # speed, time
     assert all(len(line) <= 80 for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "70 of them were loaded without a country: --country PY does not change"),
+        ("es", "70 de ellos se cargaron sin país: --country PY no cambia"),
+    ],
+)
+def test_files_loaded_before_without_a_country_are_said_to_keep_it(tmp_path, lang, said):
+    """Loading again with --country adds nothing: the analyst is told, not left to find the
+    country's processes missing later."""
+    folder = tmp_path / "paraguay"
+    shutil.copytree(PARAGUAY / "sample" / "releases", folder)
+    path = tmp_path / "w.duckdb"
+    assert run("ingest", folder, "--warehouse", path).returncode == 0
+    again = run("ingest", folder, "--country", "py", "--lang", lang, "--warehouse", path)
+    assert again.returncode == 0, again.stderr
+    assert said in " ".join(again.stdout.split()), again.stdout
+    query = "SELECT DISTINCT country FROM processes"
+    countries = run("sql", query, "--format", "json", "--warehouse", path)
+    assert json.loads(countries.stdout) == [{"country": None}]

@@ -125,3 +125,18 @@ def test_exports_stream_the_same_rows_on_both_engines(engines, tmp_path, monkeyp
         assert count == len(rows[warehouse.engine]) == warehouse.row_count(name) > 100
         assert len(list(warehouse.batches(name, 100))) >= count / 100
     assert rows["spark"] == rows["duckdb"]
+
+
+def test_files_loaded_before_with_another_country_keep_it_on_both_engines(engines):
+    """Colombia's files were loaded with PY: loaded again as CO, they add nothing, keep PY, and
+    the report names them (``bestvalue ingest`` and ``bestvalue assess`` say so)."""
+    for warehouse in engines:
+        before = warehouse.sql("SELECT count(*) AS n FROM processes WHERE country = 'PY'")
+        report = ingest([FIXTURES / "colombia-cce"], warehouse, country="co")
+        assert report.files == 0 and report.skipped, warehouse.engine
+        assert report.other_country, warehouse.engine
+        assert {r["country"] for r in report.other_country} == {"PY"}
+        assert {r["path"] for r in report.other_country} <= set(report.skipped)
+        after = warehouse.sql("SELECT count(*) AS n FROM processes WHERE country = 'PY'")
+        assert after.to_pylist() == before.to_pylist() and before.to_pylist()[0]["n"] > 0
+        assert not ingest([FIXTURES / "colombia-cce"], warehouse, country="PY").other_country

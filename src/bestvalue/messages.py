@@ -256,6 +256,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "no spend for country {country} in the warehouse: load its data first",
         "es": "no hay gasto del país {country} en el almacén de datos: cargue antes sus datos",
     },
+    "no_spend_loaded_without_country": {
+        "en": "no spend for country {country} in the warehouse: {count} of the files given were "
+        "loaded before without a country, and a file's content is loaded once: load them into a "
+        "new warehouse",
+        "es": "no hay gasto del país {country} en el almacén de datos: {count} de los archivos "
+        "dados se cargaron antes sin país, y el contenido de un archivo se carga una sola vez: "
+        "cárguelos en un almacén nuevo",
+    },
+    "no_spend_loaded_other_country": {
+        "en": "no spend for country {country} in the warehouse: {count} of the files given were "
+        "loaded before with country {other}, and a file's content is loaded once: load them into "
+        "a new warehouse",
+        "es": "no hay gasto del país {country} en el almacén de datos: {count} de los archivos "
+        "dados se cargaron antes con el país {other}, y el contenido de un archivo se carga una "
+        "sola vez: cárguelos en un almacén nuevo",
+    },
     "cannot_read_weights": {
         "en": "cannot read the weights: {detail}",
         "es": "no se pueden leer las ponderaciones: {detail}",

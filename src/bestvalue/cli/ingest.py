@@ -44,6 +44,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Skipped {count} file(s) already loaded (same content).",
         "es": "Se omitieron {count} archivo(s) ya cargados (mismo contenido).",
     },
+    "other_country": {
+        "en": "[yellow]{count} of them were loaded {how}: --country {country} does not change "
+        "their processes[/yellow] (a file's content is loaded once; to tag them {country}, load "
+        "them into a new warehouse with --country {country}).",
+        "es": "[yellow]{count} de ellos se cargaron {how}: --country {country} no cambia sus "
+        "procesos[/yellow] (el contenido de un archivo se carga una sola vez; para marcarlos "
+        "con {country}, cárguelos en un almacén nuevo con --country {country}).",
+    },
+    "without_country": {"en": "without a country", "es": "sin país"},
+    "with_country": {"en": "with country {countries}", "es": "con el país {countries}"},
+    "with_countries": {"en": "with countries {countries}", "es": "con los países {countries}"},
     "rejected": {
         "en": "[yellow]Rejected {count} document(s)[/yellow]; see them with: {command}",
         "es": "[yellow]Se rechazaron {count} documento(s)[/yellow]; véalos con: {command}",
@@ -167,10 +178,10 @@ def command(
             progress = RichProgress(bar, lang)
             report = ingest(paths, warehouse, country=country, skip_bad=skip_bad, progress=progress)
             progress.done()
-        _summary(report, warehouse.location, lang)
+        _summary(report, warehouse.location, lang, country)
 
 
-def _summary(report: IngestReport, location: Any, lang: str) -> None:
+def _summary(report: IngestReport, location: Any, lang: str, country: str | None = None) -> None:
     speed = f"{size(report.bytes / report.seconds, lang)}/s" if report.seconds else ""
     console.print(
         _say(
@@ -188,6 +199,8 @@ def _summary(report: IngestReport, location: Any, lang: str) -> None:
     )
     if report.skipped:
         console.print(_say("skipped", lang, count=len(report.skipped)))
+    if report.other_country:
+        console.print(_other_country(report.other_country, lang, country))
     command = 'bestvalue sql "SELECT * FROM rejects"'
     if report.rejects:
         console.print(_say("rejected", lang, count=len(report.rejects), command=command))
@@ -195,6 +208,19 @@ def _summary(report: IngestReport, location: Any, lang: str) -> None:
     if report.unlinked:
         console.print(_say("unlinked", lang, count=len(report.unlinked), command=command))
         _listed(report.unlinked, lang)
+
+
+def _other_country(rows: list[dict[str, Any]], lang: str, country: str | None) -> str:
+    """The skipped files that keep the country they were loaded with, and what to do."""
+    countries = sorted({r["country"] for r in rows if r["country"]})
+    if not countries:
+        how = _say("without_country", lang)
+    else:
+        kind = "with_country" if len(countries) == 1 else "with_countries"
+        how = _say(kind, lang, countries=", ".join(countries))
+        if any(r["country"] is None for r in rows):
+            how += " / " + _say("without_country", lang)
+    return _say("other_country", lang, count=len(rows), how=how, country=country)
 
 
 def _listed(rows: list[dict[str, Any]], lang: str) -> None:

@@ -123,14 +123,13 @@ def assess(
         raise BestValueError(message("not_country_code_eg", country=repr(country)))
     chosen = Weights.read(weights)
     check_economics(economics or ())
-    if paths:
-        ingest(paths, wh, country=country, skip_bad=True, progress=progress)
+    kept = ingest(paths, wh, country=country, skip_bad=True, progress=progress) if paths else None
     lines = classified_lines(wh, progress=progress)
     progress.phase("Assessing spend and risk")
     lines = lines.filter(lines.country == country)
     by_category = cube(lines, ["category"], level=level)
     if by_category.empty:
-        raise BestValueError(message("no_spend_load", country=country))
+        raise BestValueError(_no_spend(country, kept.other_country if kept else []))
     ranked = rank_categories(by_category, country, weights=chosen, top=top, draws=draws, seed=seed)
     cov = coverage(lines)
     out = Path(out)
@@ -162,6 +161,18 @@ def assess(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return Assessment(out, [out / f.name for f in files], ranked, data)
+
+
+def _no_spend(country: str, other: list[dict[str, Any]]) -> str:
+    """Why there is no spend: nothing loaded, or files loaded before with another country."""
+    if not other:
+        return message("no_spend_load", country=country)
+    tagged = sorted({r["country"] for r in other if r["country"]})
+    if not tagged:
+        return message("no_spend_loaded_without_country", country=country, count=len(other))
+    return message(
+        "no_spend_loaded_other_country", country=country, count=len(other), other=", ".join(tagged)
+    )
 
 
 def _build(

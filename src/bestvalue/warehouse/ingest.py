@@ -37,7 +37,7 @@ from .compiling import compile_chunks, workers_for
 from .fastload import SEQ_BITS, FastStage
 from .schema import COMPILED, TABLES
 from .sqlcompile import compile_plain
-from .staging import STAGE_SCHEMA, Stage
+from .staging import STAGE_SCHEMA, Stage, sql_string
 
 __all__ = ["IngestReport", "Progress", "country_code", "ingest"]
 
@@ -71,6 +71,9 @@ class IngestReport:
     ingest_id: str
     files: int = 0
     skipped: list[str] = field(default_factory=list)
+    # Skipped files loaded before with another country than this ingest's (``path``, and the
+    # ``country`` they keep, None for none): a file's content is loaded once, tag and all.
+    other_country: list[dict[str, Any]] = field(default_factory=list)
     bytes: int = 0
     releases: int = 0
     compiled_releases: int = 0
@@ -230,6 +233,7 @@ def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
 
 def _stage_all(run: _Run, sources: list[Source]) -> None:
     known = run.warehouse.known_hashes()
+    skipped: dict[str, str] = {}  # content hash -> name of the files loaded before
     fast = FastStage(run, _stage_source) if settings.get("fast_ingest") == "1" else None
     run.work = fast.con if fast else None
     # Each file is hashed (a pass over all of it) a file ahead, while the one before is read.
@@ -239,6 +243,7 @@ def _stage_all(run: _Run, sources: list[Source]) -> None:
             continue
         if fingerprint.sha256 in known:
             run.report.skipped.append(source.name)
+            skipped.setdefault(fingerprint.sha256, source.name)
             run.progress.advance(source.size_on_disk, 0)
             continue
         known.add(fingerprint.sha256)
@@ -251,6 +256,24 @@ def _stage_all(run: _Run, sources: list[Source]) -> None:
             _stage_source(run, source, fingerprint)
     if fast:
         fast.close()
+    if run.country is not None and skipped:
+        run.report.other_country = _other_country(run, skipped)
+
+
+def _other_country(run: _Run, skipped: dict[str, str]) -> list[dict[str, Any]]:
+    """The skipped files whose content was loaded with another country than ``run.country``.
+
+    Why: an analyst who loaded files without ``--country`` (or with a wrong one) and loads them
+    again with it is told that nothing changed, rather than finding later that the country's
+    processes are missing (``bestvalue assess`` would say no spend was loaded for it)."""
+    hashes = ", ".join(sql_string(h) for h in sorted(skipped))
+    rows = run.warehouse.sql(f"SELECT sha256, country FROM sources WHERE sha256 IN ({hashes})")
+    loaded = dict(zip(rows["sha256"].to_pylist(), rows["country"].to_pylist(), strict=True))
+    return [
+        {"path": skipped[h], "country": loaded[h]}
+        for h in sorted(skipped, key=skipped.__getitem__)
+        if h in loaded and loaded[h] != run.country
+    ]
 
 
 def _hashed(sources: list[Source]) -> Iterator[tuple[Source, Fingerprint | InputError]]:
