@@ -433,3 +433,26 @@ def test_an_agency_must_name_a_country_it_can_be_tagged_with(admin_client):
     page = admin_client.post(reverse("admin:agencies_agency_add"), {"name": "N", "country": "XX"})
     assert page.status_code == 200 and "is not an ISO 3166 alpha-2" in page.content.decode()
     assert not Agency.objects.filter(name="N").exists()
+
+
+def test_a_file_uploaded_again_is_said_to_add_nothing(client, world):
+    """The second upload of one file loads nothing new: its page and the API say why, rather
+    than a bare "0 processes compiled from 0 releases"."""
+    login(client, world["analyst_a"])
+    first = upload_real_file(client, world["a"])
+    again = upload_real_file(client, world["a"])
+    assert (first.skipped, again.skipped) == (0, 1) and again.status == "done", again.error
+    assert (again.processes, again.releases) == (0, 0)
+    url = reverse("upload_detail", args=[world["a"].pk, again.pk])
+    said = {"en": "1 file was already loaded (the same content): it adds nothing.",
+            "es": "1 archivo ya estaba cargado (el mismo contenido): no añade nada."}  # fmt: skip
+    for lang, text in said.items():
+        assert text in client.get(url, HTTP_ACCEPT_LANGUAGE=lang).content.decode(), lang
+    assert (
+        "already loaded"
+        not in client.get(reverse("upload_detail", args=[world["a"].pk, first.pk])).content.decode()
+    )
+    api = APIClient()
+    api.force_authenticate(world["analyst_a"])
+    shown = api.get(f"/api/agencies/{world['a'].pk}/uploads/{again.pk}/").json()
+    assert shown["skipped"] == 1 and shown["processes"] == 0

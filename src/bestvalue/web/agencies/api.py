@@ -49,6 +49,7 @@ class UploadSerializer(serializers.ModelSerializer[Upload]):
             "progress",
             "processes",
             "releases",
+            "skipped",
             "rejects",
             "error",
             "rejects_localized",

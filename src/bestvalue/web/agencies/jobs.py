@@ -94,6 +94,7 @@ def run(upload_id: int) -> None:
         upload.status = Upload.Status.DONE
         upload.processes = report.processes
         upload.releases = report.releases
+        upload.skipped = len(report.skipped)
         upload.rejects = [
             {k: str(v) for k, v in r.items() if k in ("path", "location", "reason")}
             for r in report.not_loaded

@@ -118,6 +118,11 @@ class Upload(models.Model):
     progress = models.FloatField(_("progress"), default=0.0)
     processes = models.IntegerField(_("processes"), default=0)
     releases = models.IntegerField(_("releases"), default=0)
+    skipped = models.IntegerField(
+        _("files already loaded"),
+        default=0,
+        help_text=_("Files whose content was loaded before: they add nothing."),
+    )
     rejects = models.JSONField(_("rejects"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
 
