@@ -568,3 +568,21 @@ def test_files_loaded_before_without_a_country_are_said_to_keep_it(tmp_path, lan
     query = "SELECT DISTINCT country FROM processes"
     countries = run("sql", query, "--format", "json", "--warehouse", path)
     assert json.loads(countries.stdout) == [{"country": None}]
+
+
+def test_commands_that_load_nothing_do_not_import_the_ingest():
+    """``sql``, ``tables`` and ``export`` start 0.1 s sooner without the ingest's machinery (its
+    scanner, Arrow compute, the SQL compile), which importing ``Progress`` from it loaded."""
+    check = (
+        "import sys, bestvalue.cli.sql, bestvalue.cli.tables, bestvalue.cli.export; "
+        "print(sorted(m for m in ('bestvalue.warehouse.ingest', 'pyarrow.compute') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
+    from bestvalue import Progress
+    from bestvalue.warehouse import ingest, progress
+
+    assert Progress is progress.Progress is ingest.Progress  # the old import still works

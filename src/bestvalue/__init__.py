@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from .risk import category_profile, prioritise  # type: ignore[no-redef]  # vs the submodule
     from .spend import SpendResult, spend, spend_lines
     from .warehouse import TABLES, Warehouse, open_warehouse
-    from .warehouse.ingest import IngestReport, Progress, ingest
+    from .warehouse.ingest import IngestReport, ingest
+    from .warehouse.progress import Progress
 
 # Imported on first use (PEP 562): ``bestvalue ingest`` need not load pandas and the category
 # model, which take most of a second, longer than a small ingest's own work.
@@ -27,7 +28,8 @@ _LAZY = {
     "bestvalue.risk": ("category_profile", "prioritise"),
     "bestvalue.spend": ("SpendResult", "spend", "spend_lines"),
     "bestvalue.warehouse": ("TABLES", "Warehouse", "open_warehouse"),
-    "bestvalue.warehouse.ingest": ("IngestReport", "Progress", "ingest"),
+    "bestvalue.warehouse.ingest": ("IngestReport", "ingest"),
+    "bestvalue.warehouse.progress": ("Progress",),
 }
 _WHERE = {name: module for module, names in _LAZY.items() for name in names}
 

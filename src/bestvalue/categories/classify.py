@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from ..warehouse.base import Warehouse
-from ..warehouse.ingest import Progress
+from ..warehouse.progress import Progress
 from ..warehouse.schema import TABLES
 from ..warehouse.transform import KEY_SEPARATOR, category_key, with_categories
 from .model import DEFAULT_THRESHOLD, TextClassifier

@@ -23,7 +23,7 @@ from ..frames import records
 from ..messages import message
 from ..numbers import marked
 from ..warehouse import ENGINES, Warehouse, open_warehouse
-from ..warehouse.ingest import Progress
+from ..warehouse.progress import Progress
 
 __all__ = [
     "PhaseProgress",

@@ -36,7 +36,8 @@ from ..risk.valuechain import value_chain
 from ..spend import classified_lines, coverage, cube
 from ..warehouse.base import Warehouse
 from ..warehouse.export import write_workbook
-from ..warehouse.ingest import Progress, ingest
+from ..warehouse.ingest import ingest
+from ..warehouse.progress import Progress
 from .economics_section import check as check_economics
 from .economics_section import economic_cases, preset_cases
 from .render import render_html, render_pdf

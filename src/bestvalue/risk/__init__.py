@@ -10,7 +10,7 @@ from ..errors import BestValueError
 from ..messages import message
 from ..spend import classified_lines, cube
 from ..warehouse.base import Warehouse
-from ..warehouse.ingest import Progress
+from ..warehouse.progress import Progress
 from .countries import country_name, iso3, iso3_of_name
 from .indicators import Indicator, import_indicator, indicators
 from .prioritise import DEFAULT_WEIGHTS, Weights, saliency, top_ranked

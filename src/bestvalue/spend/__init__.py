@@ -12,7 +12,7 @@ import pandas as pd
 from ..categories.classify import ensure_classified
 from ..money import rate_table
 from ..warehouse.base import Warehouse
-from ..warehouse.ingest import Progress
+from ..warehouse.progress import Progress
 from .basis import BASES, spend_lines
 from .cube import CURRENCIES, DIMENSIONS, Coverage, coverage, cube
 

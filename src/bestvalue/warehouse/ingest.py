@@ -35,6 +35,7 @@ from ..ocds.validate import check_release
 from .base import Commit, Warehouse
 from .compiling import compile_chunks, workers_for
 from .fastload import SEQ_BITS, FastStage
+from .progress import Progress
 from .schema import COMPILED, TABLES
 from .sqlcompile import compile_plain
 from .staging import STAGE_SCHEMA, Stage, sql_string
@@ -48,22 +49,6 @@ __all__ = ["IngestReport", "Progress", "country_code", "ingest"]
 ROW_GROUP = 16_384
 MIN_ROW_GROUP = 2_048  # and at least: a small file still gets a row group per thread to commit
 UNLINKED_BATCH = 10_000  # records of links only held in memory before they go to DuckDB
-
-
-class Progress:
-    """Hooks the CLI (or the web app) implements to show progress; the default shows nothing."""
-
-    def start(self, total_bytes: int, files: int) -> None: ...
-    def advance(self, nbytes: int, documents: int) -> None:
-        """Bytes (on disk) and documents read since the last call. Negative when a file read
-        in part is read again from its start, by the reader that names a bad document's
-        place: what it showed is taken back, so the bar ends at the total."""
-
-    def phase(self, name: str, total: int | None = None) -> None:
-        """A new phase: ``compile`` (``total`` processes, then a ``step`` per batch), ``write``
-        (the commit to the warehouse, no steps)."""
-
-    def step(self, n: int = 1) -> None: ...
 
 
 @dataclass

@@ -23,7 +23,7 @@ from ... import ingest, open_warehouse
 from ...categories import ensure_classified
 from ...errors import BestValueError
 from ...messages import message
-from ...warehouse.ingest import Progress
+from ...warehouse.progress import Progress
 from . import services
 from .models import Upload
 
