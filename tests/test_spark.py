@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
@@ -130,6 +131,8 @@ def test_exports_stream_the_same_rows_on_both_engines(engines, tmp_path, monkeyp
 def test_files_loaded_before_with_another_country_keep_it_on_both_engines(engines):
     """Colombia's files were loaded with PY: loaded again as CO, they add nothing, keep PY, and
     the report names them (``bestvalue ingest`` and ``bestvalue assess`` say so)."""
+    duck, spark = engines
+    manifest = (spark.location / "manifest.json").read_text()
     for warehouse in engines:
         before = warehouse.sql("SELECT count(*) AS n FROM processes WHERE country = 'PY'")
         report = ingest([FIXTURES / "colombia-cce"], warehouse, country="co")
@@ -140,3 +143,9 @@ def test_files_loaded_before_with_another_country_keep_it_on_both_engines(engine
         after = warehouse.sql("SELECT count(*) AS n FROM processes WHERE country = 'PY'")
         assert after.to_pylist() == before.to_pylist() and before.to_pylist()[0]["n"] > 0
         assert not ingest([FIXTURES / "colombia-cce"], warehouse, country="PY").other_country
+    # Nothing new: Spark publishes no version (it rewrote every table, to the same rows, and
+    # added an empty file of documents), and leaves no debris.
+    assert (spark.location / "manifest.json").read_text() == manifest
+    assert sorted(p.name for p in spark.location.glob("v*")) == sorted(
+        {rel.split("/")[0] for rel in json.loads(manifest)["tables"].values()}
+    )

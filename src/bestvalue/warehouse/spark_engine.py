@@ -168,6 +168,11 @@ class SparkWarehouse(Warehouse):
         return Stage(con, scratch)
 
     def commit(self, stage: Stage, commit: Commit) -> None:
+        """Publish a new version of the tables this ingest changed; the others stay as they were.
+
+        Why only those: Parquet has no updates, so a table is rewritten whole. An ingest whose
+        files were all loaded before (a safe re-run) rewrote every table of the warehouse, to
+        the same rows, and added an empty file of documents; now it publishes nothing."""
         manifest = self._manifest()
         version = f"v{manifest['version'] + 1:06d}"
         target = self.location / version
@@ -175,15 +180,20 @@ class SparkWarehouse(Warehouse):
         target.mkdir(parents=True)
         raw_rel = f"raw/{commit.ingest_id}.parquet"
         (self.location / "raw").mkdir(exist_ok=True)
-        stage.con.execute(
+        documents = stage.con.execute(
             f"COPY ({stage.new_documents()}) TO {sql_string(self.location / raw_rel)} "
             "(FORMAT parquet)"
-        )
+        ).fetchall()[0][0]
         stage.con.close()
-        tables = self._write_tables(target, commit)
+        if not documents:
+            (self.location / raw_rel).unlink(missing_ok=True)
+        tables = self._write_tables(target, commit, manifest["tables"])
+        if not tables and not documents:
+            shutil.rmtree(target)
+            return
         new = {
             "version": manifest["version"] + 1,
-            "raw": [*manifest["raw"], raw_rel],
+            "raw": [*manifest["raw"], *([raw_rel] if documents else [])],
             "tables": manifest["tables"] | {name: f"{version}/{name}" for name in tables},
         }
         self._publish(new)
@@ -229,11 +239,30 @@ class SparkWarehouse(Warehouse):
             }
         )
 
-    def _write_tables(self, target: Path, commit: Commit) -> list[str]:
+    def _write_tables(self, target: Path, commit: Commit, published: dict[str, str]) -> list[str]:
+        """Write the tables this commit changes into ``target``; their names. ``published``:
+        the tables of the manifest now (a table it lacks is written, even empty)."""
+        compiled = pq.ParquetFile(commit.compiled_path).metadata.num_rows
+        derived = list(derive(compiled_table()))
+        written: list[str] = []
+        if compiled or not {"compiled", *derived} <= set(published):
+            self._write_compiled(target, commit.compiled_path)
+            written += ["compiled", *derived]
+        for name in ("sources", "rejects"):
+            rows = getattr(commit, name)
+            # (a compile may also end the notes of records waiting for their releases)
+            if rows.num_rows or name not in published or (name == "rejects" and compiled):
+                self._write_small(target, name, rows, commit.compiled_path)
+                written.append(name)
+        return written
+
+    def _write_compiled(self, target: Path, compiled_path: Path) -> None:
+        """``compiled``, the stored rows less those compiled anew, plus the new; then the
+        derived tables from it."""
         self._connect_ibis()  # registers the options Ibis's pyspark SQL compiler reads
         spark = self.session
         self._view("compiled")
-        spark.read.parquet(str(commit.compiled_path)).createOrReplaceTempView("compiled_new")
+        spark.read.parquet(str(compiled_path)).createOrReplaceTempView("compiled_new")
         spark.sql(
             "SELECT * FROM compiled WHERE ocid NOT IN (SELECT ocid FROM compiled_new) "
             "UNION ALL SELECT * FROM compiled_new"
@@ -241,18 +270,18 @@ class SparkWarehouse(Warehouse):
         spark.read.parquet(str(target / "compiled")).createOrReplaceTempView("compiled_all")
         for name, expr in derive(compiled_table("compiled_all")).items():
             spark.sql(ibis.to_sql(expr, dialect="pyspark")).write.parquet(str(target / name))
-        for name in ("sources", "rejects"):
-            old = self._path(name)
-            rows = getattr(commit, name)
-            if old is not None:
-                rows = pa.concat_tables([pq.read_table(str(old)).cast(rows.schema), rows])
-            if name == "rejects":  # the same refusal of the same file is recorded once
-                frame = rows.to_pandas().drop_duplicates(["path", "location", "reason"])
-                frame = frame[~_loaded_now(frame, commit.compiled_path)]
-                rows = pa.Table.from_pandas(frame, schema=rows.schema, preserve_index=False)
-            (target / name).mkdir()
-            pq.write_table(rows, str(target / name / "part-0.parquet"))
-        return ["compiled", *derive(compiled_table()).keys(), "sources", "rejects"]
+
+    def _write_small(self, target: Path, name: str, rows: pa.Table, compiled: Path) -> None:
+        """``sources`` or ``rejects``: the stored rows and the new ones, in one file."""
+        old = self._path(name)
+        if old is not None:
+            rows = pa.concat_tables([pq.read_table(str(old)).cast(rows.schema), rows])
+        if name == "rejects":  # the same refusal of the same file is recorded once
+            frame = rows.to_pandas().drop_duplicates(["path", "location", "reason"])
+            frame = frame[~_loaded_now(frame, compiled)]
+            rows = pa.Table.from_pandas(frame, schema=rows.schema, preserve_index=False)
+        (target / name).mkdir()
+        pq.write_table(rows, str(target / name / "part-0.parquet"))
 
     def rollback(self, stage: Stage) -> None:
         stage.close()
