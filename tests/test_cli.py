@@ -565,6 +565,8 @@ def test_files_loaded_before_without_a_country_are_said_to_keep_it(tmp_path, lan
     again = run("ingest", folder, "--country", "py", "--lang", lang, "--warehouse", path)
     assert again.returncode == 0, again.stderr
     assert said in " ".join(again.stdout.split()), again.stdout
+    nothing = {"en": "Nothing new was loaded into", "es": "No se cargó nada nuevo en"}[lang]
+    assert again.stdout.startswith(nothing) and "0 bytes/s" not in again.stdout, again.stdout
     query = "SELECT DISTINCT country FROM processes"
     countries = run("sql", query, "--format", "json", "--warehouse", path)
     assert json.loads(countries.stdout) == [{"country": None}]

@@ -40,6 +40,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "entregas y {compiled} entregas compiladas en {processes} procesos, en "
         "{location}.",
     },
+    "nothing_new": {
+        "en": "Nothing new was loaded into {location}.",
+        "es": "No se cargó nada nuevo en {location}.",
+    },
     "skipped": {
         "en": "Skipped {count} file(s) already loaded (same content).",
         "es": "Se omitieron {count} archivo(s) ya cargados (mismo contenido).",
@@ -184,7 +188,9 @@ def command(
 def _summary(report: IngestReport, location: Any, lang: str, country: str | None = None) -> None:
     speed = f"{size(report.bytes / report.seconds, lang)}/s" if report.seconds else ""
     console.print(
-        _say(
+        _say("nothing_new", lang, location=location)
+        if not report.files  # (a re-run: "Loaded 0 file(s), 0 bytes ... (0 bytes/s)" said little)
+        else _say(
             "loaded",
             lang,
             files=report.files,
