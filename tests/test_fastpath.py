@@ -484,13 +484,15 @@ def test_progress_moves_as_files_are_read(tmp_path, monkeypatch):
 
 
 def test_progress_ends_at_the_total_when_files_go_to_the_reader(tmp_path, monkeypatch):
-    """The real samples: Paraguay's records and empty files, cut then handed to the reader or
-    refused whole. What the fast path showed of a file the reader reads again is taken back, so
-    the bar ends at the total (it ended at 4.2 of 4.0 MB) and counts each document once."""
+    """The real samples: Paraguay's records and empty files, handed to the reader or refused
+    whole, and a generated file the checks refuse after it was cut. What the fast path showed of
+    a file the reader reads again is taken back, so the bar ends at the total (it ended at 4.2 of
+    4.0 MB) and counts each document once."""
     monkeypatch.setenv("BESTVALUE_FAST_INGEST", "1")
+    generated = _write(tmp_path / "data", 9, 200)  # its s2.json.gz goes to the reader
     recorder = Recorder()
     with open_warehouse(tmp_path / "w.duckdb") as wh:
-        report = ingest([FIXTURES], wh, skip_bad=True, progress=recorder)
+        report = ingest([FIXTURES, generated], wh, skip_bad=True, progress=recorder)
     assert 0 < report.fast_files < report.files  # both paths read some of them
     assert recorder.read == recorder.total
     assert recorder.documents == report.releases + report.compiled_releases
@@ -642,3 +644,31 @@ def test_the_fast_path_never_imports_pandas(tmp_path):
     assert result["processes"] == [[300, 300], [100, 100]]  # ... every process compiled there
     assert result["rows"] == 300
     assert result["pandas"] is False
+
+
+def test_small_files_are_cut_ahead_once_and_files_loaded_before_not_at_all(tmp_path, monkeypatch):
+    """Files of one piece are cut in the thread that hashes the files ahead (so that they are
+    cut while DuckDB parses the batch before), each once; a re-run cuts none of them."""
+    import threading
+
+    from bestvalue.warehouse import ingest as ingest_module
+
+    monkeypatch.setenv("BESTVALUE_FAST_INGEST", "1")
+    folder = _write(tmp_path / "data", 9, 200)
+    (folder / "copy.jsonl").write_bytes((folder / "s1.jsonl").read_bytes())  # same content
+    cut = ingest_module.cut_early
+    threads: list[str] = []
+
+    def recording(index, source, fingerprint):
+        threads.append(threading.current_thread().name)
+        return cut(index, source, fingerprint)
+
+    monkeypatch.setattr(ingest_module, "cut_early", recording)
+    with open_warehouse(tmp_path / "w.duckdb") as wh:
+        first = ingest([folder], wh)
+        assert first.files == 5 and len(first.skipped) == 1  # s1.jsonl or its copy
+        assert threads == ["bestvalue-scan"] * 5
+        threads.clear()
+        again = ingest([folder], wh)
+    assert again.files == 0 and threads == []
+    assert first.fast_files == 4  # s2.json.gz was cut, then refused by the checks: the reader

@@ -207,3 +207,29 @@ def test_a_caller_that_fails_is_not_held_up_by_the_item_in_progress():
             raise ValueError("the caller fails")
     assert waited_out == []  # the thread is still busy: the caller did not wait for it
     back.set()
+
+
+def test_ahead_by_weight_holds_at_most_its_budget_and_always_one():
+    """Weighted (bytes of files cut ahead), the thread runs ahead while what it holds for the
+    caller fits the budget, and still hands over an item heavier than the whole budget."""
+    import time
+
+    produced: list[int] = []
+
+    def weights():
+        for w in (3, 3, 3, 10, 1):
+            produced.append(w)
+            yield w
+
+    got = []
+    for item in ahead(weights(), 7, weight=lambda w: w):
+        if not got:  # the thread runs ahead meanwhile, as far as its budget goes
+            deadline = time.monotonic() + 10
+            while len(produced) < 4 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(0.1)  # (and no further)
+            # the caller has the first; the thread holds the next two (6 of 7) and has
+            # computed the 10, which waits for the budget
+            assert produced == [3, 3, 3, 10]
+        got.append(item)
+    assert got == [3, 3, 3, 10, 1]

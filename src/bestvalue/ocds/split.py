@@ -18,9 +18,9 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from queue import Full, Queue
+from queue import Queue
 from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
@@ -364,42 +364,38 @@ _END = object()
 LEFT_BEHIND = 0.5  # seconds a caller that stops early waits for the thread to stop
 
 
-def ahead(items: Iterator[T], depth: int) -> Iterator[T]:
-    """``items``, computed in a thread of their own up to ``depth`` ahead of the caller.
+def ahead(items: Iterator[T], depth: int, weight: Callable[[T], int] | None = None) -> Iterator[T]:
+    """``items``, computed in a thread of their own up to ``depth`` ahead of the caller; with
+    ``weight``, up to ``depth`` of their weight (bytes, say) ahead, and always one at least.
 
     Why: the scan is numpy (which lets go of the GIL) and the caller's work between pieces is
     DuckDB's (likewise), so the next pieces are cut while the last ones are parsed. Exceptions
     reach the caller in order; when the caller stops early the thread stops too, at its next
     item: the caller waits for that only briefly (``LEFT_BEHIND``), so that an error or Ctrl-C is
     not held up by the hash of a large file in progress, which finishes unheeded."""
-    queue: Queue[Any] = Queue(depth)
+    queue: Queue[tuple[int, Any]] = Queue()
+    budget = _Budget(depth)
     stop = threading.Event()
-
-    def put(item: Any) -> bool:
-        while not stop.is_set():
-            try:
-                queue.put(item, timeout=0.05)
-                return True
-            except Full:
-                continue
-        return False
 
     def produce() -> None:
         try:
             for item in items:
-                if not put(item):
+                cost = weight(item) if weight else 1
+                if not budget.take(cost, stop):
                     return
+                queue.put((cost, item))
         except BaseException as exc:  # handed to the caller, which raises it
-            put(_Raised(exc))
+            queue.put((0, _Raised(exc)))
             return
-        put(_END)
+        queue.put((0, _END))
 
     thread = threading.Thread(target=produce, name="bestvalue-scan", daemon=True)
     thread.start()
     ended = False
     try:
         while True:
-            item = queue.get()  # the thread always ends with _END or what it raised
+            cost, item = queue.get()  # the thread always ends with _END or what it raised
+            budget.give(cost)
             ended = item is _END or isinstance(item, _Raised)
             if item is _END:
                 return
@@ -409,3 +405,29 @@ def ahead(items: Iterator[T], depth: int) -> Iterator[T]:
     finally:
         stop.set()
         thread.join(None if ended else LEFT_BEHIND)
+
+
+class _Budget:
+    """What :func:`ahead` may hold for its caller: the thread waits while more would exceed
+    ``limit`` (never when it holds nothing, so an item heavier than the limit still passes)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.held = limit, 0
+        self.changed = threading.Condition()
+
+    def take(self, cost: int, stop: threading.Event) -> bool:
+        """Wait until ``cost`` fits; False if the caller stopped meanwhile."""
+        with self.changed:
+            while self.held and self.held + cost > self.limit:
+                if stop.is_set():
+                    return False
+                self.changed.wait(0.05)
+            if stop.is_set():
+                return False
+            self.held += cost
+            return True
+
+    def give(self, cost: int) -> None:
+        with self.changed:
+            self.held -= cost
+            self.changed.notify()

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,7 +43,9 @@ if TYPE_CHECKING:
 __all__ = [
     "DATE_PATTERN",
     "SEQ_BITS",
+    "Cut",
     "FastStage",
+    "cut_early",
     "fill",
     "instant_sql",
     "shape_is_plain",
@@ -58,6 +61,7 @@ NOT_DOCUMENTS = ("releases", "records", "compiledRelease", "versionedRelease")
 
 SEQ_BITS = 32  # a document's seq is its file's index, shifted, plus its place in the file
 BATCH_BYTES = 32 << 20  # files are cut until this much, then parsed together
+FIRST_BATCH_BYTES = 8 << 20  # ... from this much, doubling batch by batch
 # Pieces (of up to split.CHUNK bytes) cut ahead while a batch is parsed: four, a batch's worth,
 # so that the next batch is cut while DuckDB parses this one. With two, staging waited for the
 # cut after each batch (alternating runs: 200 MB package 2.8-3.3 s, at four 2.5-3.1 s; 1 GB
@@ -108,6 +112,7 @@ class FastStage:
         # the file goes to the reader, which shows them again as it reads.
         self.shown: dict[int, list[int]] = {}
         self.bytes = 0
+        self.batch_bytes = FIRST_BATCH_BYTES
         # The documents cut and not yet parsed, in Arrow batches of a few thousand: DuckDB
         # scans a registered Arrow table batch by batch on every thread, where a table of its
         # own would be one row group of 122,880 rows, parsed on one thread.
@@ -119,20 +124,32 @@ class FastStage:
         """Stage what is waiting."""
         self.flush()
 
-    def add(self, index: int, source: Source, fingerprint: Fingerprint) -> None:
-        if fingerprint.encoding == "utf-8":
+    def add(
+        self, index: int, source: Source, fingerprint: Fingerprint, early: Cut | None = None
+    ) -> None:
+        """Cut one file (or take the cut ``early`` made of it) and stage it with its batch."""
+        if early is not None and early.pieces is not None:
+            for size, batches in early.pieces:
+                self._take(index, source, fingerprint.size, size, batches)
+            self._wait(index, source, fingerprint, early.alone)
+            return
+        if early is None and fingerprint.encoding == "utf-8":
             try:
                 alone = self._cut(index, source, fingerprint.size)
             except (Unsupported, pa.ArrowInvalid):
                 self.cut = [(f, batch) for f, batch in self.cut if f != index]
                 self._withdraw(index)
             else:
-                self.waiting.append((index, source, fingerprint, alone))
-                if self.bytes >= BATCH_BYTES:
-                    self.flush()
+                self._wait(index, source, fingerprint, alone)
                 return
         self.flush()
         self._fall_back(index, source, fingerprint)
+
+    def _wait(self, index: int, source: Source, fingerprint: Fingerprint, alone: bool) -> None:
+        """The file is cut: stage its batch once full."""
+        self.waiting.append((index, source, fingerprint, alone))
+        if self.bytes >= self.batch_bytes:
+            self.flush()
 
     def _cut(self, index: int, source: Source, size_read: int) -> bool:
         """Cut one file into ``self.cut`` (staging batches as they fill); True when the file is one
@@ -148,21 +165,28 @@ class FastStage:
             if size_read > split.CHUNK:
                 pieces = ahead(pieces, AHEAD)
             for size, batches in pieces:
-                count = sum(b.num_rows for b in batches)
-                n += count
-                self.cut += [(index, b) for b in batches]
-                self.bytes += size
-                shown = source.size_on_disk * size // max(size_read, 1)
-                so_far = self.shown.setdefault(index, [0, 0])
-                so_far[0] += shown
-                so_far[1] += count
-                self.run.progress.advance(shown, count)
-                if self.bytes >= BATCH_BYTES and n > 1:
+                n += self._take(index, source, size_read, size, batches)
+                if self.bytes >= self.batch_bytes and n > 1:
                     alone = [i for i, *_, one in self.waiting if one]
                     if index in self._stage_batch(alone):
                         raise Unsupported("a document the checks do not vouch for")
             splitter.package()  # a record (or anything else around the releases) is refused here
         return splitter.alone
+
+    def _take(
+        self, index: int, source: Source, size_read: int, size: int, batches: list[pa.RecordBatch]
+    ) -> int:
+        """Add a piece of a file (``size`` bytes of its ``size_read``) to the batch; its
+        documents."""
+        count = sum(b.num_rows for b in batches)
+        self.cut += [(index, b) for b in batches]
+        self.bytes += size
+        shown = source.size_on_disk * size // max(size_read, 1)
+        so_far = self.shown.setdefault(index, [0, 0])
+        so_far[0] += shown
+        so_far[1] += count
+        self.run.progress.advance(shown, count)
+        return count
 
     def _fall_back(self, index: int, source: Source, fingerprint: Fingerprint) -> None:
         shown, documents = self.shown.pop(index, [0, 0])
@@ -248,7 +272,40 @@ class FastStage:
             con.unregister("_names")
         con.unregister("_parsed")
         self.bytes = 0
+        self.batch_bytes = min(2 * self.batch_bytes, BATCH_BYTES)
         return self.refused
+
+
+@dataclass
+class Cut:
+    """A small file cut before its turn, in the thread that reads the files ahead
+    (:func:`cut_early`): its pieces, None when the cut refused it (the reader reads it)."""
+
+    pieces: list[tuple[int, list[pa.RecordBatch]]] | None
+    alone: bool = False
+
+    @property
+    def size(self) -> int:
+        return sum(size for size, _ in self.pieces or [])
+
+
+def cut_early(index: int, source: Source, fingerprint: Fingerprint) -> Cut | None:
+    """The cut of a file of one piece (up to ``split.CHUNK`` bytes), None for any other.
+
+    Why: :meth:`FastStage.add` cut each file when its turn came, on the thread that then parses
+    the batch, so a batch of small files was cut, then parsed, then the next cut, one core
+    idle by turns (a large file is cut ahead, piece by piece, in ``_cut``). Here the thread
+    that hashes the files ahead cuts the small ones too, while DuckDB parses the batch before."""
+    if fingerprint.encoding != "utf-8" or not 0 < fingerprint.size <= split.CHUNK:
+        return None
+    try:
+        with source.open() as stream:
+            splitter = Splitter(stream)
+            pieces = list(_arrow(splitter, index))
+            splitter.package()
+    except (Unsupported, pa.ArrowInvalid):
+        return Cut(None)
+    return Cut(pieces, splitter.alone)
 
 
 def _arrow(splitter: Splitter, index: int) -> Iterator[tuple[int, list[pa.RecordBatch]]]:

@@ -30,11 +30,11 @@ from ..messages import message
 from ..ocds.compile import date_key
 from ..ocds.reader import Document, Problem, Unlinked, read
 from ..ocds.sources import Fingerprint, Source, discover
-from ..ocds.split import ahead
+from ..ocds.split import CHUNK, ahead
 from ..ocds.validate import check_release
 from .base import Commit, Warehouse
 from .compiling import compile_chunks, workers_for
-from .fastload import SEQ_BITS, FastStage
+from .fastload import AHEAD, SEQ_BITS, Cut, FastStage, cut_early
 from .progress import Progress
 from .schema import COMPILED, TABLES
 from .sqlcompile import compile_plain
@@ -48,6 +48,7 @@ __all__ = ["IngestReport", "Progress", "country_code", "ingest"]
 # groups and an items insert peaking 170 MB higher than 16,384 rows (82 row groups), same speed.
 ROW_GROUP = 16_384
 MIN_ROW_GROUP = 2_048  # and at least: a small file still gets a row group per thread to commit
+AHEAD_BYTES = AHEAD * CHUNK  # small files cut ahead of staging, at most (as a large file's pieces)
 UNLINKED_BATCH = 10_000  # records of links only held in memory before they go to DuckDB
 
 
@@ -221,8 +222,11 @@ def _stage_all(run: _Run, sources: list[Source]) -> None:
     skipped: dict[str, str] = {}  # content hash -> name of the files loaded before
     fast = FastStage(run, _stage_source) if settings.get("fast_ingest") == "1" else None
     run.work = fast.con if fast else None
-    # Each file is hashed (a pass over all of it) a file ahead, while the one before is read.
-    for index, (source, hashed) in enumerate(ahead(_hashed(sources), 1)):
+    # Each file is hashed (a pass over all of it) ahead, while the one before is read; a small
+    # one is cut there too (fastload.cut_early), up to AHEAD_BYTES of them ahead.
+    early = _Early(set(known)) if fast else None
+    read_ahead = ahead(_hashed(sources, early), AHEAD_BYTES, _weight)
+    for index, (source, hashed, cut) in enumerate(read_ahead):
         fingerprint = _fingerprint(run, source, hashed)
         if fingerprint is None:
             continue
@@ -235,7 +239,7 @@ def _stage_all(run: _Run, sources: list[Source]) -> None:
         run.report.files += 1
         run.report.bytes += fingerprint.size
         if fast:
-            fast.add(index, source, fingerprint)  # numbers documents by file, as below
+            fast.add(index, source, fingerprint, cut)  # numbers documents by file, as below
         else:
             run.seq = index << SEQ_BITS  # documents are ordered by file
             _stage_source(run, source, fingerprint)
@@ -261,12 +265,37 @@ def _other_country(run: _Run, skipped: dict[str, str]) -> list[dict[str, Any]]:
     ]
 
 
-def _hashed(sources: list[Source]) -> Iterator[tuple[Source, Fingerprint | InputError]]:
-    for source in sources:
+_Hashed = tuple[Source, Fingerprint | InputError, Cut | None]
+
+
+@dataclass
+class _Early:
+    """What the thread reading ahead cuts: a file once, none loaded before (``known``)."""
+
+    known: set[str]
+
+    def cut(self, index: int, source: Source, fingerprint: Fingerprint) -> Cut | None:
+        if fingerprint.sha256 in self.known:
+            return None
+        self.known.add(fingerprint.sha256)
+        return cut_early(index, source, fingerprint)
+
+
+def _hashed(sources: list[Source], early: _Early | None) -> Iterator[_Hashed]:
+    for index, source in enumerate(sources):
         try:
-            yield source, source.fingerprint()
+            fingerprint = source.fingerprint()
         except InputError as exc:
-            yield source, exc
+            yield source, exc, None
+            continue
+        yield source, fingerprint, early.cut(index, source, fingerprint) if early else None
+
+
+def _weight(item: _Hashed) -> int:
+    """A file cut ahead weighs its bytes; any other a whole budget: it is only hashed ahead,
+    one file at a time (a large file is cut as it is staged)."""
+    cut = item[2]
+    return cut.size if cut is not None else AHEAD_BYTES
 
 
 def _fingerprint(run: _Run, source: Source, hashed: Fingerprint | InputError) -> Fingerprint | None:
