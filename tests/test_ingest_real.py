@@ -9,7 +9,7 @@ import ocdsmerge
 import pytest
 from conftest import FIXTURES, PUBLISHERS, distinct_ocids, fingerprint, releases_by_ocid
 
-from bestvalue import BestValueError, InputError, ingest
+from bestvalue import BestValueError, InputError, WarehouseError, ingest, open_warehouse
 from bestvalue.warehouse import ingest as ingest_module
 
 SCHEMA = Path(__file__).parents[1] / "src/bestvalue/data/ocds-schema/release-schema.json"
@@ -261,3 +261,25 @@ def test_a_release_read_by_either_path_is_stored_once(duck, tmp_path, first, mon
     assert report.releases == len(releases) == stored
     assert report.fast_files == 1 - int(first)
     assert duck.sql(count).to_pylist()[0]["n"] == stored
+
+
+def test_no_compiled_table_is_stored_and_an_earlier_one_is_dropped(tmp_path):
+    """The nested compiled rows are not stored (the derived tables hold them); a warehouse of an
+    earlier version, which stored them in ``compiled``, loses that table when next opened to
+    write, and nothing else."""
+    import duckdb
+
+    path = tmp_path / "w.duckdb"
+    with open_warehouse(path, "duckdb") as wh:
+        ingest([FIXTURES / "mexico-jalisco"], wh)
+        processes = wh.row_count("processes")
+        assert "compiled" not in wh.table_names(internal=True)
+    with duckdb.connect(str(path)) as con:  # as earlier versions left it
+        con.execute("CREATE TABLE compiled AS SELECT ocid FROM processes")
+    with open_warehouse(path, "duckdb", read_only=True) as wh:  # reading changes nothing
+        assert "compiled" in wh.table_names(internal=True)
+    with open_warehouse(path, "duckdb") as wh:
+        assert "compiled" not in wh.table_names(internal=True)
+        assert wh.row_count("processes") == processes
+    with open_warehouse(path, "duckdb") as wh, pytest.raises(WarehouseError, match="compiled"):
+        wh.sql("SELECT * FROM compiled")

@@ -149,3 +149,24 @@ def test_files_loaded_before_with_another_country_keep_it_on_both_engines(engine
     assert sorted(p.name for p in spark.location.glob("v*")) == sorted(
         {rel.split("/")[0] for rel in json.loads(manifest)["tables"].values()}
     )
+
+
+def test_spark_stores_no_compiled_table_and_forgets_an_earlier_one(engines, tmp_path):
+    """The derived tables are rewritten from their own rows and the new compiled rows: no
+    ``compiled`` table is kept, and the one a warehouse of an earlier version named goes from
+    its manifest (and from disk) at the next publish."""
+    from bestvalue.warehouse.spark_engine import SparkWarehouse
+
+    _, spark = engines
+    manifest = json.loads((spark.location / "manifest.json").read_text())
+    assert set(manifest["tables"]) == set(TABLES)
+    assert spark.table_names(internal=True) == list(TABLES)
+
+    old = SparkWarehouse(tmp_path / "old")
+    for rel in ("v000001/compiled", "v000002/processes"):
+        (old.location / rel).mkdir(parents=True)
+    tables = {"compiled": "v000001/compiled", "processes": "v000002/processes"}
+    old._publish({"version": 2, "raw": [], "tables": tables})
+    kept = json.loads((old.location / "manifest.json").read_text())
+    assert kept["tables"] == {"processes": "v000002/processes"}
+    assert not (old.location / "v000001").exists() and (old.location / "v000002").exists()

@@ -51,7 +51,8 @@ class Warehouse(abc.ABC):
 
     @abc.abstractmethod
     def table_names(self, internal: bool = False) -> list[str]:
-        """The tables (``internal``: with the compiled and raw documents kept for compiles)."""
+        """The tables (``internal``: with the raw documents kept for compiles, where they are a
+        table)."""
 
     def _known(self, name: str) -> None:
         """Refuse a table the warehouse does not have, naming those it has."""

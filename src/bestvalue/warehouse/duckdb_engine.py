@@ -16,7 +16,7 @@ from ..errors import WarehouseError
 from ..messages import message
 from .base import UNTIL_LOADED, Commit, Warehouse
 from .derived_sql import derived_sql
-from .schema import COMPILED, TABLES
+from .schema import TABLES
 from .staging import RAW_SCHEMA, Stage, sql_string
 
 if TYPE_CHECKING:
@@ -24,16 +24,18 @@ if TYPE_CHECKING:
 
 __all__ = ["DuckDBWarehouse"]
 
-STORED = {"raw_documents": RAW_SCHEMA, "compiled": COMPILED.arrow} | {
-    name: table.arrow for name, table in TABLES.items()
-}
+STORED = {"raw_documents": RAW_SCHEMA} | {name: table.arrow for name, table in TABLES.items()}
+# Stored by earlier versions, dropped when the warehouse is next opened to write: the nested
+# compiled rows, a copy of what the derived tables hold that no step read back, whose insert
+# was a tenth of an ingest (see commit).
+DROPPED = ("compiled",)
 
 
 # Row groups of an eighth of DuckDB's default: an ingest's tables (tens of thousands of rows
 # each) are then written as they are inserted, on every core, not one by one at the commit,
-# which took a tenth of a large ingest's time. At a quarter, the 44,000 nested rows of
-# `compiled` (200 MB package) still filled about one row group, written on one core: the
-# commit took 2.6-2.9 s, at an eighth 2.0-2.2 s (144 MB of files: 2.0-2.9 s, now 1.6-1.9 s).
+# which took a tenth of a large ingest's time. At a quarter, the 44,000 nested compiled rows
+# (200 MB package, stored then) still filled about one row group, written on one core: the
+# commit took 2.6-2.9 s, at an eighth 2.0-2.2 s (144 MB of files: 2.0-2.9 s, then 1.6-1.9 s).
 # The file grows a little (1 GB package: 347 -> 373 MB); queries barely change.
 ROW_GROUP_SIZE = 16_384
 
@@ -109,6 +111,8 @@ class DuckDBWarehouse(Warehouse):
                     self._check_columns(name, schema)
                 else:
                     self.con.execute(f"CREATE TABLE {name} ({_columns_sql(schema)})")
+            for name in existing & set(DROPPED):
+                self.con.execute(f"DROP TABLE {name}")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
@@ -131,7 +135,7 @@ class DuckDBWarehouse(Warehouse):
             "AND table_type = 'BASE TABLE'"
         ).fetchall()
         names = {r[0] for r in rows}
-        order = [*TABLES, "compiled", "raw_documents"]
+        order = [*TABLES, "raw_documents"]
         listed = [n for n in order if n in names] + sorted(names - set(order))
         return listed if internal else [n for n in listed if n in TABLES]
 
@@ -189,17 +193,16 @@ class DuckDBWarehouse(Warehouse):
             con.execute(f"INSERT INTO raw_documents {stage.new_documents()}")
         finally:
             con.execute("RESET force_compression")
+        # The compiled rows are not stored: the derived tables hold them, flat. Storing them
+        # nested too (a table `compiled`, which no step read back) was a tenth of an ingest:
+        # 144 MB of mixed files, 4.13-4.15 s without against 4.54-4.61 s with (the derived
+        # tables then read the Parquet file, not the table: 0.3 s slower at 200 MB, in all 0.35
+        # s faster); the file is a sixth smaller.
         con.execute(
             "CREATE OR REPLACE TEMP VIEW compiled_new AS "
             f"SELECT * FROM read_parquet({sql_string(commit.compiled_path)})"
         )
-        first = not self.row_count("compiled")
-        deleted = self._delete_touched("compiled")
-        con.execute("INSERT INTO compiled SELECT * FROM compiled_new")
-        if first:  # the table holds the new rows alone: the derived tables read them there
-            # (DuckDB reads its own storage faster than nested Parquet: items of the 200 MB
-            # package, 1.1 s -> 0.8 s).
-            con.execute("CREATE OR REPLACE TEMP VIEW compiled_new AS SELECT * FROM compiled")
+        deleted = 0
         for name, sql in derived_sql().items():
             deleted += self._delete_touched(name)
             con.execute(f"INSERT INTO {name} {sql}")

@@ -152,7 +152,8 @@ PROCESS_COLUMNS = _cols(
 
 COMPILED = Table(
     "compiled",
-    "One compiled release per ocid, typed and nested; the other tables are views of it.",
+    "One compiled release per ocid, typed and nested: what an ingest compiles, and the other "
+    "tables are derived from. Not stored: the derived tables hold its rows.",
     PROCESS_COLUMNS
     + _cols(
         ("tender_items", ITEMS, "Tender items."),
@@ -286,8 +287,8 @@ DOC_ES = {
     "rechazó.",
     "rejects": "Lo que no se cargó, dónde y por qué: documentos rechazados con --skip-bad, "
     "y registros que solo enlazan entregas no cargadas.",
-    "compiled": "Una entrega compilada por ocid, tipada y anidada; las demás tablas son vistas "
-    "de ella.",
+    "compiled": "Una entrega compilada por ocid, tipada y anidada: lo que compila una carga, y "
+    "de lo que se derivan las demás tablas. No se guarda: las tablas derivadas tienen sus filas.",
 }
 
 
@@ -306,14 +307,16 @@ def render_markdown() -> str:
         "",
         "The same tables exist in both engines: a DuckDB file (default) or, with "
         "`--engine spark`, a directory of Parquet tables. Amounts are in their original "
-        "currency; dates are UTC. `compiled` holds one typed, nested compiled release per "
-        "ocid, and the other data tables are derived from it by one set of Ibis expressions "
-        "(`bestvalue.warehouse.transform`) that run unchanged on both engines.",
+        "currency; dates are UTC. An ingest compiles one typed, nested release per ocid "
+        "(`compiled`, last below), and the data tables are derived from it by one set of Ibis "
+        "expressions (`bestvalue.warehouse.transform`) that run unchanged on both engines; the "
+        "compiled rows themselves are not stored. Beside these tables, each warehouse keeps the "
+        "documents it loaded, for later compiles.",
         "",
     ]
     for table in (*TABLES.values(), COMPILED):
         lines += [
-            f"## `{table.name}`",
+            f"## `{table.name}`" + (" (not stored)" if table is COMPILED else ""),
             "",
             table.doc,
             "",

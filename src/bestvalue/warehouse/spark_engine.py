@@ -31,7 +31,7 @@ from .. import settings
 from ..errors import WarehouseError
 from ..messages import message
 from .base import UNTIL_LOADED, Commit, Warehouse
-from .schema import COMPILED, TABLES
+from .schema import TABLES
 from .staging import RAW_SCHEMA, Stage, sql_string
 from .transform import compiled_table, derive
 
@@ -65,7 +65,7 @@ def spark_session(master: str | None = None) -> Any:
 
 def _declared(name: str) -> pa.Schema:
     """A table's schema as declared (for one not written yet)."""
-    return TABLES[name].arrow if name in TABLES else COMPILED.arrow
+    return TABLES[name].arrow
 
 
 class SparkWarehouse(Warehouse):
@@ -110,8 +110,7 @@ class SparkWarehouse(Warehouse):
 
     # --- reading ----------------------------------------------------------------------------
     def table_names(self, internal: bool = False) -> list[str]:
-        names = list(TABLES)
-        return [*names, "compiled"] if internal else names
+        return list(TABLES)  # (the stored documents are files, read by the ingest alone)
 
     def table(self, name: str) -> ir.Table:
         self._known(name)
@@ -199,7 +198,10 @@ class SparkWarehouse(Warehouse):
         self._publish(new)
 
     def _publish(self, manifest: dict[str, Any]) -> None:
-        """Swap the manifest atomically, then delete the versions it no longer names."""
+        """Swap the manifest atomically, then delete the versions it no longer names (and any
+        table it names that the warehouse no longer has: ``compiled``, of earlier versions)."""
+        tables = {k: v for k, v in manifest["tables"].items() if k in TABLES}
+        manifest = manifest | {"tables": tables}
         tmp = self.location / "manifest.json.tmp"
         tmp.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         os.replace(tmp, self.location / "manifest.json")
@@ -245,9 +247,9 @@ class SparkWarehouse(Warehouse):
         compiled = pq.ParquetFile(commit.compiled_path).metadata.num_rows
         derived = list(derive(compiled_table()))
         written: list[str] = []
-        if compiled or not {"compiled", *derived} <= set(published):
-            self._write_compiled(target, commit.compiled_path)
-            written += ["compiled", *derived]
+        if compiled or not set(derived) <= set(published):
+            self._write_derived(target, commit.compiled_path)
+            written += derived
         for name in ("sources", "rejects"):
             rows = getattr(commit, name)
             # (a compile may also end the notes of records waiting for their releases)
@@ -256,20 +258,22 @@ class SparkWarehouse(Warehouse):
                 written.append(name)
         return written
 
-    def _write_compiled(self, target: Path, compiled_path: Path) -> None:
-        """``compiled``, the stored rows less those compiled anew, plus the new; then the
-        derived tables from it."""
+    def _write_derived(self, target: Path, compiled_path: Path) -> None:
+        """Each derived table: its stored rows less those of the processes compiled anew, and
+        their new rows (as the DuckDB warehouse deletes and inserts them).
+
+        Why not from a stored table of the compiled rows, as before: that copy of what the
+        derived tables hold was rewritten whole by every ingest, and the DuckDB warehouse no
+        longer keeps it."""
         self._connect_ibis()  # registers the options Ibis's pyspark SQL compiler reads
         spark = self.session
-        self._view("compiled")
         spark.read.parquet(str(compiled_path)).createOrReplaceTempView("compiled_new")
-        spark.sql(
-            "SELECT * FROM compiled WHERE ocid NOT IN (SELECT ocid FROM compiled_new) "
-            "UNION ALL SELECT * FROM compiled_new"
-        ).write.parquet(str(target / "compiled"))
-        spark.read.parquet(str(target / "compiled")).createOrReplaceTempView("compiled_all")
-        for name, expr in derive(compiled_table("compiled_all")).items():
-            spark.sql(ibis.to_sql(expr, dialect="pyspark")).write.parquet(str(target / name))
+        for name, expr in derive(compiled_table("compiled_new")).items():
+            self._view(name)
+            spark.sql(
+                f"SELECT * FROM {name} WHERE ocid NOT IN (SELECT ocid FROM compiled_new) "
+                f"UNION ALL {ibis.to_sql(expr, dialect='pyspark')}"
+            ).write.parquet(str(target / name))
 
     def _write_small(self, target: Path, name: str, rows: pa.Table, compiled: Path) -> None:
         """``sources`` or ``rejects``: the stored rows and the new ones, in one file."""
