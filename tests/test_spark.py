@@ -170,3 +170,25 @@ def test_spark_stores_no_compiled_table_and_forgets_an_earlier_one(engines, tmp_
     kept = json.loads((old.location / "manifest.json").read_text())
     assert kept["tables"] == {"processes": "v000002/processes"}
     assert not (old.location / "v000001").exists() and (old.location / "v000002").exists()
+
+
+def test_an_ingest_keeps_the_categories_of_the_processes_it_does_not_touch(engines, tmp_path):
+    """Items classified before keep their categories through a later ingest on both engines
+    (Spark derived its items anew from every compiled row, categories empty, until the derived
+    tables were rewritten from their own rows); the new process's items wait for classify."""
+    release = {
+        "ocid": "ocds-test-new-1",
+        "id": "r1",
+        "date": "2024-05-01T00:00:00Z",
+        "tag": ["tender"],
+        "tender": {"id": "t1", "items": [{"id": "1", "description": "cemento"}]},
+    }
+    path = tmp_path / "new.json"
+    path.write_text(json.dumps({"version": "1.1", "releases": [release]}))
+    classified = "SELECT count(*) AS n FROM items WHERE category_method IS NOT NULL"
+    for warehouse in engines:
+        before = warehouse.sql(classified).to_pylist()[0]["n"]
+        assert before > 0
+        ingest([path], warehouse)
+        assert warehouse.sql(classified).to_pylist()[0]["n"] == before, warehouse.engine
+    assert _rows(engines[0], "items") == _rows(engines[1], "items")
