@@ -170,4 +170,13 @@ def test_files_loaded_before_with_another_country_are_named_as_the_cause(reports
         ingest([SAMPLE], wh, skip_bad=True)  # no country
         with pytest.raises(BestValueError, match="loaded before without a country"):
             assess([SAMPLE], "PY", wh, out=tmp_path / "py", draws=100)
+    files = sorted(SAMPLE.rglob("*.json"))
+    with open_warehouse(tmp_path / "mixed.duckdb") as wh, pytest.raises(BestValueError) as mixed:
+        untagged = ingest(files[:3], wh, skip_bad=True).files  # no country
+        tagged = ingest(files[3:], wh, country="CO", skip_bad=True).files
+        assess([SAMPLE], "PY", wh, out=tmp_path / "py", draws=100)
+    said = str(mixed.value)
+    assert f"{untagged} were loaded before without a country and" in said and untagged > 0
+    assert f"and {tagged} with country CO" in said and tagged > 3
+    assert f"{untagged} se cargaron antes sin país y {tagged} con el país CO" in say(said, "es")
     assert not (tmp_path / "co").exists() and not (tmp_path / "py").exists()

@@ -264,6 +264,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "dados se cargaron antes sin país, y el contenido de un archivo se carga una sola vez: "
         "cárguelos en un almacén nuevo",
     },
+    "no_spend_loaded_mixed": {
+        "en": "no spend for country {country} in the warehouse: of the files given, {without} "
+        "were loaded before without a country and {count} with country {other}, and a file's "
+        "content is loaded once: load them into a new warehouse",
+        "es": "no hay gasto del país {country} en el almacén de datos: de los archivos dados, "
+        "{without} se cargaron antes sin país y {count} con el país {other}, y el contenido de un "
+        "archivo se carga una sola vez: cárguelos en un almacén nuevo",
+    },
     "no_spend_loaded_other_country": {
         "en": "no spend for country {country} in the warehouse: {count} of the files given were "
         "loaded before with country {other}, and a file's content is loaded once: load them into "

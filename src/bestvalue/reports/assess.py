@@ -165,15 +165,17 @@ def assess(
 
 
 def _no_spend(country: str, other: list[dict[str, Any]]) -> str:
-    """Why there is no spend: nothing loaded, or files loaded before with another country."""
+    """Why there is no spend: nothing loaded, or files loaded before without a country or with
+    another (or some of each, each counted)."""
     if not other:
         return message("no_spend_load", country=country)
     tagged = sorted({r["country"] for r in other if r["country"]})
+    without = sum(1 for r in other if not r["country"])
     if not tagged:
-        return message("no_spend_loaded_without_country", country=country, count=len(other))
-    return message(
-        "no_spend_loaded_other_country", country=country, count=len(other), other=", ".join(tagged)
-    )
+        return message("no_spend_loaded_without_country", country=country, count=without)
+    key = "no_spend_loaded_mixed" if without else "no_spend_loaded_other_country"
+    count, names = len(other) - without, ", ".join(tagged)
+    return message(key, country=country, count=count, other=names, without=without)
 
 
 def _build(
