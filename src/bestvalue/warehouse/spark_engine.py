@@ -268,10 +268,14 @@ class SparkWarehouse(Warehouse):
         self._connect_ibis()  # registers the options Ibis's pyspark SQL compiler reads
         spark = self.session
         spark.read.parquet(str(compiled_path)).createOrReplaceTempView("compiled_new")
+        # An anti join, not NOT IN: Spark plans NOT IN (a subquery) as a null-aware join that
+        # broadcasts the new ocids to every executor however many they are (even with broadcasts
+        # turned off), where the anti join sorts and merges when they are many. Ocids are never
+        # null: the same rows.
         for name, expr in derive(compiled_table("compiled_new")).items():
             self._view(name)
             spark.sql(
-                f"SELECT * FROM {name} WHERE ocid NOT IN (SELECT ocid FROM compiled_new) "
+                f"SELECT t.* FROM {name} t LEFT ANTI JOIN compiled_new n ON t.ocid = n.ocid "
                 f"UNION ALL {ibis.to_sql(expr, dialect='pyspark')}"
             ).write.parquet(str(target / name))
 
