@@ -218,24 +218,23 @@ def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
 
 
 def _stage_all(run: _Run, sources: list[Source]) -> None:
-    known = run.warehouse.known_hashes()
     skipped: dict[str, str] = {}  # content hash -> name of the files loaded before
     fast = FastStage(run, _stage_source) if settings.get("fast_ingest") == "1" else None
     run.work = fast.con if fast else None
     # Each file is hashed (a pass over all of it) ahead, while the one before is read; a small
     # one is cut there too (fastload.cut_early), up to AHEAD_BYTES of them ahead.
-    early = _Early(set(known)) if fast else None
-    read_ahead = ahead(_hashed(sources, early), AHEAD_BYTES, _weight)
-    for index, (source, hashed, cut) in enumerate(read_ahead):
+    hashed_ahead = _hashed(sources, run.warehouse.known_hashes(), cut=fast is not None)
+    for index, (source, hashed, before, cut) in enumerate(
+        ahead(hashed_ahead, AHEAD_BYTES, _weight)
+    ):
         fingerprint = _fingerprint(run, source, hashed)
         if fingerprint is None:
             continue
-        if fingerprint.sha256 in known:
+        if before:
             run.report.skipped.append(source.name)
             skipped.setdefault(fingerprint.sha256, source.name)
             run.progress.advance(source.size_on_disk, 0)
             continue
-        known.add(fingerprint.sha256)
         run.report.files += 1
         run.report.bytes += fingerprint.size
         if fast:
@@ -265,36 +264,32 @@ def _other_country(run: _Run, skipped: dict[str, str]) -> list[dict[str, Any]]:
     ]
 
 
-_Hashed = tuple[Source, Fingerprint | InputError, Cut | None]
+# A source, its fingerprint (or why it has none), whether its content was loaded before, and
+# the cut of a new small file.
+_Hashed = tuple[Source, Fingerprint | InputError, bool, Cut | None]
 
 
-@dataclass
-class _Early:
-    """What the thread reading ahead cuts: a file once, none loaded before (``known``)."""
-
-    known: set[str]
-
-    def cut(self, index: int, source: Source, fingerprint: Fingerprint) -> Cut | None:
-        if fingerprint.sha256 in self.known:
-            return None
-        self.known.add(fingerprint.sha256)
-        return cut_early(index, source, fingerprint)
-
-
-def _hashed(sources: list[Source], early: _Early | None) -> Iterator[_Hashed]:
+def _hashed(sources: list[Source], known: set[str], cut: bool) -> Iterator[_Hashed]:
+    """Each source hashed, in the thread that reads ahead: whether its content was loaded
+    before (by an earlier ingest, or an earlier file of this one) is decided there, once, so
+    that a file loaded before is not cut; a new small one is cut there too when ``cut``.
+    (An empty file's hash joins ``known`` too: it is refused before that matters.)"""
     for index, source in enumerate(sources):
         try:
             fingerprint = source.fingerprint()
         except InputError as exc:
-            yield source, exc, None
+            yield source, exc, False, None
             continue
-        yield source, fingerprint, early.cut(index, source, fingerprint) if early else None
+        before = fingerprint.sha256 in known
+        known.add(fingerprint.sha256)
+        early = cut_early(index, source, fingerprint) if cut and not before else None
+        yield source, fingerprint, before, early
 
 
 def _weight(item: _Hashed) -> int:
     """A file cut ahead weighs its bytes; any other a whole budget: it is only hashed ahead,
     one file at a time (a large file is cut as it is staged)."""
-    cut = item[2]
+    cut = item[3]
     return cut.size if cut is not None else AHEAD_BYTES
 
 
