@@ -7,6 +7,7 @@ import json
 import random
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import COUNTRIES, FIXTURES, fingerprint
@@ -294,6 +295,13 @@ BODY = _maybe(
 ) | st.just({})
 
 
+class _Kept:
+    """compile_plain's sink of one part, keeping its tables in ``tables`` (all parts')."""
+
+    def __init__(self, tables: list[Any]) -> None:
+        self.write, self.close = tables.append, lambda: None
+
+
 def _compile_both(
     processes: list[list[dict]], threads: int | None = None
 ) -> tuple[list[dict], list[dict]]:
@@ -347,8 +355,10 @@ def _compile_both(
     )
     total = sum(map(len, rows.values()))
     with tempfile.TemporaryDirectory() as scratch:
-        compiled = compile_plain(con, con, "SELECT * FROM docs", total, Path(scratch))
-        sql = sorted((r for t in compiled for r in t.to_pylist()), key=lambda r: r["ocid"])
+        tables: list[pa.Table] = []
+        sink = lambda part: _Kept(tables)  # noqa: E731
+        list(compile_plain(con, con, "SELECT * FROM docs", total, Path(scratch), sink))
+        sql = sorted((r for t in tables for r in t.to_pylist()), key=lambda r: r["ocid"])
     python = []
     for row in sql:  # what SQL compiled, the Python merge compiles alike
         merged = compile_group(rows[row["ocid"]])
@@ -502,13 +512,16 @@ def test_progress_ends_at_the_total_when_files_go_to_the_reader(tmp_path, monkey
 @pytest.mark.parametrize("fast", ["1", "0"])
 def test_compiled_rows_go_to_whole_row_groups(tmp_path, monkeypatch, fast):
     """The compile's pieces (per part, or per Python batch) are regrouped into row groups of
-    one size, the last one excepted, and no row is lost or repeated at their edges."""
+    one size, the last one of each file excepted (a file per part of the SQL compile, written
+    by the thread that compiled it, and one of the Python merge's), and no row is lost or
+    repeated at their edges."""
     import pyarrow.parquet as pq
 
     from bestvalue.warehouse import ingest as ingest_module
 
     monkeypatch.setenv("BESTVALUE_FAST_INGEST", fast)
-    sources = [FIXTURES / publisher for publisher in COUNTRIES]
+    generated = _write(tmp_path / "generated", 3, 300)  # plain: compiled in SQL
+    sources = [FIXTURES / publisher for publisher in COUNTRIES] + [generated]
     default = tmp_path / "default.duckdb"
     with open_warehouse(default, "duckdb") as wh:
         ingest(sources, wh, skip_bad=True)
@@ -517,6 +530,8 @@ def test_compiled_rows_go_to_whole_row_groups(tmp_path, monkeypatch, fast):
     close = ingest_module._RowGroups.close
 
     def record(self, flush=True):
+        if self.closed:  # (closed by the SQL compile when its part was done)
+            return
         close(self, flush)
         meta = pq.ParquetFile(self.path).metadata
         groups.append([meta.row_group(i).num_rows for i in range(meta.num_row_groups)])
@@ -524,14 +539,21 @@ def test_compiled_rows_go_to_whole_row_groups(tmp_path, monkeypatch, fast):
     monkeypatch.setattr(ingest_module, "ROW_GROUP", 7)
     monkeypatch.setattr(ingest_module, "MIN_ROW_GROUP", 7)
     monkeypatch.setattr("bestvalue.warehouse.compiling.CHUNK", 5)  # Python batches of 5
+    monkeypatch.setattr("bestvalue.warehouse.sqlcompile.PART", 100)  # several parts
     monkeypatch.setattr(ingest_module._RowGroups, "close", record)
     with open_warehouse(tmp_path / "small.duckdb", "duckdb") as wh:
-        ingest(sources, wh, skip_bad=True)
+        report = ingest(sources, wh, skip_bad=True)
         assert fingerprint(wh) == expected
         processes = wh.row_count("processes")
-    (sizes,) = groups
-    assert sum(sizes) == processes > 7 * 3
-    assert set(sizes[:-1]) == {7} and 0 < sizes[-1] <= 7
+    # Files: the parts SQL compiled, and the Python merge's (the samples' processes with nulls
+    # or extensions); each part file is written by the thread that compiled it.
+    if fast == "1":  # about 1,500 documents in parts of about 100, and the merge's file
+        assert len(groups) > 10 and 100 < report.sql_processes < processes
+    else:
+        assert len(groups) == 1 and report.sql_processes == 0
+    assert sum(map(sum, groups)) == processes > 7 * 3
+    for sizes in groups:
+        assert set(sizes[:-1]) <= {7} and 0 < sizes[-1] <= 7
 
 
 @pytest.mark.parametrize("where", ["parties", "items", "roles"])

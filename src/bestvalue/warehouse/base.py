@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ..errors import WarehouseError
 from ..messages import message
@@ -33,10 +34,18 @@ UNTIL_LOADED = (
 class Commit:
     """What one ingest adds: the compiled releases of the touched ocids, and its bookkeeping."""
 
-    compiled_path: Path
+    compiled_path: Path  # a folder of Parquet files (see compiled_files)
     sources: pa.Table
     rejects: pa.Table
     ingest_id: str
+
+    def compiled_files(self) -> list[Path]:
+        """The Parquet files of the compiled rows: one per part the compile wrote, at least
+        one (empty when nothing was compiled)."""
+        return sorted(self.compiled_path.glob("*.parquet"))
+
+    def compiled_rows(self) -> int:
+        return sum(pq.read_metadata(path).num_rows for path in self.compiled_files())
 
 
 class Warehouse(abc.ABC):

@@ -200,7 +200,9 @@ class DuckDBWarehouse(Warehouse):
         # s faster); the file is a sixth smaller.
         con.execute(
             "CREATE OR REPLACE TEMP VIEW compiled_new AS "
-            f"SELECT * FROM read_parquet({sql_string(commit.compiled_path)})"
+            "SELECT * FROM read_parquet(["
+            + ", ".join(sql_string(path) for path in commit.compiled_files())
+            + "])"
         )
         deleted = 0
         for name, sql in derived_sql().items():

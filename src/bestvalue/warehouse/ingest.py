@@ -49,6 +49,7 @@ __all__ = ["IngestReport", "Progress", "country_code", "ingest"]
 ROW_GROUP = 16_384
 MIN_ROW_GROUP = 2_048  # and at least: a small file still gets a row group per thread to commit
 AHEAD_BYTES = AHEAD * CHUNK  # small files cut ahead of staging, at most (as a large file's pieces)
+PYTHON_PART = -1  # the compiled rows' file of what the Python merge compiled (see _Compiled)
 UNLINKED_BATCH = 10_000  # records of links only held in memory before they go to DuckDB
 
 
@@ -159,7 +160,7 @@ def ingest(
             _resolve_conflicts(run)
             _missing_releases(run)
             stage.settle()
-            compiled = scratch / "compiled.parquet"
+            compiled = scratch / "compiled"
             report.processes = _compile(run, compiled)
             _close_work(run)  # its memory, before the commit needs the warehouse's
             pa.default_memory_pool().release_unused()  # and the compile's Arrow pages (1 GB: 70 MB)
@@ -492,30 +493,30 @@ def _latest_per_id(group: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(chosen.values())
 
 
-def _compile(run: _Run, path: Path) -> int:
+def _compile(run: _Run, folder: Path) -> int:
     affected = run.stage.affected_count()
     run.progress.phase("compile", affected)
-    writer = _RowGroups(path, max(MIN_ROW_GROUP, min(ROW_GROUP, affected // 8)))
+    out = _Compiled(folder, max(MIN_ROW_GROUP, min(ROW_GROUP, affected // 8)))
     try:
-        written = _compile_sql(run, writer, path.parent) if run.work is not None and affected else 0
+        written = _compile_sql(run, out) if run.work is not None and affected else 0
         if written < affected:  # what SQL did not compile goes through the Python merge
-            written += _compile_python(run, writer, affected - written)
+            written += _compile_python(run, out.part(PYTHON_PART), affected - written)
     except BaseException:
-        writer.close(flush=False)
+        out.close(flush=False)
         raise
-    writer.close()
+    out.close()
     return written
 
 
-def _compile_sql(run: _Run, writer: _RowGroups, scratch: Path) -> int:
+def _compile_sql(run: _Run, out: _Compiled) -> int:
     assert run.work is not None
     latest, total = run.stage.latest_documents()
     size = run.report.bytes // max(run.report.documents, 1)  # input bytes per document
     written = 0
-    for table in compile_plain(run.stage.con, run.work, latest, total, scratch, size):
-        writer.write(table)
-        written += table.num_rows
-        run.progress.step(table.num_rows)
+    scratch = out.folder.parent
+    for rows in compile_plain(run.stage.con, run.work, latest, total, scratch, out.part, size):
+        written += rows
+        run.progress.step(rows)
     run.report.sql_processes = written
     return written
 
@@ -534,9 +535,34 @@ def _compile_python(run: _Run, writer: _RowGroups, left: int) -> int:
     return written
 
 
+class _Compiled:
+    """The folder of the compiled rows (``Commit.compiled_path``): a Parquet file per part of
+    the SQL compile, each written by the thread that compiled the part, and one of what the
+    Python merge compiled; at least one file, empty when nothing was compiled."""
+
+    def __init__(self, folder: Path, size: int) -> None:
+        folder.mkdir()
+        self.folder, self.size = folder, size
+        self.writers: dict[int, _RowGroups] = {}
+
+    def part(self, part: int) -> _RowGroups:
+        """A writer for ``part``'s rows (asked once per part: each has a file of its own)."""
+        name = "python" if part == PYTHON_PART else f"part-{part:05d}"
+        writer = self.writers[part] = _RowGroups(self.folder / f"{name}.parquet", self.size)
+        return writer
+
+    def close(self, flush: bool = True) -> None:
+        """Close every writer not closed yet (the SQL compile closes a part's when it is
+        done; on a failure, what waits is dropped)."""
+        if not self.writers:
+            self.part(PYTHON_PART)
+        for writer in self.writers.values():
+            writer.close(flush)
+
+
 class _RowGroups:
-    """``compiled.parquet``, written in row groups of ``size`` rows whatever the size of the
-    tables given (the compile makes them per part, of up to a few thousand rows)."""
+    """A Parquet file of compiled rows, written in row groups of ``size`` rows whatever the
+    size of the tables given (the compile makes them per part, of up to a few thousand rows)."""
 
     def __init__(self, path: Path, size: int) -> None:
         # No dictionaries: the rows are read once, by the commit; trying them took half the
@@ -551,6 +577,7 @@ class _RowGroups:
         self.path, self.size = path, size
         self.waiting: list[pa.Table] = []
         self.rows = 0
+        self.closed = False
 
     def write(self, table: pa.Table) -> None:
         self.waiting.append(table)
@@ -562,7 +589,10 @@ class _RowGroups:
             self.waiting, self.rows = [whole.slice(full)], self.rows - full
 
     def close(self, flush: bool = True) -> None:
-        """Write what waits (unless the compile failed) and the file's footer."""
+        """Write what waits (unless the compile failed) and the file's footer; once."""
+        if self.closed:
+            return
+        self.closed = True
         if flush and self.rows:
             self.writer.write_table(pa.concat_tables(self.waiting), row_group_size=self.size)
         self.writer.close()

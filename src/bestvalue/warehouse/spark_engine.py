@@ -244,21 +244,21 @@ class SparkWarehouse(Warehouse):
     def _write_tables(self, target: Path, commit: Commit, published: dict[str, str]) -> list[str]:
         """Write the tables this commit changes into ``target``; their names. ``published``:
         the tables of the manifest now (a table it lacks is written, even empty)."""
-        compiled = pq.ParquetFile(commit.compiled_path).metadata.num_rows
+        compiled = commit.compiled_rows()
         derived = list(DERIVED)
         written: list[str] = []
         if compiled or not set(derived) <= set(published):
-            self._write_derived(target, commit.compiled_path)
+            self._write_derived(target, commit.compiled_files())
             written += derived
         for name in ("sources", "rejects"):
             rows = getattr(commit, name)
             # (a compile may also end the notes of records waiting for their releases)
             if rows.num_rows or name not in published or (name == "rejects" and compiled):
-                self._write_small(target, name, rows, commit.compiled_path)
+                self._write_small(target, name, rows, commit.compiled_files())
                 written.append(name)
         return written
 
-    def _write_derived(self, target: Path, compiled_path: Path) -> None:
+    def _write_derived(self, target: Path, compiled: list[Path]) -> None:
         """Each derived table: its stored rows less those of the processes compiled anew, and
         their new rows (as the DuckDB warehouse deletes and inserts them).
 
@@ -267,7 +267,7 @@ class SparkWarehouse(Warehouse):
         longer keeps it."""
         self._connect_ibis()  # registers the options Ibis's pyspark SQL compiler reads
         spark = self.session
-        spark.read.parquet(str(compiled_path)).createOrReplaceTempView("compiled_new")
+        spark.read.parquet(*map(str, compiled)).createOrReplaceTempView("compiled_new")
         # An anti join, not NOT IN: Spark plans NOT IN (a subquery) as a null-aware join that
         # broadcasts the new ocids to every executor however many they are (even with broadcasts
         # turned off), where the anti join sorts and merges when they are many. Ocids are never
@@ -279,7 +279,7 @@ class SparkWarehouse(Warehouse):
                 f"UNION ALL {ibis.to_sql(expr, dialect='pyspark')}"
             ).write.parquet(str(target / name))
 
-    def _write_small(self, target: Path, name: str, rows: pa.Table, compiled: Path) -> None:
+    def _write_small(self, target: Path, name: str, rows: pa.Table, compiled: list[Path]) -> None:
         """``sources`` or ``rejects``: the stored rows and the new ones, in one file."""
         old = self._path(name)
         if old is not None:
@@ -304,7 +304,7 @@ class SparkWarehouse(Warehouse):
                 raw.unlink()
 
 
-def _loaded_now(rejects: pd.DataFrame, compiled: Path) -> pd.Series:
+def _loaded_now(rejects: pd.DataFrame, compiled: list[Path]) -> pd.Series:
     """The rejects that stood until their process's releases were loaded (``UNTIL_LOADED``)
     and whose process this commit compiles. The compiled ocids are read a batch at a time and
     only matched against those few: an ingest can compile millions."""
@@ -313,7 +313,8 @@ def _loaded_now(rejects: pd.DataFrame, compiled: Path) -> pd.Series:
         return waiting
     wanted = pa.array(rejects.ocid[waiting].dropna().unique(), pa.string())
     found: set[str] = set()
-    for batch in pq.ParquetFile(compiled).iter_batches(columns=["ocid"]):
-        ocids = batch.column(0)
-        found.update(pc.filter(ocids, pc.is_in(ocids, value_set=wanted)).to_pylist())
+    for path in compiled:
+        for batch in pq.ParquetFile(path).iter_batches(columns=["ocid"]):
+            ocids = batch.column(0)
+            found.update(pc.filter(ocids, pc.is_in(ocids, value_set=wanted)).to_pylist())
     return waiting & rejects.ocid.isin(found)

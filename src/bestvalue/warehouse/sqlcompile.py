@@ -25,10 +25,10 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 import numpy as np
@@ -52,7 +52,15 @@ from .schema import AWARD, COMPILED, CONTRACT, PARTY
 from .schema import ITEM as ITEM_TYPE
 from .staging import sql_string
 
-__all__ = ["compile_plain", "part_count"]
+__all__ = ["Sink", "compile_plain", "part_count"]
+
+
+class Sink(Protocol):
+    """Where the compiled rows of one part go (``ingest`` writes them to a Parquet file)."""
+
+    def write(self, table: pa.Table) -> None: ...
+    def close(self) -> None: ...
+
 
 WHOLE = "whole"
 CHUNK = 8_000  # processes assembled at a time: bounds the Arrow memory of one chunk
@@ -126,9 +134,13 @@ def compile_plain(
     latest: str,
     total: int,
     scratch: Path,
+    sink: Callable[[int], Sink],
     doc_bytes: int = 1024,
-) -> Iterator[pa.Table]:
-    """Compiled rows (the ``compiled`` table's columns) of the plain processes.
+) -> Iterator[int]:
+    """Compile the plain processes: the compiled rows (the ``compiled`` table's columns) of
+    each part go to ``sink(part)``, made, written and closed on the thread that compiles the
+    part (only for a part that compiled some); yields how many rows each part compiled, in part
+    order.
 
     ``latest`` is the SQL (on ``con``, the warehouse's) of the newest document per release id
     of every touched process (as ``ingest._latest_per_id`` chooses, with the ``shape`` staging
@@ -141,7 +153,9 @@ def compile_plain(
     ``WORKERS`` parts are compiled at once, each on a cursor of its own (its scratch tables are
     temporary, so the cursor's alone): the steps of one part are small, their tables a row group
     or two, which DuckDB runs on one thread, and Python assembles the rows of one part while
-    DuckDB compiles the next. Rows come out in part order whatever the timing.
+    DuckDB compiles the next. Each part's rows are written on its own thread: written in
+    turn by the caller, the last parts' rows were written on one core once both were done
+    (36 MB of mixed files: 0.1 s of 1.8 s).
 
     ``doc_bytes`` (a document's average size, roughly) keeps the parts, and what they hold
     while they are written, to a bounded size in bytes too: a real release can be 100 times
@@ -164,10 +178,12 @@ def compile_plain(
     work.execute("SET preserve_insertion_order = true")
     try:
         with ThreadPoolExecutor(WORKERS) as pool:
-            compiled = pool.map(lambda path: _compile_part(work, path), listed)
-            for ocids, tables in compiled:
+            compiled = pool.map(
+                lambda part: _compile_part(work, part[1], lambda: sink(part[0])), enumerate(listed)
+            )
+            for ocids in compiled:
                 done.append(ocids)
-                yield from tables
+                yield ocids.num_rows
     finally:  # (the connection may be closed already, when an ingest failed)
         with contextlib.suppress(duckdb.Error):
             work.execute(f"SET threads = {int(threads)}")
@@ -217,11 +233,11 @@ def _by_part(
 
 
 def _compile_part(
-    work: duckdb.DuckDBPyConnection, path: Path | None
-) -> tuple[pa.Table, list[pa.Table]]:
-    """The ocids compiled from one part's documents, and their compiled rows."""
+    work: duckdb.DuckDBPyConnection, path: Path | None, sink: Callable[[], Sink]
+) -> pa.Table:
+    """The ocids compiled from one part's documents; their compiled rows go to a ``sink()``."""
     if path is None:  # no process hashed to this part
-        return pa.table({"ocid": strings([])}), []
+        return pa.table({"ocid": strings([])})
     cursor = work.cursor()  # closing it drops its temporary tables
     try:
         cursor.execute(
@@ -232,8 +248,12 @@ def _compile_part(
             cursor.execute(sql)
         ocids = cursor.sql("SELECT ocid FROM _sql_ocids").to_arrow_table()
         count = ocids.num_rows
-        tables = [_assemble(cursor, lo, min(count, lo + CHUNK)) for lo in range(0, count, CHUNK)]
-        return ocids, tables
+        if count:
+            out = sink()
+            for lo in range(0, count, CHUNK):
+                out.write(_assemble(cursor, lo, min(count, lo + CHUNK)))
+            out.close()
+        return ocids
     finally:
         cursor.close()
 
