@@ -595,4 +595,8 @@ class _RowGroups:
         self.closed = True
         if flush and self.rows:
             self.writer.write_table(pa.concat_tables(self.waiting), row_group_size=self.size)
+        # What waited is a slice of the part's rows, which holds all their buffers: kept by a
+        # closed writer (one per part), they grew with the input (the 6 GB package peaked at
+        # 3.5 GB before this line, against 0.8 GB).
+        self.waiting, self.rows = [], 0
         self.writer.close()
