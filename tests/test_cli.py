@@ -572,6 +572,43 @@ def test_files_loaded_before_without_a_country_are_said_to_keep_it(tmp_path, lan
     assert json.loads(countries.stdout) == [{"country": None}]
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            "{n} of them were loaded before, {a} without a country and {b} with country CO: "
+            "--country PY does not change their processes",
+        ),
+        (
+            "es",
+            "{n} de ellos se cargaron antes, {a} sin país y {b} con el país CO: --country PY "
+            "no cambia sus procesos",
+        ),
+    ],
+)
+def test_files_loaded_before_some_without_a_country_some_with_another_are_counted(
+    tmp_path, lang, said
+):
+    """Some of the files given were loaded without a country, others with another: each group
+    is counted, as ``bestvalue assess`` counts them when it finds no spend."""
+    files = sorted((PARAGUAY / "sample" / "releases").glob("*.json"))
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, chosen in ((first, files[:30]), (second, files[30:])):
+        folder.mkdir()
+        for path in chosen:
+            shutil.copy(path, folder)
+    path = tmp_path / "w.duckdb"
+    assert run("ingest", first, "--warehouse", path).returncode == 0
+    assert run("ingest", second, "--country", "co", "--warehouse", path).returncode == 0
+    again = run("ingest", first, second, "--country", "py", "--lang", lang, "--warehouse", path)
+    assert again.returncode == 0, again.stderr
+    a, b = len(files[:30]), len(files[30:])
+    assert a == 30 and b > 0
+    expected = said.format(n=a + b, a=a, b=b)
+    assert expected in " ".join(again.stdout.split()), again.stdout
+
+
 def test_commands_that_load_nothing_do_not_import_the_ingest():
     """``sql``, ``tables`` and ``export`` start 0.1 s sooner without the ingest's machinery (its
     scanner, Arrow compute, the SQL compile), which importing ``Progress`` from it loaded."""

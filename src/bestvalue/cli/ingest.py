@@ -56,6 +56,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "procesos[/yellow] (el contenido de un archivo se carga una sola vez; para marcarlos "
         "con {country}, cárguelos en un almacén nuevo con --country {country}).",
     },
+    "other_country_mixed": {
+        "en": "[yellow]{count} of them were loaded before, {without} without a country and "
+        "{tagged} {how}: --country {country} does not change their processes[/yellow] (a file's "
+        "content is loaded once; to tag them {country}, load them into a new warehouse with "
+        "--country {country}).",
+        "es": "[yellow]{count} de ellos se cargaron antes, {without} sin país y {tagged} {how}: "
+        "--country {country} no cambia sus procesos[/yellow] (el contenido de un archivo se "
+        "carga una sola vez; para marcarlos con {country}, cárguelos en un almacén nuevo con "
+        "--country {country}).",
+    },
     "without_country": {"en": "without a country", "es": "sin país"},
     "with_country": {"en": "with country {countries}", "es": "con el país {countries}"},
     "with_countries": {"en": "with countries {countries}", "es": "con los países {countries}"},
@@ -206,7 +216,7 @@ def _summary(report: IngestReport, location: Any, lang: str, country: str | None
     if report.skipped:
         console.print(_say("skipped", lang, count=len(report.skipped)))
     if report.other_country:
-        console.print(_other_country(report.other_country, lang, country))
+        console.print(_other_country(report, lang, country))
     command = 'bestvalue sql "SELECT * FROM rejects"'
     if report.rejects:
         console.print(_say("rejected", lang, count=len(report.rejects), command=command))
@@ -216,17 +226,28 @@ def _summary(report: IngestReport, location: Any, lang: str, country: str | None
         _listed(report.unlinked, lang)
 
 
-def _other_country(rows: list[dict[str, Any]], lang: str, country: str | None) -> str:
-    """The skipped files that keep the country they were loaded with, and what to do."""
-    countries = sorted({r["country"] for r in rows if r["country"]})
+def _other_country(report: IngestReport, lang: str, country: str | None) -> str:
+    """The skipped files that keep the country they were loaded with (each group counted, as
+    ``bestvalue assess`` says it), and what to do."""
+    countries, tagged, without = report.other_countries()
+    count = tagged + without
     if not countries:
-        how = _say("without_country", lang)
-    else:
-        kind = "with_country" if len(countries) == 1 else "with_countries"
-        how = _say(kind, lang, countries=", ".join(countries))
-        if any(r["country"] is None for r in rows):
-            how += " / " + _say("without_country", lang)
-    return _say("other_country", lang, count=len(rows), how=how, country=country)
+        return _say(
+            "other_country", lang, count=count, how=_say("without_country", lang), country=country
+        )
+    kind = "with_country" if len(countries) == 1 else "with_countries"
+    how = _say(kind, lang, countries=", ".join(countries))
+    if not without:
+        return _say("other_country", lang, count=count, how=how, country=country)
+    return _say(
+        "other_country_mixed",
+        lang,
+        count=count,
+        without=without,
+        tagged=tagged,
+        how=how,
+        country=country,
+    )
 
 
 def _listed(rows: list[dict[str, Any]], lang: str) -> None:

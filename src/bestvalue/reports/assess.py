@@ -36,7 +36,7 @@ from ..risk.valuechain import value_chain
 from ..spend import classified_lines, coverage, cube
 from ..warehouse.base import Warehouse
 from ..warehouse.export import write_workbook
-from ..warehouse.ingest import ingest
+from ..warehouse.ingest import IngestReport, ingest
 from ..warehouse.progress import Progress
 from .economics_section import check as check_economics
 from .economics_section import economic_cases, preset_cases
@@ -130,7 +130,7 @@ def assess(
     lines = lines.filter(lines.country == country)
     by_category = cube(lines, ["category"], level=level)
     if by_category.empty:
-        raise BestValueError(_no_spend(country, kept.other_country if kept else []))
+        raise BestValueError(_no_spend(country, kept))
     ranked = rank_categories(by_category, country, weights=chosen, top=top, draws=draws, seed=seed)
     cov = coverage(lines)
     out = Path(out)
@@ -164,18 +164,17 @@ def assess(
     return Assessment(out, [out / f.name for f in files], ranked, data)
 
 
-def _no_spend(country: str, other: list[dict[str, Any]]) -> str:
-    """Why there is no spend: nothing loaded, or files loaded before without a country or with
-    another (or some of each, each counted)."""
-    if not other:
+def _no_spend(country: str, kept: IngestReport | None) -> str:
+    """Why there is no spend: nothing loaded, or files given that were loaded before without a
+    country or with another (or some of each, each counted)."""
+    if kept is None or not kept.other_country:
         return message("no_spend_load", country=country)
-    tagged = sorted({r["country"] for r in other if r["country"]})
-    without = sum(1 for r in other if not r["country"])
-    if not tagged:
+    countries, count, without = kept.other_countries()
+    if not countries:
         return message("no_spend_loaded_without_country", country=country, count=without)
     key = "no_spend_loaded_mixed" if without else "no_spend_loaded_other_country"
-    count, names = len(other) - without, ", ".join(tagged)
-    return message(key, country=country, count=count, other=names, without=without)
+    other = ", ".join(countries)
+    return message(key, country=country, count=count, other=other, without=without)
 
 
 def _build(

@@ -77,6 +77,13 @@ class IngestReport:
     def documents(self) -> int:
         return self.releases + self.compiled_releases
 
+    def other_countries(self) -> tuple[list[str], int, int]:
+        """Of ``other_country``: the countries those files keep (sorted), how many files keep
+        one of them, and how many keep none (the CLI and ``bestvalue assess`` say both)."""
+        countries = sorted({r["country"] for r in self.other_country if r["country"]})
+        without = sum(1 for r in self.other_country if not r["country"])
+        return countries, len(self.other_country) - without, without
+
     @property
     def not_loaded(self) -> list[dict[str, Any]]:
         """What the ``rejects`` table gets: the refusals, then the records of links only."""
