@@ -230,24 +230,14 @@ def _other_country(report: IngestReport, lang: str, country: str | None) -> str:
     """The skipped files that keep the country they were loaded with (each group counted, as
     ``bestvalue assess`` says it), and what to do."""
     countries, tagged, without = report.other_countries()
+    if countries:
+        kind = "with_country" if len(countries) == 1 else "with_countries"
+        how = _say(kind, lang, countries=", ".join(countries))
+    else:
+        how = _say("without_country", lang)
+    key = "other_country_mixed" if countries and without else "other_country"
     count = tagged + without
-    if not countries:
-        return _say(
-            "other_country", lang, count=count, how=_say("without_country", lang), country=country
-        )
-    kind = "with_country" if len(countries) == 1 else "with_countries"
-    how = _say(kind, lang, countries=", ".join(countries))
-    if not without:
-        return _say("other_country", lang, count=count, how=how, country=country)
-    return _say(
-        "other_country_mixed",
-        lang,
-        count=count,
-        without=without,
-        tagged=tagged,
-        how=how,
-        country=country,
-    )
+    return _say(key, lang, count=count, without=without, tagged=tagged, how=how, country=country)
 
 
 def _listed(rows: list[dict[str, Any]], lang: str) -> None:
