@@ -164,7 +164,7 @@ def test_files_loaded_before_with_another_country_are_named_as_the_cause(reports
     with open_warehouse(root / "w.duckdb") as wh, pytest.raises(BestValueError) as raised:
         assess([SAMPLE], "CO", wh, out=tmp_path / "co", draws=100)
     said = str(raised.value)
-    assert "loaded before with country PY" in said and "new warehouse" in said
+    assert "loaded before with country PY" in said and "--country CO --retag" in said
     assert "se cargaron antes con el país PY" in say(said, "es")
     with open_warehouse(tmp_path / "w.duckdb") as wh:
         ingest([SAMPLE], wh, skip_bad=True)  # no country

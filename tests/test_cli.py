@@ -551,8 +551,16 @@ def test_the_progress_bar_keeps_each_phase_on_one_line_in_80_columns(duck, lang)
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("en", "70 of them were loaded without a country: --country PY does not change"),
-        ("es", "70 de ellos se cargaron sin país: --country PY no cambia"),
+        (
+            "en",
+            "70 of them were loaded without a country: --country PY does not change their "
+            "processes (a file's content is loaded once; add --retag to give them country PY).",
+        ),
+        (
+            "es",
+            "70 de ellos se cargaron sin país: --country PY no cambia sus procesos (el contenido "
+            "de un archivo se carga una sola vez; agregue --retag para darles el país PY).",
+        ),
     ],
 )
 def test_files_loaded_before_without_a_country_are_said_to_keep_it(tmp_path, lang, said):
@@ -607,6 +615,21 @@ def test_files_loaded_before_some_without_a_country_some_with_another_are_counte
     assert a == 30 and b > 0
     expected = said.format(n=a + b, a=a, b=b)
     assert expected in " ".join(again.stdout.split()), again.stdout
+    where = ("--lang", lang, "--warehouse", path)
+    refused = run("ingest", first, "--retag", *where)
+    assert refused.returncode == 2 and "--retag" in refused.stderr and "--country" in refused.stderr
+    retag = run("ingest", first, second, "--country", "PY", "--retag", *where)
+    assert retag.returncode == 0, retag.stderr
+    query = "SELECT country, count(*) AS n FROM processes GROUP BY ALL"
+    counted = json.loads(run("sql", query, "--format", "json", "--warehouse", path).stdout)
+    assert [r["country"] for r in counted] == ["PY"], counted
+    gave = {
+        "en": "Gave country PY to {n} file(s) loaded before, {a} without a country and {b} with "
+        "country CO: {p} process(es) changed country.",
+        "es": "Se dio el país PY a {n} archivo(s) cargados antes, {a} sin país y {b} con el país "
+        "CO: {p} proceso(s) cambiaron de país.",
+    }[lang].format(n=a + b, a=a, b=b, p=counted[0]["n"])
+    assert gave in " ".join(retag.stdout.split()), retag.stdout
 
 
 def test_commands_that_load_nothing_do_not_import_the_ingest():

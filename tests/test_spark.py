@@ -192,3 +192,47 @@ def test_an_ingest_keeps_the_categories_of_the_processes_it_does_not_touch(engin
         ingest([path], warehouse)
         assert warehouse.sql(classified).to_pylist()[0]["n"] == before, warehouse.engine
     assert _rows(engines[0], "items") == _rows(engines[1], "items")
+
+
+def test_files_retagged_agree_on_both_engines_and_a_failed_retag_changes_nothing(
+    engines, tmp_path, monkeypatch
+):
+    """Colombia's files loaded without a country, then given CO (--retag): the same processes
+    and sources on both engines; Spark replaces the stored documents' files it changed, and a
+    retag that fails publishes nothing and leaves no file behind."""
+    from bestvalue.errors import WarehouseError
+    from bestvalue.warehouse import spark_engine
+
+    duck = open_warehouse(tmp_path / "w.duckdb", "duckdb")
+    spark = open_warehouse(tmp_path / "spark", "spark", spark_master="local[2]")
+    files = sorted((FIXTURES / "colombia-cce").rglob("*.json"))
+    for warehouse in (duck, spark):
+        ingest(files[:12], warehouse, skip_bad=True)  # no country
+        ingest(files[12:], warehouse, country="PY", skip_bad=True)
+    manifest = (spark.location / "manifest.json").read_text()
+    raw = sorted(p.name for p in (spark.location / "raw").iterdir())
+    monkeypatch.setattr(spark_engine, "process_countries", lambda raw: "SELECT nonsense")
+    with pytest.raises(WarehouseError, match="could not change the country"):
+        ingest(files, spark, country="CO", retag=True, skip_bad=True)
+    monkeypatch.undo()
+    assert (spark.location / "manifest.json").read_text() == manifest
+    assert sorted(p.name for p in (spark.location / "raw").iterdir()) == raw
+    changed = {}
+    for warehouse in (duck, spark):
+        report = ingest(files[:12], warehouse, country="CO", retag=True, skip_bad=True)
+        assert len(report.retagged) == 12 and {r["country"] for r in report.retagged} == {None}
+        changed[warehouse.engine] = report.retagged_processes
+    assert changed["spark"] == changed["duckdb"] > 0
+    for name in ("processes", "sources"):
+        assert _rows(spark, name) == _rows(duck, name), name
+    countries = spark.sql("SELECT DISTINCT country FROM processes").column(0).to_pylist()
+    assert sorted(countries) == ["CO", "PY"]
+    stored = json.loads((spark.location / "manifest.json").read_text())["raw"]
+    assert sorted(p.name for p in (spark.location / "raw").iterdir()) == sorted(
+        rel.split("/")[1] for rel in stored
+    )
+    assert len(stored) == 2 and stored[0].endswith(
+        f"-v{json.loads(manifest)['version'] + 1:06d}.parquet"
+    )
+    duck.close()
+    spark.close()

@@ -183,6 +183,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "es": "{location}: la carga no pudo confirmarse, así que no se cargó nada ({detail}); "
         "si faltó memoria, aumente BESTVALUE_DUCKDB_MEMORY_LIMIT",
     },
+    "retag_failed": {
+        "en": "{location}: could not change the country of the files loaded: {detail}; the "
+        "warehouse is as it was",
+        "es": "{location}: no se pudo cambiar el país de los archivos cargados: {detail}; el "
+        "almacén de datos quedó como estaba",
+    },
     "replace_failed": {
         "en": "{location}: could not replace {tables}: {detail}",
         "es": "{location}: no se pudo reemplazar {tables}: {detail}",
@@ -248,6 +254,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{country} is not an ISO 3166 country code (e.g. PY, CO, MX)",
         "es": "{country} no es un código de país ISO 3166 (p. ej., PY, CO, MX)",
     },
+    "retag_needs_country": {
+        "en": "--retag gives the files loaded before the country of --country: give it too",
+        "es": "--retag da a los archivos cargados antes el país de --country: indíquelo también",
+    },
     "no_spend": {
         "en": "no spend for country {country} in the warehouse",
         "es": "no hay gasto del país {country} en el almacén de datos",
@@ -258,27 +268,29 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "no_spend_loaded_without_country": {
         "en": "no spend for country {country} in the warehouse: {count} of the files given were "
-        "loaded before without a country, and a file's content is loaded once: load them into a "
-        "new warehouse",
+        "loaded before without a country, and a file's content is loaded once: give them "
+        "country {country} with bestvalue ingest --country {country} --retag",
         "es": "no hay gasto del país {country} en el almacén de datos: {count} de los archivos "
         "dados se cargaron antes sin país, y el contenido de un archivo se carga una sola vez: "
-        "cárguelos en un almacén nuevo",
+        "deles el país {country} con bestvalue ingest --country {country} --retag",
     },
     "no_spend_loaded_mixed": {
         "en": "no spend for country {country} in the warehouse: of the files given, {without} "
         "were loaded before without a country and {count} with country {other}, and a file's "
-        "content is loaded once: load them into a new warehouse",
+        "content is loaded once: give them country {country} with bestvalue ingest --country "
+        "{country} --retag",
         "es": "no hay gasto del país {country} en el almacén de datos: de los archivos dados, "
         "{without} se cargaron antes sin país y {count} con el país {other}, y el contenido de un "
-        "archivo se carga una sola vez: cárguelos en un almacén nuevo",
+        "archivo se carga una sola vez: deles el país {country} con bestvalue ingest --country "
+        "{country} --retag",
     },
     "no_spend_loaded_other_country": {
         "en": "no spend for country {country} in the warehouse: {count} of the files given were "
-        "loaded before with country {other}, and a file's content is loaded once: load them into "
-        "a new warehouse",
+        "loaded before with country {other}, and a file's content is loaded once: give them "
+        "country {country} with bestvalue ingest --country {country} --retag",
         "es": "no hay gasto del país {country} en el almacén de datos: {count} de los archivos "
         "dados se cargaron antes con el país {other}, y el contenido de un archivo se carga una "
-        "sola vez: cárguelos en un almacén nuevo",
+        "sola vez: deles el país {country} con bestvalue ingest --country {country} --retag",
     },
     "cannot_read_weights": {
         "en": "cannot read the weights: {detail}",
@@ -607,11 +619,14 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     """A pattern per English sentence; those with fewer open values first (most specific)."""
     compiled = []
     for key, entry in CATALOGUE.items():
-        parts = []
+        parts, seen = [], set()
         for literal, field, _spec, _conv in Formatter().parse(entry["en"]):
             parts.append(re.escape(literal))
-            if field:
+            if field in seen:  # a value said twice is the same value
+                parts.append(f"(?P={field})")
+            elif field:
                 parts.append(_value_pattern(field, first=parts == [""]))
+                seen.add(field)
         compiled.append((key, re.compile("".join(parts), re.DOTALL)))
     return sorted(compiled, key=lambda kp: (kp[1].groups, -len(kp[1].pattern)))
 

@@ -456,3 +456,40 @@ def test_a_file_uploaded_again_is_said_to_add_nothing(client, world):
     api.force_authenticate(world["analyst_a"])
     shown = api.get(f"/api/agencies/{world['a'].pk}/uploads/{again.pk}/").json()
     assert shown["skipped"] == 1 and shown["processes"] == 0
+
+
+def test_an_agency_whose_country_is_corrected_sees_its_data_under_it(client, world):
+    """The data was loaded with the agency's country, which an administrator then corrected:
+    the pages give the warehouse the new country (as they classify a warehouse that needs it)
+    and show its spend, not what was computed under the old one; the next upload too."""
+    from bestvalue import open_warehouse
+
+    agency = world["a"]
+    login(client, world["analyst_a"])
+    assert upload_real_file(client, agency).status == "done"
+    api = APIClient()
+    api.force_authenticate(world["analyst_a"])
+    url = f"/api/agencies/{agency.pk}/spend/?level=family"
+    before = api.get(url).json()
+    agency.country = "GT"
+    agency.save()
+
+    def countries() -> list:
+        with open_warehouse(agency.warehouse_path, read_only=True) as wh:
+            query = "SELECT country FROM processes UNION ALL SELECT country FROM sources"
+            return sorted(set(wh.sql(query).column(0).to_pylist()))
+
+    assert countries() == ["MX"]
+    after = api.get(url).json()
+    assert countries() == ["GT"]
+    assert after and {r["category_code"] for r in after} == {r["category_code"] for r in before}
+    page = client.get(reverse("agency_detail", args=[agency.pk])).content.decode()
+    assert "Spend by category" in page
+    agency.country = "MX"
+    agency.save()
+    other = JALISCO.with_name("ocds-xs1qbl-02-0070-00-2017.json")
+    with other.open("rb") as handle:
+        client.post(reverse("upload_new", args=[agency.pk]), {"file": handle})
+    second = Upload.objects.filter(agency=agency).latest("created")
+    assert second.status == "done" and second.processes == 1, second.error
+    assert countries() == ["MX"]  # the job gave the first upload's data the corrected country

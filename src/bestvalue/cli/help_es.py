@@ -13,6 +13,7 @@ HELP_ES: dict[str, str] = {
     "Load OCDS files, directories, .gz or .zip archives into the warehouse.\n\nAny shape: release or record packages, bare releases or records, JSON arrays, JSON lines,\nconcatenated JSON; OCDS 1.0 or 1.1; UTF-8 or ISO-8859-1. All or nothing: without --skip-bad\nthe first bad document stops the ingest and the warehouse stays as it was.": "Carga archivos OCDS, carpetas, archivos .gz o .zip en el almacén de datos.\n\nCualquier forma: paquetes de entregas o de registros, entregas o registros sueltos, arreglos JSON, líneas JSON, JSON concatenado; OCDS 1.0 o 1.1; UTF-8 o ISO-8859-1. Todo o nada: sin --skip-bad, el primer documento erróneo detiene la carga y el almacén queda como estaba.",
     "Country of the data (ISO 3166-1 alpha-2).": "País de los datos (ISO 3166-1 alfa-2).",
     "Load the good data and record each bad document in the rejects table.": "Carga los datos buenos y registra cada documento erróneo en la tabla rejects.",
+    "Give the files given that were loaded before with another country (or none) the country of --country too, and their processes.": "Da también el país de --country a los archivos dados que se cargaron antes con otro país (o sin país), y a sus procesos.",
     "Language of names, labels, reasons and error messages.": "Idioma de los nombres, etiquetas, motivos y mensajes de error.",
     "Warehouse location: a DuckDB file, or a directory for the spark engine.": "Ubicación del almacén: un archivo DuckDB, o una carpeta para el motor spark.",
     "Warehouse engine.": "Motor del almacén.",

@@ -20,9 +20,9 @@ from rich.table import Column
 from rich.text import Text
 
 from ..errors import BestValueError
-from ..messages import pick, say, say_location
+from ..messages import message, pick, say, say_location
 from ..numbers import number, size
-from ..warehouse.ingest import IngestReport, Progress, country_code, ingest
+from ..warehouse.ingest import IngestReport, Progress, country_code, ingest, other_countries
 from .common import console, err_console, lang_option, open_from, warehouse_options
 
 # What the command says, in English and Spanish (``--lang``).
@@ -50,21 +50,31 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "other_country": {
         "en": "[yellow]{count} of them were loaded {how}: --country {country} does not change "
-        "their processes[/yellow] (a file's content is loaded once; to tag them {country}, load "
-        "them into a new warehouse with --country {country}).",
+        "their processes[/yellow] (a file's content is loaded once; add --retag to give them "
+        "country {country}).",
         "es": "[yellow]{count} de ellos se cargaron {how}: --country {country} no cambia sus "
-        "procesos[/yellow] (el contenido de un archivo se carga una sola vez; para marcarlos "
-        "con {country}, cárguelos en un almacén nuevo con --country {country}).",
+        "procesos[/yellow] (el contenido de un archivo se carga una sola vez; agregue --retag "
+        "para darles el país {country}).",
     },
     "other_country_mixed": {
         "en": "[yellow]{count} of them were loaded before, {without} without a country and "
         "{tagged} {how}: --country {country} does not change their processes[/yellow] (a file's "
-        "content is loaded once; to tag them {country}, load them into a new warehouse with "
-        "--country {country}).",
+        "content is loaded once; add --retag to give them country {country}).",
         "es": "[yellow]{count} de ellos se cargaron antes, {without} sin país y {tagged} {how}: "
         "--country {country} no cambia sus procesos[/yellow] (el contenido de un archivo se "
-        "carga una sola vez; para marcarlos con {country}, cárguelos en un almacén nuevo con "
-        "--country {country}).",
+        "carga una sola vez; agregue --retag para darles el país {country}).",
+    },
+    "retagged": {
+        "en": "Gave country {country} to {count} file(s) loaded before {how}: {processes} "
+        "process(es) changed country.",
+        "es": "Se dio el país {country} a {count} archivo(s) cargados antes {how}: {processes} "
+        "proceso(s) cambiaron de país.",
+    },
+    "retagged_mixed": {
+        "en": "Gave country {country} to {count} file(s) loaded before, {without} without a "
+        "country and {tagged} {how}: {processes} process(es) changed country.",
+        "es": "Se dio el país {country} a {count} archivo(s) cargados antes, {without} sin país "
+        "y {tagged} {how}: {processes} proceso(s) cambiaron de país.",
     },
     "without_country": {"en": "without a country", "es": "sin país"},
     "with_country": {"en": "with country {countries}", "es": "con el país {countries}"},
@@ -172,10 +182,21 @@ class RichProgress(Progress):
     is_flag=True,
     help="Load the good data and record each bad document in the rejects table.",
 )
+@click.option(
+    "--retag",
+    is_flag=True,
+    help="Give the files given that were loaded before with another country (or none) the "
+    "country of --country too, and their processes.",
+)
 @lang_option
 @warehouse_options
 def command(
-    paths: tuple[str, ...], country: str | None, skip_bad: bool, lang: str, **options: Any
+    paths: tuple[str, ...],
+    country: str | None,
+    skip_bad: bool,
+    retag: bool,
+    lang: str,
+    **options: Any,
 ) -> None:
     """Load OCDS files, directories, .gz or .zip archives into the warehouse.
 
@@ -187,10 +208,19 @@ def command(
         country = country_code(country)
     except BestValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--country") from exc
+    if retag and country is None:
+        raise click.UsageError(say(message("retag_needs_country"), lang))
     with open_from(options, create=True) as warehouse:
         with Bar(*columns(lang), console=err_console, transient=False) as bar:
             progress = RichProgress(bar, lang)
-            report = ingest(paths, warehouse, country=country, skip_bad=skip_bad, progress=progress)
+            report = ingest(
+                paths,
+                warehouse,
+                country=country,
+                skip_bad=skip_bad,
+                progress=progress,
+                retag=retag,
+            )
             progress.done()
         _summary(report, warehouse.location, lang, country)
 
@@ -216,7 +246,12 @@ def _summary(report: IngestReport, location: Any, lang: str, country: str | None
     if report.skipped:
         console.print(_say("skipped", lang, count=len(report.skipped)))
     if report.other_country:
-        console.print(_other_country(report, lang, country))
+        console.print(_other_country(report.other_country, lang, country))
+    if report.retagged:
+        console.print(
+            _other_country(report.retagged, lang, country, report.retagged_processes),
+            markup=False,
+        )
     command = 'bestvalue sql "SELECT * FROM rejects"'
     if report.rejects:
         console.print(_say("rejected", lang, count=len(report.rejects), command=command))
@@ -226,18 +261,31 @@ def _summary(report: IngestReport, location: Any, lang: str, country: str | None
         _listed(report.unlinked, lang)
 
 
-def _other_country(report: IngestReport, lang: str, country: str | None) -> str:
+def _other_country(
+    rows: list[dict[str, Any]], lang: str, country: str | None, retagged: int | None = None
+) -> str:
     """The skipped files that keep the country they were loaded with (each group counted, as
-    ``bestvalue assess`` says it), and what to do."""
-    countries, tagged, without = report.other_countries()
+    ``bestvalue assess`` says it), and what to do; or, ``retagged`` (how many processes changed
+    country), those that were given ``country``."""
+    countries, tagged, without = other_countries(rows)
     if countries:
         kind = "with_country" if len(countries) == 1 else "with_countries"
         how = _say(kind, lang, countries=", ".join(countries))
     else:
         how = _say("without_country", lang)
-    key = "other_country_mixed" if countries and without else "other_country"
-    count = tagged + without
-    return _say(key, lang, count=count, without=without, tagged=tagged, how=how, country=country)
+    key = "retagged" if retagged is not None else "other_country"
+    key += "_mixed" if countries and without else ""
+    count, processes = tagged + without, number(retagged or 0, 0, lang)
+    return _say(
+        key,
+        lang,
+        count=count,
+        without=without,
+        tagged=tagged,
+        how=how,
+        country=country,
+        processes=processes,
+    )
 
 
 def _listed(rows: list[dict[str, Any]], lang: str) -> None:

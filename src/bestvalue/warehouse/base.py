@@ -107,6 +107,13 @@ class Warehouse(abc.ABC):
         """Replace whole tables at once (all or none): Arrow data, or Ibis expressions over the
         warehouse's current tables, e.g. ``items`` rebuilt with its categories."""
 
+    @abc.abstractmethod
+    def set_country(self, country: str | None, hashes: list[str] | None = None) -> int:
+        """Give the files loaded with these content hashes (``None``: every file) ``country``:
+        their ``sources`` rows, their stored documents and their processes (see
+        :mod:`.retag`), all at once or not at all. Returns how many processes changed
+        country."""
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""
 

@@ -16,6 +16,7 @@ from ..errors import WarehouseError
 from ..messages import message
 from .base import UNTIL_LOADED, Commit, Warehouse
 from .derived_sql import derived_sql
+from .retag import OF_TARGETS, process_countries
 from .schema import TABLES
 from .staging import RAW_SCHEMA, Stage, sql_string
 
@@ -308,6 +309,37 @@ class DuckDBWarehouse(Warehouse):
                 )
             ) from exc
         con.execute("CHECKPOINT")
+
+    def set_country(self, country: str | None, hashes: list[str] | None = None) -> int:
+        con = self.con
+        picked = "true" if hashes is None else "sha256 IN (SELECT sha256 FROM _hashes)"
+        con.register("_hashes", pa.table({"sha256": pa.array(hashes or [], pa.string())}))
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _targets AS "
+                f"SELECT DISTINCT ingest_id, path FROM sources WHERE {picked}"
+            )
+            con.execute(f"UPDATE sources SET country = ? WHERE {picked}", [country])
+            con.execute(f"UPDATE raw_documents d SET country = ? WHERE {OF_TARGETS}", [country])
+            (changed,) = con.execute(
+                f"UPDATE processes p SET country = n.country FROM ("
+                f"{process_countries('raw_documents')}) n "
+                "WHERE p.ocid = n.ocid AND p.country IS DISTINCT FROM n.country"
+            ).fetchall()[0]
+            con.execute("DROP TABLE _targets")
+            with self._checkpointing():
+                con.execute("COMMIT")
+        except duckdb.Error as exc:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
+            raise WarehouseError(
+                message("retag_failed", location=self.location, detail=str(exc).splitlines()[0])
+            ) from exc
+        finally:
+            con.unregister("_hashes")
+        con.execute("CHECKPOINT")
+        return int(changed)
 
     def rollback(self, stage: Stage) -> None:
         stage.close()

@@ -40,7 +40,7 @@ from .schema import COMPILED, TABLES
 from .sqlcompile import compile_plain
 from .staging import STAGE_SCHEMA, Stage, sql_string
 
-__all__ = ["IngestReport", "Progress", "country_code", "ingest"]
+__all__ = ["IngestReport", "Progress", "country_code", "ingest", "other_countries"]
 
 # Compiled rows per Parquet row group, at most: every scan of the file holds the metadata of all
 # its row groups (about 150 columns each), and the commit's items insert scans it three times at
@@ -58,9 +58,14 @@ class IngestReport:
     ingest_id: str
     files: int = 0
     skipped: list[str] = field(default_factory=list)
-    # Skipped files loaded before with another country than this ingest's (``path``, and the
-    # ``country`` they keep, None for none): a file's content is loaded once, tag and all.
+    # Skipped files loaded before with another country than this ingest's (``path``, the
+    # ``country`` they keep, None for none, and ``sha256``): a file's content is loaded once,
+    # tag and all, unless ``retag``.
     other_country: list[dict[str, Any]] = field(default_factory=list)
+    # With ``retag``: those files (the same rows, with the country they had), given this
+    # ingest's country after it, and how many processes changed country then.
+    retagged: list[dict[str, Any]] = field(default_factory=list)
+    retagged_processes: int = 0
     bytes: int = 0
     releases: int = 0
     compiled_releases: int = 0
@@ -78,11 +83,8 @@ class IngestReport:
         return self.releases + self.compiled_releases
 
     def other_countries(self) -> tuple[list[str], int, int]:
-        """Of ``other_country``: the countries those files keep (sorted), how many files keep
-        one of them, and how many keep none (the CLI and ``bestvalue assess`` say both)."""
-        countries = sorted({r["country"] for r in self.other_country if r["country"]})
-        without = sum(1 for r in self.other_country if not r["country"])
-        return countries, len(self.other_country) - without, without
+        """Of ``other_country``: see :func:`other_countries`."""
+        return other_countries(self.other_country)
 
     @property
     def not_loaded(self) -> list[dict[str, Any]]:
@@ -146,10 +148,16 @@ def ingest(
     country: str | None = None,
     skip_bad: bool = False,
     progress: Progress | None = None,
+    retag: bool = False,
 ) -> IngestReport:
-    """Load OCDS files into the warehouse (see the module docstring)."""
+    """Load OCDS files into the warehouse (see the module docstring).
+
+    ``retag``: the files given that were loaded before with another country (or none) get
+    ``country`` too, after the new ones are loaded (:meth:`Warehouse.set_country`)."""
     started = time.perf_counter()
     country = country_code(country)
+    if retag and country is None:
+        raise BestValueError(message("retag_needs_country"))
     report = IngestReport(datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ"))
     progress = progress or Progress()
     sources = list(discover(paths))
@@ -198,8 +206,21 @@ def ingest(
             with contextlib.suppress(duckdb.Error):  # the Spark engine's scratch may be closed
                 stage.con.execute("RESET disabled_optimizers")
             _close_work(run)
+    if retag and report.other_country:
+        hashes = [r["sha256"] for r in report.other_country]
+        report.retagged_processes = warehouse.set_country(country, hashes)
+        report.retagged, report.other_country = report.other_country, []
     report.seconds = time.perf_counter() - started
     return report
+
+
+def other_countries(rows: list[dict[str, Any]]) -> tuple[list[str], int, int]:
+    """Of files loaded before with another country (``other_country``, ``retagged``): the
+    countries they had (sorted), how many had one of them, and how many had none (the CLI and
+    ``bestvalue assess`` say both)."""
+    countries = sorted({r["country"] for r in rows if r["country"]})
+    without = sum(1 for r in rows if not r["country"])
+    return countries, len(rows) - without, without
 
 
 def country_code(code: str | None) -> str | None:
@@ -266,7 +287,7 @@ def _other_country(run: _Run, skipped: dict[str, str]) -> list[dict[str, Any]]:
     rows = run.warehouse.sql(f"SELECT sha256, country FROM sources WHERE sha256 IN ({hashes})")
     loaded = dict(zip(rows["sha256"].to_pylist(), rows["country"].to_pylist(), strict=True))
     return [
-        {"path": skipped[h], "country": loaded[h]}
+        {"path": skipped[h], "country": loaded[h], "sha256": h}
         for h in sorted(skipped, key=skipped.__getitem__)
         if h in loaded and loaded[h] != run.country
     ]

@@ -109,7 +109,12 @@ PARTY = pa.struct([pa.field(c.name, c.type) for c in PARTY_COLUMNS])
 PROCESS_COLUMNS = _cols(
     ("ocid", pa.string(), "Open Contracting ID: one row per process."),
     ("source", pa.string(), "The newest input file that contributed to this process."),
-    ("country", pa.string(), "ISO 3166-1 alpha-2 country given at ingest (`--country`)."),
+    (
+        "country",
+        pa.string(),
+        "ISO 3166-1 alpha-2 country given at ingest (`--country`, or later with `--retag`): its "
+        "most recently loaded document's.",
+    ),
     ("compiled_by", pa.string(), "How the compiled release was made: publisher, merge, both."),
     ("release_count", pa.int32(), "Number of distinct releases stored for this ocid."),
     ("ocds_version", pa.string(), "OCDS version the package declared (null: not declared, 1.0)."),
@@ -248,7 +253,7 @@ TABLES: dict[str, Table] = {
                 "Detected text encoding: utf-8, or windows-1252 (ISO-8859-1 as browsers read it; "
                 "iso-8859-1 in warehouses loaded before 2026-11-27).",
             ),
-            ("country", pa.string(), "Country given at ingest."),
+            ("country", pa.string(), "Country given at ingest (or later with `--retag`)."),
             ("releases", pa.int64(), "Releases read."),
             ("compiled_releases", pa.int64(), "Compiled (or versioned) releases of records read."),
             ("rejected", pa.int64(), "Documents refused (see rejects)."),

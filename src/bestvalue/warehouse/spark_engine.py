@@ -31,6 +31,7 @@ from .. import settings
 from ..errors import WarehouseError
 from ..messages import message
 from .base import UNTIL_LOADED, Commit, Warehouse
+from .retag import OF_TARGETS, process_countries
 from .schema import TABLES
 from .staging import RAW_SCHEMA, Stage, sql_string
 from .transform import DERIVED, compiled_table, derive
@@ -291,6 +292,101 @@ class SparkWarehouse(Warehouse):
         (target / name).mkdir()
         pq.write_table(rows, str(target / name / "part-0.parquet"))
 
+    def set_country(self, country: str | None, hashes: list[str] | None = None) -> int:
+        """A new version of ``sources`` and ``processes``, and new files of the stored documents
+        that change, published at once; DuckDB does the work, in this process, as it stages an
+        ingest (a retag is three narrow updates, not a transformation for Spark)."""
+        manifest, old = self._manifest(), self._path("sources")
+        sources = pq.read_table(str(old)) if old is not None else _declared("sources").empty_table()
+        picked = (
+            pa.array([True] * sources.num_rows, pa.bool_())
+            if hashes is None
+            else pc.is_in(sources["sha256"], value_set=pa.array(hashes, pa.string()))
+        )
+        chosen = sources.filter(picked)
+        if all(c == country for c in chosen["country"].to_pylist()):
+            return 0  # (also when none is chosen) nothing to rewrite
+        targets = chosen.select(["ingest_id", "path"])
+        version = f"v{manifest['version'] + 1:06d}"
+        target = self.location / version
+        con = duckdb.connect()
+        con.register("_targets", targets)
+        made: list[Path] = []
+        try:
+            raw = [self._retag_raw(con, rel, version, country, made) for rel in manifest["raw"]]
+            changed = self._retag_processes(con, target, raw)
+            (target / "sources").mkdir()
+            pq.write_table(
+                _retagged(sources, picked, country), str(target / "sources" / "p.parquet")
+            )
+        except BaseException as exc:
+            shutil.rmtree(target, ignore_errors=True)
+            for path in made:
+                path.unlink(missing_ok=True)
+            if isinstance(exc, duckdb.Error | OSError):
+                detail = str(exc).splitlines()[0]
+                raise WarehouseError(
+                    message("retag_failed", location=self.location, detail=detail)
+                ) from exc
+            raise
+        finally:
+            con.close()
+        tables = manifest["tables"] | {t: f"{version}/{t}" for t in ("sources", "processes")}
+        self._publish(manifest | {"version": manifest["version"] + 1, "raw": raw, "tables": tables})
+        for rel in set(manifest["raw"]) - set(raw):  # replaced by their retagged copies
+            (self.location / rel).unlink(missing_ok=True)
+        return changed
+
+    def _retag_raw(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        rel: str,
+        version: str,
+        country: str | None,
+        made: list[Path],
+    ) -> str:
+        """The stored documents of one ingest, retagged into a new file when some of them are
+        of the files retagged (its path in the warehouse); otherwise the file as it is."""
+        path = sql_string(self.location / rel)
+        if not con.execute(
+            f"SELECT count(*) FROM read_parquet({path}) d WHERE {OF_TARGETS}"
+        ).fetchall()[0][0]:
+            return rel
+        new = f"raw/{Path(rel).stem.split('-')[0]}-{version}.parquet"
+        made.append(self.location / new)
+        con.execute(
+            f"COPY (SELECT * REPLACE (CASE WHEN {OF_TARGETS} THEN {_literal(country)} "
+            f"ELSE d.country END AS country) FROM read_parquet({path}) d) "
+            f"TO {sql_string(self.location / new)} (FORMAT parquet)"
+        )
+        return new
+
+    def _retag_processes(self, con: duckdb.DuckDBPyConnection, target: Path, raw: list[str]) -> int:
+        """Write ``processes`` with the countries computed anew into ``target``; how many
+        changed."""
+        files = ", ".join(sql_string(self.location / rel) for rel in raw)
+        con.execute(f"CREATE TEMP TABLE _new AS {process_countries(f'read_parquet([{files}])')}")
+        schema = TABLES["processes"].arrow
+        (target / "processes").mkdir(parents=True)
+        with pq.ParquetWriter(str(target / "processes" / "part-0.parquet"), schema) as out:
+            for batch in self.batches("processes", 65_536):
+                con.register("_batch", pa.Table.from_batches([batch]))
+                rows = con.sql(
+                    "SELECT p.* REPLACE (CASE WHEN n.ocid IS NULL THEN p.country ELSE n.country "
+                    "END AS country) FROM _batch p LEFT JOIN _new n USING (ocid)"
+                ).to_arrow_table()
+                out.write_table(rows.select(schema.names).cast(schema))
+                con.unregister("_batch")
+        processes = self._path("processes")
+        if processes is None:
+            return 0
+        return int(
+            con.execute(
+                f"SELECT count(*) FROM read_parquet({sql_string(processes / '*.parquet')}) p "
+                "JOIN _new n USING (ocid) WHERE p.country IS DISTINCT FROM n.country"
+            ).fetchall()[0][0]
+        )
+
     def rollback(self, stage: Stage) -> None:
         stage.close()
         with contextlib.suppress(duckdb.Error):
@@ -302,6 +398,16 @@ class SparkWarehouse(Warehouse):
         for raw in (self.location / "raw").glob("*.parquet"):
             if raw not in committed:  # written by the failed ingest before its commit
                 raw.unlink()
+
+
+def _retagged(sources: pa.Table, picked: pa.Array, country: str | None) -> pa.Table:
+    """``sources`` with the rows ``picked`` given ``country``."""
+    column = pc.if_else(picked, pa.scalar(country, pa.string()), sources["country"])
+    return sources.set_column(sources.schema.get_field_index("country"), "country", column)
+
+
+def _literal(value: str | None) -> str:
+    return "NULL" if value is None else sql_string(value)
 
 
 def _loaded_now(rejects: pd.DataFrame, compiled: list[Path]) -> pd.Series:

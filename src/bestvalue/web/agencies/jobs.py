@@ -24,6 +24,7 @@ from ...categories import ensure_classified
 from ...errors import BestValueError
 from ...messages import message
 from ...warehouse.progress import Progress
+from ...warehouse.retag import follow_country
 from . import services
 from .models import Upload
 
@@ -80,6 +81,7 @@ def run(upload_id: int) -> None:
     agency.folder.mkdir(parents=True, exist_ok=True)
     try:
         with open_warehouse(agency.warehouse_path) as wh:
+            follow_country(wh, agency.country)  # corrected since the last upload
             report = ingest(
                 [Path(upload.source)],
                 wh,

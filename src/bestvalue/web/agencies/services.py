@@ -20,6 +20,7 @@ from ...errors import BestValueError
 from ...frames import records
 from ...reports import assess
 from ...risk import prioritise
+from ...warehouse.retag import follow_country, other_country_files
 from .models import Agency
 
 __all__ = [
@@ -45,14 +46,15 @@ class NoData(Exception):
 def _open(agency: Agency) -> Any:
     """The agency's warehouse, read-only so that several server processes can read it at once
     (the ingest job classifies what it loads; a warehouse loaded before that is classified
-    here once)."""
+    here once, and one loaded before the agency's country was corrected is given it here)."""
     if not agency.warehouse_path.exists():
         raise NoData(_("No data loaded yet."))
     try:
         wh = open_warehouse(agency.warehouse_path, read_only=True)
-        if needs_classifying(wh):
+        if needs_classifying(wh) or other_country_files(wh, agency.country):
             wh.close()
             with open_warehouse(agency.warehouse_path) as writable:
+                follow_country(writable, agency.country)
                 ensure_classified(writable)
             wh = open_warehouse(agency.warehouse_path, read_only=True)
         return wh
@@ -78,6 +80,7 @@ def _cached(agency: Agency, name: str, compute: Callable[[], Any]) -> Any:
     if not agency.warehouse_path.exists():
         raise NoData(_("No data loaded yet."))
     stamp = agency.warehouse_path.stat().st_mtime_ns
+    name = f"{agency.country}-{name}"  # what was computed for the country it had is not shown
     key = f"{agency.pk}:{stamp}:{name}"
     with _MEMO_LOCK:
         if key in _MEMO:
