@@ -30,6 +30,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reading": {"en": "Reading {files} file(s)", "es": "Leyendo {files} archivo(s)"},
     "compile": {"en": "Compiling", "es": "Compilando"},
     "write": {"en": "Writing the warehouse", "es": "Escribiendo el almacén"},
+    "retag": {"en": "Changing the country", "es": "Cambiando el país"},
     "processes": {"en": "{done}{total} processes", "es": "{done}{total} procesos"},
     "documents": {"en": "{count} docs{rate}", "es": "{count} docs{rate}"},
     "rate": {"en": ", {rate}/s", "es": ", {rate}/s"},

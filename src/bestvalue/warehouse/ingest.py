@@ -208,6 +208,7 @@ def ingest(
             _close_work(run)
     if retag and report.other_country:
         hashes = [r["sha256"] for r in report.other_country]
+        progress.phase("retag")
         report.retagged_processes = warehouse.set_country(country, hashes)
         report.retagged, report.other_country = report.other_country, []
     report.seconds = time.perf_counter() - started

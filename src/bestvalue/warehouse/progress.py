@@ -22,6 +22,7 @@ class Progress:
 
     def phase(self, name: str, total: int | None = None) -> None:
         """A new phase: ``compile`` (``total`` processes, then a ``step`` per batch), ``write``
-        (the commit to the warehouse, no steps)."""
+        (the commit to the warehouse, no steps), ``retag`` (files loaded before given the
+        ingest's country, no steps)."""
 
     def step(self, n: int = 1) -> None: ...
