@@ -209,8 +209,9 @@ def value_chain_svg(agency: Agency, code: str, lang: str) -> bytes:
 
 
 def assessment_file(agency: Agency, lang: str, fmt: str) -> Path:
-    """The assessment in ``lang``, written again when the data changed since the last one."""
-    out = agency.folder / f"assessment-{lang}"
+    """The assessment in ``lang``, written again when the data changed since the last one (or
+    the agency's country, corrected: each country's in a folder of its own)."""
+    out = agency.folder / f"assessment-{agency.country}-{lang}"
     target = out / FORMATS[fmt]
     if target.exists() and target.stat().st_mtime >= agency.warehouse_path.stat().st_mtime:
         return target
