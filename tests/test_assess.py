@@ -170,6 +170,8 @@ def test_files_loaded_before_with_another_country_are_named_as_the_cause(reports
         ingest([SAMPLE], wh, skip_bad=True)  # no country
         with pytest.raises(BestValueError, match="loaded before without a country"):
             assess([SAMPLE], "PY", wh, out=tmp_path / "py", draws=100)
+        retagged = assess([SAMPLE], "PY", wh, out=tmp_path / "retagged", draws=100, retag=True)
+        assert retagged.data["priorities"] and (tmp_path / "retagged" / "report.html").exists()
     files = sorted(SAMPLE.rglob("*.json"))
     with open_warehouse(tmp_path / "mixed.duckdb") as wh, pytest.raises(BestValueError) as mixed:
         untagged = ingest(files[:3], wh, skip_bad=True).files  # no country

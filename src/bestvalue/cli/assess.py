@@ -45,6 +45,12 @@ from .common import PhaseProgress, console, open_from, warehouse_options, wrote
 @click.option(
     "--no-economics", is_flag=True, help="Leave out the economic case (it takes a few seconds)."
 )
+@click.option(
+    "--retag",
+    is_flag=True,
+    help="Give the files given that were loaded before with another country (or none) the "
+    "country of --country too, and their processes.",
+)
 @warehouse_options
 def command(
     paths: tuple[Path, ...],
@@ -56,6 +62,7 @@ def command(
     attribution: str | None,
     economics: tuple[Path, ...],
     no_economics: bool,
+    retag: bool,
     **options: Any,
 ) -> None:
     """Load PATHS (or use the warehouse as it is) and write the country assessment."""
@@ -72,6 +79,7 @@ def command(
             attribution=attribution,
             economics=None if no_economics else economics,
             progress=progress,
+            retag=retag,
         )
     wrote("report", result.out / "report.html", pdf=result.out / "report.pdf")
     wrote("tables", result.out / "assessment.xlsx")

@@ -116,15 +116,21 @@ def assess(
     attribution: str | None = None,
     economics: Sequence[str | Path] | None = (),
     progress: Progress | None = None,
+    retag: bool = False,
 ) -> Assessment:
-    """Ingest ``paths`` (already loaded files add nothing), then write the assessment to ``out``."""
+    """Ingest ``paths`` (already loaded files add nothing; with ``retag``, those loaded before
+    with another country are given ``country``), then write the assessment to ``out``."""
     progress = progress or Progress()
     country = country.upper()
     if iso3(country) is None:
         raise BestValueError(message("not_country_code_eg", country=repr(country)))
     chosen = Weights.read(weights)
     check_economics(economics or ())
-    kept = ingest(paths, wh, country=country, skip_bad=True, progress=progress) if paths else None
+    kept = (
+        ingest(paths, wh, country=country, skip_bad=True, progress=progress, retag=retag)
+        if paths
+        else None
+    )
     lines = classified_lines(wh, progress=progress)
     progress.phase("Assessing spend and risk")
     lines = lines.filter(lines.country == country)
