@@ -8,8 +8,10 @@ their stored documents, and of the processes those documents belong to, and noth
 compiled releases do not depend on it.
 
 A process's country is that of its most recently loaded document with one (the load order: the
-ingest, then the document's place in it), as the compile chooses it; a process whose documents
-all come from one country's files has that country.
+ingest, then the document's place in it); a process whose documents all come from one country's
+files has that country. The compile chooses the same way among the newest version of each
+release, this among every stored document: they differ only for a process whose files were
+loaded with different countries, where either choice is one of them.
 
 Both engines register ``_targets`` (``ingest_id``, ``path``: the ``sources`` rows retagged)
 before they run these statements.
