@@ -36,7 +36,7 @@ from ..risk.valuechain import value_chain
 from ..spend import classified_lines, coverage, cube
 from ..warehouse.base import Warehouse
 from ..warehouse.export import write_workbook
-from ..warehouse.ingest import IngestReport, ingest
+from ..warehouse.ingest import IngestReport, ingest, other_countries
 from ..warehouse.progress import Progress
 from .economics_section import check as check_economics
 from .economics_section import economic_cases, preset_cases
@@ -175,7 +175,7 @@ def _no_spend(country: str, kept: IngestReport | None) -> str:
     country or with another (or some of each, each counted)."""
     if kept is None or not kept.other_country:
         return message("no_spend_load", country=country)
-    countries, count, without = kept.other_countries()
+    countries, count, without = other_countries(kept.other_country)
     if not countries:
         return message("no_spend_loaded_without_country", country=country, count=without)
     key = "no_spend_loaded_mixed" if without else "no_spend_loaded_other_country"

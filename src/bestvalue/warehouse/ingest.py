@@ -82,10 +82,6 @@ class IngestReport:
     def documents(self) -> int:
         return self.releases + self.compiled_releases
 
-    def other_countries(self) -> tuple[list[str], int, int]:
-        """Of ``other_country``: see :func:`other_countries`."""
-        return other_countries(self.other_country)
-
     @property
     def not_loaded(self) -> list[dict[str, Any]]:
         """What the ``rejects`` table gets: the refusals, then the records of links only."""

@@ -363,29 +363,23 @@ class SparkWarehouse(Warehouse):
 
     def _retag_processes(self, con: duckdb.DuckDBPyConnection, target: Path, raw: list[str]) -> int:
         """Write ``processes`` with the countries computed anew into ``target``; how many
-        changed."""
+        changed (counted as they are written: the table is read once)."""
         files = ", ".join(sql_string(self.location / rel) for rel in raw)
         con.execute(f"CREATE TEMP TABLE _new AS {process_countries(f'read_parquet([{files}])')}")
-        schema = TABLES["processes"].arrow
+        schema, changed = TABLES["processes"].arrow, 0
         (target / "processes").mkdir(parents=True)
         with pq.ParquetWriter(str(target / "processes" / "part-0.parquet"), schema) as out:
             for batch in self.batches("processes", 65_536):
                 con.register("_batch", pa.Table.from_batches([batch]))
                 rows = con.sql(
                     "SELECT p.* REPLACE (CASE WHEN n.ocid IS NULL THEN p.country ELSE n.country "
-                    "END AS country) FROM _batch p LEFT JOIN _new n USING (ocid)"
+                    "END AS country), n.ocid IS NOT NULL AND p.country IS DISTINCT FROM n.country "
+                    "AS _changed FROM _batch p LEFT JOIN _new n USING (ocid)"
                 ).to_arrow_table()
+                changed += pc.sum(rows["_changed"].cast(pa.int64())).as_py() or 0
                 out.write_table(rows.select(schema.names).cast(schema))
                 con.unregister("_batch")
-        processes = self._path("processes")
-        if processes is None:
-            return 0
-        return int(
-            con.execute(
-                f"SELECT count(*) FROM read_parquet({sql_string(processes / '*.parquet')}) p "
-                "JOIN _new n USING (ocid) WHERE p.country IS DISTINCT FROM n.country"
-            ).fetchall()[0][0]
-        )
+        return changed
 
     def rollback(self, stage: Stage) -> None:
         stage.close()
