@@ -7,7 +7,6 @@ import json
 import random
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import COUNTRIES, FIXTURES, fingerprint
@@ -295,19 +294,17 @@ BODY = _maybe(
 ) | st.just({})
 
 
-class _Kept:
-    """compile_plain's sink of one part, keeping its tables in ``tables`` (all parts')."""
-
-    def __init__(self, tables: list[Any]) -> None:
-        self.write, self.close = tables.append, lambda: None
+def _sorted(con, query: str) -> list[tuple]:
+    return sorted(con.execute(query).fetchall(), key=repr)
 
 
 def _compile_both(
     processes: list[list[dict]], threads: int | None = None
-) -> tuple[list[dict], list[dict]]:
-    """The compiled rows of the processes SQL compiles (compiled together, as parts are), and
-    the Python merge's rows of those same processes, both in ocid order; with ``threads``, on a
-    DuckDB set as the ingest's own (``fastload.work_connection``) with that many threads."""
+) -> tuple[dict[str, list[tuple]], dict[str, list[tuple]]]:
+    """The derived tables' rows of the processes SQL compiles (compiled together, as parts are,
+    and written flat), and those the Python merge's compiled rows of those same processes give
+    (as the commit derives them), each table's rows sorted; with ``threads``, on a DuckDB set as
+    the ingest's own (``fastload.work_connection``) with that many threads."""
     import duckdb
     import orjson
     import pyarrow as pa
@@ -315,8 +312,9 @@ def _compile_both(
     from bestvalue.ocds.compile import date_key
     from bestvalue.ocds.validate import check_release
     from bestvalue.warehouse.compiling import compile_group
+    from bestvalue.warehouse.derived_sql import derived_sql
     from bestvalue.warehouse.schema import COMPILED
-    from bestvalue.warehouse.sqlcompile import compile_plain
+    from bestvalue.warehouse.sqlcompile import FLAT_TABLES, compile_plain
 
     rows: dict[str, list[dict]] = {}
     for p, bodies in enumerate(processes):
@@ -342,7 +340,7 @@ def _compile_both(
                 }
             )
     if not rows:
-        return [], []
+        return {}, {}
     con = duckdb.connect()
     if threads:
         con.execute(f"SET threads = {threads}")
@@ -355,16 +353,22 @@ def _compile_both(
     )
     total = sum(map(len, rows.values()))
     with tempfile.TemporaryDirectory() as scratch:
-        tables: list[pa.Table] = []
-        sink = lambda part: _Kept(tables)  # noqa: E731
-        list(compile_plain(con, con, "SELECT * FROM docs", total, Path(scratch), sink))
-        sql = sorted((r for t in tables for r in t.to_pylist()), key=lambda r: r["ocid"])
+        flat = Path(scratch) / "flat"
+        list(compile_plain(con, con, "SELECT * FROM docs", total, Path(scratch), flat))
+        if not any(flat.glob("processes/*.parquet")):
+            return {}, {}
+        sql = {
+            name: _sorted(con, f"SELECT * FROM read_parquet('{flat / name}/*.parquet')")
+            for name in FLAT_TABLES
+        }
     python = []
-    for row in sql:  # what SQL compiled, the Python merge compiles alike
-        merged = compile_group(rows[row["ocid"]])
+    for ocid, *_ in sql["processes"]:  # what SQL compiled, the Python merge compiles alike
+        merged = compile_group(rows[ocid])
         assert isinstance(merged, dict), merged  # a conflict in a field SQL reads: not compiled
         python.append(merged)
-    return sql, pa.Table.from_pylist(python, schema=COMPILED.arrow).to_pylist()
+    derive = duckdb.connect()
+    derive.register("compiled_new", pa.Table.from_pylist(python, schema=COMPILED.arrow))
+    return sql, {name: _sorted(derive, query) for name, query in derived_sql().items()}
 
 
 # Two to four random processes per example, compiled together as a part is: as many processes
@@ -391,7 +395,7 @@ def test_a_part_larger_than_a_row_group_keeps_its_order_on_many_threads():
     items = [{"id": f"i{k}", "description": f"item {k}", "quantity": k} for k in range(21_000)]
     processes = [[{"tender": {"id": f"t{p}", "items": items}}] for p in range(6)]
     sql, python = _compile_both(processes, threads=8)
-    assert len(sql) == 6 and sum(len(r["tender_items"]) for r in sql) == 126_000
+    assert len(sql["processes"]) == 6 and len(sql["items"]) == 126_000
     assert sql == python
 
 
@@ -510,13 +514,14 @@ def test_progress_ends_at_the_total_when_files_go_to_the_reader(tmp_path, monkey
 
 
 @pytest.mark.parametrize("fast", ["1", "0"])
-def test_compiled_rows_go_to_whole_row_groups(tmp_path, monkeypatch, fast):
-    """The compile's pieces (per part, or per Python batch) are regrouped into row groups of
-    one size, the last one of each file excepted (a file per part of the SQL compile, written
-    by the thread that compiled it, and one of the Python merge's), and no row is lost or
-    repeated at their edges."""
+def test_compiled_rows_go_to_whole_row_groups_and_flat_files_per_part(tmp_path, monkeypatch, fast):
+    """The Python merge's compiled rows (batch by batch) are regrouped into row groups of one
+    size, the last one excepted, and no row is lost or repeated at their edges; the SQL
+    compile writes each derived table's rows flat, a file per part that compiled some, and the
+    commit stores both alike."""
     import pyarrow.parquet as pq
 
+    from bestvalue.warehouse import duckdb_engine
     from bestvalue.warehouse import ingest as ingest_module
 
     monkeypatch.setenv("BESTVALUE_FAST_INGEST", fast)
@@ -527,36 +532,43 @@ def test_compiled_rows_go_to_whole_row_groups(tmp_path, monkeypatch, fast):
         ingest(sources, wh, skip_bad=True)
         expected = fingerprint(wh)
     groups: list[list[int]] = []
+    flat: dict[str, list[int]] = {}
     close = ingest_module._RowGroups.close
+    commit = duckdb_engine.DuckDBWarehouse.commit
 
     def record(self, flush=True):
-        if self.closed:  # (closed by the SQL compile when its part was done)
-            return
         close(self, flush)
-        # A closed writer keeps none of its rows: a slice left waiting held the buffers of a
-        # whole part, and with a writer per part the peak grew with the input (6 GB: 3.5 GB).
+        # A closed writer keeps none of its rows (a slice left waiting holds its buffers).
         assert self.waiting == [] and self.rows == 0
         meta = pq.ParquetFile(self.path).metadata
         groups.append([meta.row_group(i).num_rows for i in range(meta.num_row_groups)])
+
+    def look(self, stage, done):
+        for name in ("processes", "items", "awards", "contracts", "parties"):
+            flat[name] = [pq.read_metadata(f).num_rows for f in done.flat_files(name)]
+        return commit(self, stage, done)
 
     monkeypatch.setattr(ingest_module, "ROW_GROUP", 7)
     monkeypatch.setattr(ingest_module, "MIN_ROW_GROUP", 7)
     monkeypatch.setattr("bestvalue.warehouse.compiling.CHUNK", 5)  # Python batches of 5
     monkeypatch.setattr("bestvalue.warehouse.sqlcompile.PART", 100)  # several parts
     monkeypatch.setattr(ingest_module._RowGroups, "close", record)
+    monkeypatch.setattr(duckdb_engine.DuckDBWarehouse, "commit", look)
     with open_warehouse(tmp_path / "small.duckdb", "duckdb") as wh:
         report = ingest(sources, wh, skip_bad=True)
         assert fingerprint(wh) == expected
         processes = wh.row_count("processes")
-    # Files: the parts SQL compiled, and the Python merge's (the samples' processes with nulls
-    # or extensions); each part file is written by the thread that compiled it.
-    if fast == "1":  # about 1,500 documents in parts of about 100, and the merge's file
-        assert len(groups) > 10 and 100 < report.sql_processes < processes
+        items = wh.row_count("items")
+    (sizes,) = groups  # one file of the Python merge's rows
+    assert set(sizes[:-1]) <= {7} and 0 < sizes[-1] <= 7
+    if fast == "1":  # about 1,500 documents in parts of about 100
+        assert len(flat["processes"]) > 10 and 100 < report.sql_processes < processes
+        assert sum(flat["processes"]) == report.sql_processes
+        assert sum(sizes) == processes - report.sql_processes
+        assert 0 < sum(flat["items"]) < items and all(flat.values())
     else:
-        assert len(groups) == 1 and report.sql_processes == 0
-    assert sum(map(sum, groups)) == processes > 7 * 3
-    for sizes in groups:
-        assert set(sizes[:-1]) <= {7} and 0 < sizes[-1] <= 7
+        assert report.sql_processes == 0 and not any(flat.values())
+        assert sum(sizes) == processes > 7 * 3
 
 
 @pytest.mark.parametrize("where", ["parties", "items", "roles"])

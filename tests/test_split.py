@@ -28,9 +28,10 @@ def _cut(data: bytes, chunk: int) -> tuple[list[object], list[str], Splitter]:
         docs += [json.loads(d) for d in piece.docs]
         pointers += piece.pointers
         # What the DuckDB path is given: the same documents (blanks after them) and pointers.
-        texts, places = piece.arrow()
+        texts, prefixes, numbers = piece.arrow()
         assert [json.loads(t) for t in texts.to_pylist()] == [json.loads(d) for d in piece.docs]
-        assert places.to_pylist() == piece.pointers
+        places = zip(prefixes.to_pylist(), numbers.to_pylist(), strict=True)
+        assert ["/" if n < 0 else f"{p}{n}" for p, n in places] == piece.pointers
     return docs, pointers, splitter
 
 

@@ -17,7 +17,7 @@ from .staging import Stage
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-__all__ = ["UNTIL_LOADED", "Commit", "Warehouse"]
+__all__ = ["FLAT", "UNTIL_LOADED", "Commit", "Warehouse"]
 
 # How the rejects begin that stand only until their process's releases are loaded (a record
 # that only linked to them): an ingest that compiles the process deletes them. Written out, not
@@ -30,22 +30,40 @@ UNTIL_LOADED = (
 )
 
 
+FLAT = "flat"  # the folder, in a commit's compiled_path, of the rows compiled flat
+
+
 @dataclass
 class Commit:
-    """What one ingest adds: the compiled releases of the touched ocids, and its bookkeeping."""
+    """What one ingest adds: the compiled releases of the touched ocids, and its bookkeeping.
 
-    compiled_path: Path  # a folder of Parquet files (see compiled_files)
+    The compiled releases come two ways (see ``bestvalue.warehouse.sqlcompile``): nested rows
+    of ``schema.COMPILED`` (the Python merge's), from which the engine derives its tables
+    (``transform.derive``), and the derived tables' rows themselves, flat (the SQL compile's),
+    which it stores as they are. A process is in one or the other."""
+
+    compiled_path: Path  # a folder of Parquet files (see compiled_files and flat_files)
     sources: pa.Table
     rejects: pa.Table
     ingest_id: str
 
     def compiled_files(self) -> list[Path]:
-        """The Parquet files of the compiled rows: one per part the compile wrote, at least
-        one (empty when nothing was compiled)."""
+        """The Parquet files of the nested compiled rows: at least one (empty when the Python
+        merge compiled nothing)."""
         return sorted(self.compiled_path.glob("*.parquet"))
 
+    def flat_files(self, table: str) -> list[Path]:
+        """The Parquet files of the derived table ``table``'s rows compiled flat: one per part
+        of the SQL compile that compiled some, none when it compiled none."""
+        return sorted((self.compiled_path / FLAT / table).glob("*.parquet"))
+
+    def ocid_files(self) -> list[Path]:
+        """Files whose ``ocid`` column lists every process compiled, once."""
+        return self.compiled_files() + self.flat_files("processes")
+
     def compiled_rows(self) -> int:
-        return sum(pq.read_metadata(path).num_rows for path in self.compiled_files())
+        """How many processes were compiled."""
+        return sum(pq.read_metadata(path).num_rows for path in self.ocid_files())
 
 
 class Warehouse(abc.ABC):

@@ -28,10 +28,9 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from .. import settings
-from ..arrays import from_numpy, strings
+from ..arrays import from_numpy, strings, to_numpy
 from ..ocds import shapes, split
 from ..ocds.sources import Fingerprint, Source
 from ..ocds.split import Splitter, Unsupported, ahead
@@ -72,7 +71,8 @@ CUT_ROWS = 2048  # documents per Arrow batch: the unit of DuckDB's parallel scan
 CUT_SCHEMA = pa.schema(
     [
         ("doc", pa.string()),
-        ("pointer", pa.string()),
+        ("prefix", pa.string()),  # the document's pointer: the prefix and the number,
+        ("number", pa.int64()),  # -1 for a pointer of "/" (see split.Piece.arrow)
         ("n", pa.int64()),
         ("f", pa.int32()),
         ("sh", pa.string()),  # the scanner's structure key, if it has one (ocds.shapes)
@@ -234,10 +234,10 @@ class FastStage:
         bad = _check(con)
         if bad:
             con.unregister("_parsed")
-            refused = pc.is_in(parsed["f"], value_set=from_numpy(bad, pa.int32()))
-            parsed = parsed.filter(pc.invert(refused))
+            kept = np.flatnonzero(~np.isin(to_numpy(parsed["f"]), bad))
+            parsed = parsed.take(from_numpy(kept, pa.int64()))
             con.register("_parsed", parsed)
-        good = set(pc.unique(parsed["f"]).to_pylist())
+        good = set(np.unique(to_numpy(parsed["f"])).tolist())
         self.refused |= files - good
         seq = f"(f::BIGINT << {SEQ_BITS}) + n + 1"
         for f, releases, compiled in con.execute(
@@ -312,12 +312,13 @@ def _arrow(splitter: Splitter, index: int) -> Iterator[tuple[int, list[pa.Record
     """The pieces of a file as Arrow batches of ``CUT_ROWS`` documents, with their size."""
     n = 0
     for piece in splitter:
-        docs, pointers = piece.arrow()
+        docs, prefixes, numbers = piece.arrow()
         count = len(piece)
         batch = pa.table(
             {
                 "doc": docs,
-                "pointer": pointers,
+                "prefix": prefixes,
+                "number": numbers,
                 "n": from_numpy(np.arange(n, n + count), pa.int64()),
                 "f": from_numpy(np.full(count, index), pa.int32()),
                 "sh": shapes.keys(piece.text, piece.offsets),
@@ -334,14 +335,17 @@ def _parse(con: duckdb.DuckDBPyConnection, alone: list[int]) -> pa.Table:
 
     A document's shape is the scanner's key when it has one (:mod:`bestvalue.ocds.shapes`),
     else the hash of its structure; either way one document per shape tells the structure."""
-    pointer = f"CASE WHEN f IN ({', '.join(map(str, alone)) or '-1'}) THEN '/' ELSE pointer END"
+    pointer = (
+        f"CASE WHEN f IN ({', '.join(map(str, alone)) or '-1'}) OR number < 0 THEN '/' "
+        "ELSE prefix || number END"
+    )
     parsed = con.sql(
         f"""
         SELECT *, {_KIND} AS kind, {date_key_sql("k[3]")} AS date_key FROM (
           SELECT f, n, {pointer} AS pointer, j::VARCHAR AS j,
                  coalesce(sh, md5(json_structure(j))) AS sh,
                  json_extract_string(j, ['$.ocid', '$.id', '$.date', '$.version']) AS k
-          FROM (SELECT f, n, pointer, sh, TRY(json(doc)) AS j FROM _cut))
+          FROM (SELECT f, n, prefix, number, sh, TRY(json(doc)) AS j FROM _cut))
         """
     ).to_arrow_table()
     con.register("_parsed", parsed)

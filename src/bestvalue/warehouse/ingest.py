@@ -32,7 +32,7 @@ from ..ocds.reader import Document, Problem, Unlinked, read
 from ..ocds.sources import Fingerprint, Source, discover
 from ..ocds.split import CHUNK, ahead
 from ..ocds.validate import check_release
-from .base import Commit, Warehouse
+from .base import FLAT, Commit, Warehouse
 from .compiling import compile_chunks, workers_for
 from .fastload import AHEAD, SEQ_BITS, Cut, FastStage, cut_early
 from .progress import Progress
@@ -49,7 +49,6 @@ __all__ = ["IngestReport", "Progress", "country_code", "ingest", "other_countrie
 ROW_GROUP = 16_384
 MIN_ROW_GROUP = 2_048  # and at least: a small file still gets a row group per thread to commit
 AHEAD_BYTES = AHEAD * CHUNK  # small files cut ahead of staging, at most (as a large file's pieces)
-PYTHON_PART = -1  # the compiled rows' file of what the Python merge compiled (see _Compiled)
 UNLINKED_BATCH = 10_000  # records of links only held in memory before they go to DuckDB
 
 
@@ -521,25 +520,30 @@ def _latest_per_id(group: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _compile(run: _Run, folder: Path) -> int:
     affected = run.stage.affected_count()
     run.progress.phase("compile", affected)
-    out = _Compiled(folder, max(MIN_ROW_GROUP, min(ROW_GROUP, affected // 8)))
+    folder.mkdir()
+    # The Python merge's nested rows (a file, empty when it compiled nothing), and the flat
+    # rows of the processes the SQL compile compiled (see Commit).
+    python = _RowGroups(
+        folder / "python.parquet", max(MIN_ROW_GROUP, min(ROW_GROUP, affected // 8))
+    )
     try:
-        written = _compile_sql(run, out) if run.work is not None and affected else 0
+        written = _compile_sql(run, folder / FLAT) if run.work is not None and affected else 0
         if written < affected:  # what SQL did not compile goes through the Python merge
-            written += _compile_python(run, out.part(PYTHON_PART), affected - written)
+            written += _compile_python(run, python, affected - written)
     except BaseException:
-        out.close(flush=False)
+        python.close(flush=False)
         raise
-    out.close()
+    python.close()
     return written
 
 
-def _compile_sql(run: _Run, out: _Compiled) -> int:
+def _compile_sql(run: _Run, flat: Path) -> int:
     assert run.work is not None
     latest, total = run.stage.latest_documents()
     size = run.report.bytes // max(run.report.documents, 1)  # input bytes per document
     written = 0
-    scratch = out.folder.parent
-    for rows in compile_plain(run.stage.con, run.work, latest, total, scratch, out.part, size):
+    scratch = flat.parent.parent
+    for rows in compile_plain(run.stage.con, run.work, latest, total, scratch, flat, size):
         written += rows
         run.progress.step(rows)
     run.report.sql_processes = written
@@ -560,34 +564,9 @@ def _compile_python(run: _Run, writer: _RowGroups, left: int) -> int:
     return written
 
 
-class _Compiled:
-    """The folder of the compiled rows (``Commit.compiled_path``): a Parquet file per part of
-    the SQL compile, each written by the thread that compiled the part, and one of what the
-    Python merge compiled; at least one file, empty when nothing was compiled."""
-
-    def __init__(self, folder: Path, size: int) -> None:
-        folder.mkdir()
-        self.folder, self.size = folder, size
-        self.writers: dict[int, _RowGroups] = {}
-
-    def part(self, part: int) -> _RowGroups:
-        """A writer for ``part``'s rows (asked once per part: each has a file of its own)."""
-        name = "python" if part == PYTHON_PART else f"part-{part:05d}"
-        writer = self.writers[part] = _RowGroups(self.folder / f"{name}.parquet", self.size)
-        return writer
-
-    def close(self, flush: bool = True) -> None:
-        """Close every writer not closed yet (the SQL compile closes a part's when it is
-        done; on a failure, what waits is dropped)."""
-        if not self.writers:
-            self.part(PYTHON_PART)
-        for writer in self.writers.values():
-            writer.close(flush)
-
-
 class _RowGroups:
     """A Parquet file of compiled rows, written in row groups of ``size`` rows whatever the
-    size of the tables given (the compile makes them per part, of up to a few thousand rows)."""
+    size of the tables given (the Python merge makes them by chunks of a few hundred rows)."""
 
     def __init__(self, path: Path, size: int) -> None:
         # No dictionaries: the rows are read once, by the commit; trying them took half the

@@ -10,7 +10,17 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-__all__ = ["COMPILED", "DOC_ES", "TABLES", "Column", "Table", "describe", "render_markdown"]
+__all__ = [
+    "COMPILED",
+    "DOC_ES",
+    "TABLES",
+    "Column",
+    "Table",
+    "columns_sql",
+    "describe",
+    "render_markdown",
+    "sql_type",
+]
 
 TS = pa.timestamp("us", tz="UTC")
 STRINGS = pa.list_(pa.string())
@@ -157,8 +167,8 @@ PROCESS_COLUMNS = _cols(
 
 COMPILED = Table(
     "compiled",
-    "One compiled release per ocid, typed and nested: what an ingest compiles, and the other "
-    "tables are derived from. Not stored: the derived tables hold its rows.",
+    "One compiled release per ocid, typed and nested: what the Python merge compiles, and the "
+    "other tables are derived from. Not stored: the derived tables hold its rows.",
     PROCESS_COLUMNS
     + _cols(
         ("tender_items", ITEMS, "Tender items."),
@@ -167,6 +177,30 @@ COMPILED = Table(
         ("parties", pa.list_(PARTY), "Parties (OCDS 1.0: built from buyer and suppliers)."),
     ),
 )
+
+SQL_TYPES = {
+    "bool": "BOOLEAN",
+    "int32": "INTEGER",
+    "int64": "BIGINT",
+    "double": "DOUBLE",
+    "string": "VARCHAR",
+    "timestamp[us, tz=UTC]": "TIMESTAMPTZ",
+}
+
+
+def columns_sql(schema: pa.Schema | pa.StructType) -> str:
+    """The columns of ``schema`` as DuckDB declares them (``CREATE TABLE``)."""
+    return ", ".join(f'"{f.name}" {sql_type(f.type)}' for f in schema)
+
+
+def sql_type(kind: pa.DataType) -> str:
+    """DuckDB's name of an Arrow type of the warehouse's tables."""
+    if isinstance(kind, pa.ListType):
+        return f"{sql_type(kind.value_type)}[]"
+    if isinstance(kind, pa.StructType):
+        return f"STRUCT({columns_sql(kind)})"
+    return SQL_TYPES[str(kind)]
+
 
 TABLES: dict[str, Table] = {
     "processes": Table(
@@ -292,8 +326,9 @@ DOC_ES = {
     "rechazó.",
     "rejects": "Lo que no se cargó, dónde y por qué: documentos rechazados con --skip-bad, "
     "y registros que solo enlazan entregas no cargadas.",
-    "compiled": "Una entrega compilada por ocid, tipada y anidada: lo que compila una carga, y "
-    "de lo que se derivan las demás tablas. No se guarda: las tablas derivadas tienen sus filas.",
+    "compiled": "Una entrega compilada por ocid, tipada y anidada: lo que compila la fusión en "
+    "Python, y de lo que se derivan las demás tablas. No se guarda: las tablas derivadas tienen "
+    "sus filas.",
 }
 
 
@@ -312,11 +347,13 @@ def render_markdown() -> str:
         "",
         "The same tables exist in both engines: a DuckDB file (default) or, with "
         "`--engine spark`, a directory of Parquet tables. Amounts are in their original "
-        "currency; dates are UTC. An ingest compiles one typed, nested release per ocid "
-        "(`compiled`, last below), and the data tables are derived from it by one set of Ibis "
-        "expressions (`bestvalue.warehouse.transform`) that run unchanged on both engines; the "
-        "compiled rows themselves are not stored. Beside these tables, each warehouse keeps the "
-        "documents it loaded, for later compiles.",
+        "currency; dates are UTC. An ingest compiles one typed release per ocid. The Python "
+        "merge makes it a nested row (`compiled`, last below), from which the data tables are "
+        "derived by one set of Ibis expressions (`bestvalue.warehouse.transform`) that run "
+        "unchanged on both engines; the SQL compile of plain processes (README, *Two paths, "
+        "one result*) gives the data tables' rows directly, and tests require both to give the "
+        "same rows. The compiled rows themselves are not stored. Beside these tables, each "
+        "warehouse keeps the documents it loaded, for later compiles.",
         "",
     ]
     for table in (*TABLES.values(), COMPILED):

@@ -249,35 +249,47 @@ class SparkWarehouse(Warehouse):
         derived = list(DERIVED)
         written: list[str] = []
         if compiled or not set(derived) <= set(published):
-            self._write_derived(target, commit.compiled_files())
+            self._write_derived(target, commit)
             written += derived
         for name in ("sources", "rejects"):
             rows = getattr(commit, name)
             # (a compile may also end the notes of records waiting for their releases)
             if rows.num_rows or name not in published or (name == "rejects" and compiled):
-                self._write_small(target, name, rows, commit.compiled_files())
+                self._write_small(target, name, rows, commit.ocid_files())
                 written.append(name)
         return written
 
-    def _write_derived(self, target: Path, compiled: list[Path]) -> None:
+    def _write_derived(self, target: Path, commit: Commit) -> None:
         """Each derived table: its stored rows less those of the processes compiled anew, and
-        their new rows (as the DuckDB warehouse deletes and inserts them).
+        their new rows (as the DuckDB warehouse deletes and inserts them): derived from the
+        nested compiled rows, and as they are from the rows compiled flat (see Commit).
 
         Why not from a stored table of the compiled rows, as before: that copy of what the
         derived tables hold was rewritten whole by every ingest, and the DuckDB warehouse no
         longer keeps it."""
         self._connect_ibis()  # registers the options Ibis's pyspark SQL compiler reads
         spark = self.session
-        spark.read.parquet(*map(str, compiled)).createOrReplaceTempView("compiled_new")
+        spark.read.parquet(*map(str, commit.compiled_files())).createOrReplaceTempView(
+            "compiled_new"
+        )
+        flat = {name: commit.flat_files(name) for name in DERIVED}
+        for name, files in flat.items():
+            if files:
+                spark.read.parquet(*map(str, files)).createOrReplaceTempView(f"flat_{name}")
+        new = "SELECT ocid FROM compiled_new" + (
+            " UNION ALL SELECT ocid FROM flat_processes" if flat["processes"] else ""
+        )
+        spark.sql(new).createOrReplaceTempView("compiled_ocids")
         # An anti join, not NOT IN: Spark plans NOT IN (a subquery) as a null-aware join that
         # broadcasts the new ocids to every executor however many they are (even with broadcasts
         # turned off), where the anti join sorts and merges when they are many. Ocids are never
         # null: the same rows.
         for name, expr in derive(compiled_table("compiled_new")).items():
             self._view(name)
+            as_is = f" UNION ALL SELECT * FROM flat_{name}" if flat[name] else ""
             spark.sql(
-                f"SELECT t.* FROM {name} t LEFT ANTI JOIN compiled_new n ON t.ocid = n.ocid "
-                f"UNION ALL {ibis.to_sql(expr, dialect='pyspark')}"
+                f"SELECT t.* FROM {name} t LEFT ANTI JOIN compiled_ocids n ON t.ocid = n.ocid "
+                f"UNION ALL {ibis.to_sql(expr, dialect='pyspark')}{as_is}"
             ).write.parquet(str(target / name))
 
     def _write_small(self, target: Path, name: str, rows: pa.Table, compiled: list[Path]) -> None:

@@ -25,17 +25,15 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import duckdb
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from ..arrays import from_numpy, strings, to_numpy, whole
+from ..arrays import strings
 from .fastload import (
     DATE_PATTERN,
     ID,
@@ -48,28 +46,21 @@ from .fastload import (
     instant_sql,
     shape_is_plain,
 )
-from .schema import AWARD, COMPILED, CONTRACT, PARTY
-from .schema import ITEM as ITEM_TYPE
+from .schema import CATEGORY_COLUMNS, TABLES, sql_type
 from .staging import sql_string
 
-__all__ = ["Sink", "compile_plain", "part_count"]
-
-
-class Sink(Protocol):
-    """Where the compiled rows of one part go (``ingest`` writes them to a Parquet file)."""
-
-    def write(self, table: pa.Table) -> None: ...
-    def close(self) -> None: ...
-
+__all__ = ["FLAT_TABLES", "compile_plain", "part_count"]
 
 WHOLE = "whole"
-CHUNK = 8_000  # processes assembled at a time: bounds the Arrow memory of one chunk
 PART = 50_000  # documents compiled together: bounds DuckDB's memory whatever the input size
 PART_BYTES = 64 << 20  # ... and at most about this many bytes of them
 WORKERS = 2  # parts compiled at once (see compile_plain)
 # Documents enough for a part of their own: below WORKERS parts, a worker would sit idle (a
 # 36 MB input, one part, compiled on one core while the other waited).
 MIN_PART = 5_000
+# The flat rows are read once, by the commit, then deleted: uncompressed, as the Python merge's
+# (ingest._RowGroups; here Snappy took as long: a 36 MB part's items 0.059 s against 0.061 s).
+_UNCOMPRESSED = "COMPRESSION uncompressed"
 FLUSH_ROWS = 2_048  # documents a part holds before they are written (see _by_part) ...
 FLUSH_BYTES = 32 << 20  # ... and at most about this many bytes of them, all parts together
 ORDER = "ord * 1000000000000 + outer_pos * 1000000 + pos"  # release, then parent, then place
@@ -134,13 +125,13 @@ def compile_plain(
     latest: str,
     total: int,
     scratch: Path,
-    sink: Callable[[int], Sink],
+    flat: Path,
     doc_bytes: int = 1024,
 ) -> Iterator[int]:
-    """Compile the plain processes: the compiled rows (the ``compiled`` table's columns) of
-    each part go to ``sink(part)``, made, written and closed on the thread that compiles the
-    part (only for a part that compiled some); yields how many rows each part compiled, in part
-    order.
+    """Compile the plain processes: the rows of each derived table (``FLAT_TABLES``) of each
+    part go to ``flat / table / part-NNNNN.parquet``, written on the thread that compiles the
+    part (only for a part that compiled some); yields how many processes each part compiled, in
+    part order.
 
     ``latest`` is the SQL (on ``con``, the warehouse's) of the newest document per release id
     of every touched process (as ``ingest._latest_per_id`` chooses, with the ``shape`` staging
@@ -150,12 +141,15 @@ def compile_plain(
     holding ``_shape_text`` from staging), so memory stays flat whatever the input's size.
     Leaves ``_sql_done`` on ``con``: the processes compiled here.
 
+    Why flat rows, not the nested rows of ``compiled`` the Python merge makes: the merge in SQL
+    gives flat tables, and the commit stores flat tables. Nested in Arrow and written to Parquet
+    (for the commit to unnest them again), the 36 MB input's rows took 0.35 s of the two
+    threads' time against 0.2 s flat, and its whole ingest 1.24 s against 1.18 s (medians of
+    eight alternating runs); the commit's insert of the items fell from 0.06 s to 0.04 s.
+
     ``WORKERS`` parts are compiled at once, each on a cursor of its own (its scratch tables are
     temporary, so the cursor's alone): the steps of one part are small, their tables a row group
-    or two, which DuckDB runs on one thread, and Python assembles the rows of one part while
-    DuckDB compiles the next. Each part's rows are written on its own thread: written in
-    turn by the caller, the last parts' rows were written on one core once both were done
-    (36 MB of mixed files: 0.1 s of 1.8 s).
+    or two, which DuckDB runs on one thread.
 
     ``doc_bytes`` (a document's average size, roughly) keeps the parts, and what they hold
     while they are written, to a bounded size in bytes too: a real release can be 100 times
@@ -164,22 +158,18 @@ def compile_plain(
     parts = part_count(total, doc_bytes)
     rows = max(64, min(FLUSH_ROWS, FLUSH_BYTES // (parts * max(doc_bytes, 1))))
     listed = _by_part(con, latest, parts, rows, scratch / "latest")
+    for name in FLAT_TABLES:
+        (flat / name).mkdir(parents=True, exist_ok=True)
     done: list[pa.Table] = []
     # The parts share the cores: DuckDB's threads are divided among them while they run. With
     # every part free to use them all, four threads contended for two cores and the compile
     # took longer (200 MB package, alternating runs: 7.3-8.0 s against 6.5-7.3 s).
-    (threads, order) = work.execute(
-        "SELECT current_setting('threads'), current_setting('preserve_insertion_order')"
-    ).fetchall()[0]
+    threads = work.execute("SELECT current_setting('threads')").fetchall()[0][0]
     work.execute(f"SET threads = {max(1, int(threads) // WORKERS)}")
-    # The assembly reads each output table back in the order it was written (sorted by its
-    # owner): without this, a table of more than one row group, scanned by several threads, came
-    # back in any order (machines of four cores and more: items hung on the wrong process).
-    work.execute("SET preserve_insertion_order = true")
     try:
         with ThreadPoolExecutor(WORKERS) as pool:
             compiled = pool.map(
-                lambda part: _compile_part(work, part[1], lambda: sink(part[0])), enumerate(listed)
+                lambda part: _compile_part(work, part[1], part[0], flat), enumerate(listed)
             )
             for ocids in compiled:
                 done.append(ocids)
@@ -187,7 +177,6 @@ def compile_plain(
     finally:  # (the connection may be closed already, when an ingest failed)
         with contextlib.suppress(duckdb.Error):
             work.execute(f"SET threads = {int(threads)}")
-            work.execute(f"SET preserve_insertion_order = {str(order).lower()}")
     con.register("_sql_done_rows", pa.concat_tables(done))  # a table per part, at least one
     con.execute("CREATE OR REPLACE TEMP TABLE _sql_done AS SELECT ocid FROM _sql_done_rows")
     con.unregister("_sql_done_rows")
@@ -233,9 +222,10 @@ def _by_part(
 
 
 def _compile_part(
-    work: duckdb.DuckDBPyConnection, path: Path | None, sink: Callable[[], Sink]
+    work: duckdb.DuckDBPyConnection, path: Path | None, part: int, flat: Path
 ) -> pa.Table:
-    """The ocids compiled from one part's documents; their compiled rows go to a ``sink()``."""
+    """The ocids compiled from one part's documents; their derived tables' rows go to
+    ``flat`` (see compile_plain)."""
     if path is None:  # no process hashed to this part
         return pa.table({"ocid": strings([])})
     cursor = work.cursor()  # closing it drops its temporary tables
@@ -247,12 +237,12 @@ def _compile_part(
         for sql in _STEPS:
             cursor.execute(sql)
         ocids = cursor.sql("SELECT ocid FROM _sql_ocids").to_arrow_table()
-        count = ocids.num_rows
-        if count:
-            out = sink()
-            for lo in range(0, count, CHUNK):
-                out.write(_assemble(cursor, lo, min(count, lo + CHUNK)))
-            out.close()
+        if ocids.num_rows:
+            for name, sql in _FLAT.items():
+                target = sql_string(flat / name / f"part-{part:05d}.parquet")
+                cursor.execute(
+                    f"COPY ({sql}) TO {target} (FORMAT parquet, COMPRESSION uncompressed)"
+                )
         return ocids
     finally:
         cursor.close()
@@ -338,14 +328,6 @@ def _steps() -> list[str]:
         READ["parties"][0],
     )
     process = {k: v for k, v in READ.items() if not isinstance(v, list)}
-    item_cols = (
-        "id AS item_id, description, coalesce(classification__scheme, classification__schema) AS"
-        " classification_scheme, classification__id AS classification_id,"
-        " classification__description AS classification_description,"
-        " additionalClassifications::VARCHAR AS additional_classifications, quantity,"
-        " unit__name AS unit_name, unit__value__amount AS unit_value_amount,"
-        " unit__value__currency AS unit_value_currency"
-    )
     return [
         f"""
         CREATE OR REPLACE TEMP TABLE _process AS
@@ -365,8 +347,7 @@ def _steps() -> list[str]:
         _array("_citems", _nested("t['contracts']", "items"), ITEM, "parent_id"),
         f"""
         CREATE OR REPLACE TEMP TABLE _sql_ocids AS
-        SELECT ocid, CAST(row_number() OVER (ORDER BY ocid) - 1 AS INTEGER) AS row
-        FROM _process WHERE ocid NOT IN (
+        SELECT ocid FROM _process WHERE ocid NOT IN (
           SELECT ocid FROM _titems WHERE no_id UNION SELECT ocid FROM _tenderers WHERE no_id
           UNION SELECT ocid FROM _awards WHERE no_id UNION SELECT ocid FROM _contracts WHERE no_id
           UNION SELECT ocid FROM _parties WHERE no_id UNION SELECT ocid FROM _aitems WHERE no_id
@@ -380,53 +361,25 @@ def _steps() -> list[str]:
         }))
         """,
         f"""
-        CREATE OR REPLACE TEMP TABLE _o_titems AS
-        SELECT row, {item_cols}
-        FROM _titems JOIN _sql_ocids USING (ocid) ORDER BY row, first
-        """,
-        f"""
         CREATE OR REPLACE TEMP TABLE _o_awards AS
-        SELECT row, CAST(row_number() OVER (ORDER BY row, first) - 1 AS BIGINT) AS arow, ocid,
-               id AS award_id, status, {_date("date")} AS date, value__amount AS value_amount,
-               value__currency AS value_currency
-        FROM _awards JOIN _sql_ocids USING (ocid) ORDER BY arow
+        SELECT ocid, first, id AS award_id, status, {_date("date")} AS date,
+               value__amount AS value_amount, value__currency AS value_currency
+        FROM _awards JOIN _sql_ocids USING (ocid)
         """,
         f"""
         CREATE OR REPLACE TEMP TABLE _o_contracts AS
-        SELECT row, CAST(row_number() OVER (ORDER BY row, first) - 1 AS BIGINT) AS crow, ocid,
-               id AS contract_id, awardID AS award_id, status,
+        SELECT ocid, id AS contract_id, awardID AS award_id, status,
                {_date("dateSigned")} AS date_signed, {_date("period__startDate")} AS period_start,
                {_date("period__endDate")} AS period_end, value__amount AS value_amount,
                value__currency AS value_currency
-        FROM _contracts JOIN _sql_ocids USING (ocid) ORDER BY crow
+        FROM _contracts JOIN _sql_ocids USING (ocid)
         """,
-        f"""
-        CREATE OR REPLACE TEMP TABLE _o_aitems AS
-        SELECT a.arow, {item_cols}
-        FROM _aitems i JOIN _o_awards a ON a.ocid = i.ocid AND a.award_id = i.parent_id
-        ORDER BY a.arow, i.first
-        """,
-        """
-        CREATE OR REPLACE TEMP TABLE _o_suppliers AS
-        SELECT a.arow, nullif(s.id, '') AS id, nullif(s.name, '') AS name
-        FROM _suppliers s JOIN _o_awards a ON a.ocid = s.ocid AND a.award_id = s.parent_id
-        ORDER BY a.arow, s.first
-        """,
-        f"""
-        CREATE OR REPLACE TEMP TABLE _o_citems AS
-        SELECT c.crow, {item_cols}
-        FROM _citems i JOIN _o_contracts c ON c.ocid = i.ocid AND c.contract_id = i.parent_id
-        ORDER BY c.crow, i.first
-        """,
-        _PARTIES,
-        f"CREATE OR REPLACE TEMP TABLE _o_process AS {_PROCESS}",
     ]
 
 
 # Parties as published (merged by id), then the buyer, procuring entity, tenderers and suppliers
 # they leave out, each with the roles its references give (as normalise._parties does).
 _PARTIES = f"""
-CREATE OR REPLACE TEMP TABLE _o_parties AS
 WITH refs AS (
   SELECT ocid, {_org_id("buyer__")} AS key, 'buyer' AS role, {_k(0, "0", "0")} AS k,
          {_party_fields("buyer__")}
@@ -438,7 +391,7 @@ WITH refs AS (
   SELECT ocid, {_org_id("")}, 'tenderer', {_k(2, "0", "first")}, {_party_fields("")}
   FROM _tenderers
   UNION ALL
-  SELECT a.ocid, {_org_id("s.")}, 'supplier', {_k(3, "a.arow", "s.first")}, {_party_fields("s.")}
+  SELECT a.ocid, {_org_id("s.")}, 'supplier', {_k(3, "a.first", "s.first")}, {_party_fields("s.")}
   FROM _suppliers s JOIN _o_awards a ON a.ocid = s.ocid AND a.award_id = s.parent_id
 ),
 published AS (
@@ -463,20 +416,19 @@ firsts AS (
            locality, region), struct_pack(src, k)) AS data, min(struct_pack(src, k)) AS place
   FROM everyone GROUP BY ALL
 )
-SELECT o.row, f.key AS party_id, f.data.name AS name,
+SELECT f.ocid, f.key AS party_id, f.data.name AS name,
        list_concat(coalesce(p.roles, []), list_filter(coalesce(r.roles, []),
          lambda y: NOT list_contains(coalesce(p.roles, []), y))) AS roles,
        f.data.identifier_scheme AS identifier_scheme, f.data.identifier_id AS identifier_id,
        f.data.country_name AS country_name, f.data.locality AS locality,
        f.data.region AS region
-FROM firsts f JOIN _sql_ocids o USING (ocid)
+FROM firsts f SEMI JOIN _sql_ocids o ON o.ocid = f.ocid
 LEFT JOIN published p ON p.ocid = f.ocid AND p.key = f.key
 LEFT JOIN ref_roles r ON r.ocid = f.ocid AND r.key = f.key
-ORDER BY o.row, f.place
 """
 
 _PROCESS = f"""
-SELECT o.row, p.ocid, p.source_ AS source, p.country_ AS country, 'merge' AS compiled_by,
+SELECT p.ocid, p.source_ AS source, p.country_ AS country, 'merge' AS compiled_by,
        CAST(p.release_count AS INTEGER) AS release_count, p.version_ AS ocds_version,
        {_date("p.date")} AS date, p.language, {_org_id("p.buyer__")} AS buyer_id,
        p.buyer__name AS buyer_name,
@@ -501,86 +453,72 @@ SELECT o.row, p.ocid, p.source_ AS source, p.country_ AS country, 'merge' AS com
        p.tender__eligibilityCriteria AS eligibility_criteria,
        NULL::VARCHAR AS selection_criteria, NULL::VARCHAR AS award_criteria_extension,
        NULL::VARCHAR AS other_requirements, false AS has_sustainability,
-       NULL::VARCHAR AS sustainability
-FROM _process p JOIN _sql_ocids o USING (ocid) ORDER BY o.row
+       NULL::VARCHAR AS sustainability, coalesce(na.n, 0) AS award_count,
+       coalesce(nc.n, 0) AS contract_count
+FROM _process p SEMI JOIN _sql_ocids o ON o.ocid = p.ocid
+LEFT JOIN (SELECT ocid, count(*) AS n FROM _awards GROUP BY ocid) na ON na.ocid = p.ocid
+LEFT JOIN (SELECT ocid, count(*) AS n FROM _contracts GROUP BY ocid) nc ON nc.ocid = p.ocid
 """
 
+
+def _item_columns(owner: str, i: str = "") -> str:
+    """An item's columns (``schema.ITEM_COLUMNS``) from a merged item table aliased ``i``
+    (with its dot), its position counted within ``owner`` in order of first appearance."""
+    return (
+        f"{i}id AS item_id, row_number() OVER (PARTITION BY {owner} ORDER BY {i}first) - 1 AS "
+        f"position, {i}description, coalesce({i}classification__scheme, "
+        f"{i}classification__schema) AS classification_scheme, {i}classification__id AS "
+        f"classification_id, {i}classification__description AS classification_description, "
+        f"{i}additionalClassifications::VARCHAR AS additional_classifications, {i}quantity, "
+        f"{i}unit__name AS unit_name, {i}unit__value__amount AS unit_value_amount, "
+        f"{i}unit__value__currency AS unit_value_currency"
+    )
+
+
+_ITEMS = f"""
+SELECT ocid, 'tender' AS stage, NULL AS award_id, NULL AS contract_id, {_item_columns("ocid")}
+FROM _titems SEMI JOIN _sql_ocids USING (ocid)
+UNION ALL
+SELECT i.ocid, 'award', a.award_id, NULL, {_item_columns("i.ocid, i.parent_id", "i.")}
+FROM _aitems i JOIN _o_awards a ON a.ocid = i.ocid AND a.award_id = i.parent_id
+UNION ALL
+SELECT i.ocid, 'contract', c.award_id, c.contract_id, {_item_columns("i.ocid, i.parent_id", "i.")}
+FROM _citems i JOIN _o_contracts c ON c.ocid = i.ocid AND c.contract_id = i.parent_id
+"""
+
+# An award's suppliers: their ids and their names, each without the missing ones, in order.
+_AWARDS = """
+SELECT a.ocid, a.award_id, a.status, a.date, a.value_amount, a.value_currency,
+       coalesce(s.ids, []) AS supplier_ids, coalesce(s.names, []) AS supplier_names
+FROM _o_awards a LEFT JOIN (
+  SELECT ocid, parent_id,
+         list_filter(list(nullif(id, '') ORDER BY first), lambda x: x IS NOT NULL) AS ids,
+         list_filter(list(nullif(name, '') ORDER BY first), lambda x: x IS NOT NULL) AS names
+  FROM _suppliers GROUP BY ocid, parent_id
+) s ON s.ocid = a.ocid AND s.parent_id = a.award_id
+"""
+
+
+def _flat(table: str, rows: str) -> str:
+    """``rows`` as the columns of the derived table ``table``, in order and in its types (a
+    column ``rows`` lacks is null)."""
+    columns = (
+        f'CAST({"NULL" if f.name in _UNSET else f.name} AS {sql_type(f.type)}) AS "{f.name}"'
+        for f in TABLES[table].arrow
+    )
+    return f"SELECT {', '.join(columns)} FROM ({rows})"
+
+
+_UNSET = {c.name for c in CATEGORY_COLUMNS}  # (an item's category: set by bestvalue classify)
+
+# Each derived table's rows of the processes compiled here, as the commit stores them: what
+# transform.derive makes of the compiled rows, made from the merged tables without nesting them.
+_FLAT = {
+    "processes": _flat("processes", _PROCESS),
+    "items": _flat("items", _ITEMS),
+    "awards": _flat("awards", _AWARDS),
+    "contracts": _flat("contracts", "SELECT * FROM _o_contracts"),
+    "parties": _flat("parties", _PARTIES),
+}
 _STEPS = _steps()
-
-
-# --- Arrow assembly: nested lists built from sorted flat rows, by offsets -----------------------
-
-
-def _fetch(con: duckdb.DuckDBPyConnection, table: str, key: str, lo: int, hi: int) -> pa.Table:
-    return con.sql(f"SELECT * FROM {table} WHERE {key} >= {lo} AND {key} < {hi}").to_arrow_table()
-
-
-def _lists(owner: pa.Array, first: int, count: int, values: pa.Array) -> pa.ListArray:
-    """One list per owner ``first .. first + count - 1``, of the ``values`` whose sorted owner
-    index is ``owner``."""
-    index = to_numpy(owner).astype(np.int64, copy=False) - first
-    offsets = np.searchsorted(index, np.arange(count + 1)).astype(np.int32)
-    return pa.ListArray.from_arrays(from_numpy(offsets, pa.int32()), values)
-
-
-def _structs(table: pa.Table, kind: pa.StructType, **extra: pa.Array) -> pa.StructArray:
-    fields = [kind.field(i) for i in range(kind.num_fields)]
-    arrays = [
-        extra[f.name] if f.name in extra else whole(table.column(f.name)).cast(f.type)
-        for f in fields
-    ]
-    return pa.StructArray.from_arrays(arrays, fields=fields)
-
-
-def _items(rows: pa.Table, owner: str) -> pa.StructArray:
-    """Item structs of ``rows`` (sorted by ``owner``, then by first appearance), each with its
-    position in its owner's list: counted here, where a window in SQL sorted them once more."""
-    index = to_numpy(rows[owner])
-    position = np.arange(len(index)) - np.searchsorted(index, index)
-    return _structs(rows, ITEM_TYPE, position=from_numpy(position, pa.int32()))
-
-
-def _assemble(con: duckdb.DuckDBPyConnection, lo: int, hi: int) -> pa.Table:
-    n = hi - lo
-    process = _fetch(con, "_o_process", "row", lo, hi)
-    titems = _fetch(con, "_o_titems", "row", lo, hi)
-    awards = _fetch(con, "_o_awards", "row", lo, hi)
-    contracts = _fetch(con, "_o_contracts", "row", lo, hi)
-    parties = _fetch(con, "_o_parties", "row", lo, hi)
-    award_list = _nest(con, awards, "arow", AWARD, ("_o_aitems", "_o_suppliers"))
-    contract_list = _nest(con, contracts, "crow", CONTRACT, ("_o_citems",))
-    columns = {name: process.column(name) for name in process.column_names if name != "row"}
-    columns["award_count"] = from_numpy(np.diff(_offsets(awards, lo, n)), pa.int32())
-    columns["contract_count"] = from_numpy(np.diff(_offsets(contracts, lo, n)), pa.int32())
-    columns["tender_items"] = _lists(titems["row"], lo, n, _items(titems, "row"))
-    columns["awards"] = _lists(awards["row"], lo, n, award_list)
-    columns["contracts"] = _lists(contracts["row"], lo, n, contract_list)
-    columns["parties"] = _lists(parties["row"], lo, n, _structs(parties, PARTY))
-    return pa.table({f.name: columns[f.name] for f in COMPILED.arrow}).cast(COMPILED.arrow)
-
-
-def _offsets(table: pa.Table, lo: int, n: int) -> np.ndarray:
-    index = to_numpy(table["row"]).astype(np.int64, copy=False) - lo
-    return np.searchsorted(index, np.arange(n + 1))
-
-
-def _nest(
-    con: duckdb.DuckDBPyConnection,
-    parents: pa.Table,
-    key: str,
-    kind: pa.StructType,
-    children: tuple[str, ...],
-) -> pa.StructArray:
-    """Award or contract structs, with their items (and suppliers) as lists."""
-    count = parents.num_rows
-    first = int(parents[key][0].as_py()) if count else 0
-    extra: dict[str, pa.Array] = {}
-    for table in children:
-        rows = _fetch(con, table, key, first, first + count)
-        if table == "_o_suppliers":
-            for column, name in (("id", "supplier_ids"), ("name", "supplier_names")):
-                kept = rows.filter(pc.is_valid(rows[column]))
-                extra[name] = _lists(kept[key], first, count, whole(kept[column]))
-        else:
-            extra["items"] = _lists(rows[key], first, count, _items(rows, key))
-    return _structs(parents, kind, **extra)
+FLAT_TABLES = tuple(_FLAT)
