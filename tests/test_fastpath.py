@@ -685,7 +685,8 @@ def test_the_fast_path_never_imports_pandas(tmp_path):
 
 def test_small_files_are_cut_ahead_once_and_files_loaded_before_not_at_all(tmp_path, monkeypatch):
     """Files of one piece are cut in the thread that hashes the files ahead (so that they are
-    cut while DuckDB parses the batch before), each once; a re-run cuts none of them."""
+    cut while DuckDB parses the batch before), each once, from the bytes the hash read (a
+    gzipped file is not decompressed twice); a re-run cuts none of them."""
     import threading
 
     from bestvalue.warehouse import ingest as ingest_module
@@ -696,9 +697,11 @@ def test_small_files_are_cut_ahead_once_and_files_loaded_before_not_at_all(tmp_p
     cut = ingest_module.cut_early
     threads: list[str] = []
 
-    def recording(index, source, fingerprint):
+    def recording(index, source, fingerprint, content=None):
         threads.append(threading.current_thread().name)
-        return cut(index, source, fingerprint)
+        with source.open() as stream:
+            assert content == stream.read()
+        return cut(index, source, fingerprint, content)
 
     monkeypatch.setattr(ingest_module, "cut_early", recording)
     with open_warehouse(tmp_path / "w.duckdb") as wh:

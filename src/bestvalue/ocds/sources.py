@@ -96,7 +96,16 @@ class Source:
         return raw
 
     def fingerprint(self) -> Fingerprint:
-        """Hash, size and encoding of the decompressed content; errors name the place.
+        """Hash, size and encoding of the decompressed content; errors name the place."""
+        return self.fingerprint_keeping(0)[0]
+
+    def fingerprint_keeping(self, limit: int) -> tuple[Fingerprint, bytes | None]:
+        """:meth:`fingerprint`, and the content (as :meth:`open` reads it) when it is no more
+        than ``limit`` bytes, else None.
+
+        Why the content: a small file is cut right after it is hashed, by the thread that
+        staging waits for at the start; reading it again (a gzipped one decompressed again)
+        made that thread's work on 36 MB of mixed files 0.15 s instead of 0.13 s.
 
         Beyond its first chunk, a file's chunks are checked as UTF-8 on a thread of their own
         while this one hashes them and reads the next: the pass takes about the hash's time,
@@ -104,6 +113,7 @@ class Source:
         single-file ingest, with nothing yet to overlap it. (The other way round overlaps
         nothing: the check holds the GIL, which the hash's thread then waits for.)"""
         digest, check, size = hashlib.sha256(), _Utf8Check(), 0
+        kept: list[bytes] | None = [] if limit else None
         pool: ThreadPoolExecutor | None = None
         checking: Future[None] | None = None
         try:
@@ -118,12 +128,18 @@ class Source:
                         check.feed(chunk)
                     digest.update(chunk)
                     size += len(chunk)
+                    if kept is not None and size <= limit:
+                        kept.append(chunk)
+                    else:
+                        kept = None
             if checking is not None:
                 checking.result()
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
-        return Fingerprint(digest.hexdigest(), size, "utf-8" if check.done() else LEGACY)
+        encoding = "utf-8" if check.done() else LEGACY
+        content = b"".join(kept) if kept is not None else None
+        return Fingerprint(digest.hexdigest(), size, encoding), content
 
 
 class _Utf8Check:

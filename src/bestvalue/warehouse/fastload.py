@@ -18,6 +18,7 @@ its JSON type), of which a file has a handful, not on each document.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -289,8 +290,11 @@ class Cut:
         return sum(size for size, _ in self.pieces or [])
 
 
-def cut_early(index: int, source: Source, fingerprint: Fingerprint) -> Cut | None:
-    """The cut of a file of one piece (up to ``split.CHUNK`` bytes), None for any other.
+def cut_early(
+    index: int, source: Source, fingerprint: Fingerprint, content: bytes | None = None
+) -> Cut | None:
+    """The cut of a file of one piece (up to ``split.CHUNK`` bytes), None for any other; from
+    its ``content`` when the hash kept it (see Source.fingerprint_keeping), else read again.
 
     Why: :meth:`FastStage.add` cut each file when its turn came, on the thread that then parses
     the batch, so a batch of small files was cut, then parsed, then the next cut, one core
@@ -299,7 +303,7 @@ def cut_early(index: int, source: Source, fingerprint: Fingerprint) -> Cut | Non
     if fingerprint.encoding != "utf-8" or not 0 < fingerprint.size <= split.CHUNK:
         return None
     try:
-        with source.open() as stream:
+        with io.BytesIO(content) if content is not None else source.open() as stream:
             splitter = Splitter(stream)
             pieces = list(_arrow(splitter, index))
             splitter.package()

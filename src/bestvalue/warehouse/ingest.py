@@ -301,13 +301,13 @@ def _hashed(sources: list[Source], known: set[str], cut: bool) -> Iterator[_Hash
     (An empty file's hash joins ``known`` too: it is refused before that matters.)"""
     for index, source in enumerate(sources):
         try:
-            fingerprint = source.fingerprint()
+            fingerprint, content = source.fingerprint_keeping(CHUNK if cut else 0)
         except InputError as exc:
             yield source, exc, False, None
             continue
         before = fingerprint.sha256 in known
         known.add(fingerprint.sha256)
-        early = cut_early(index, source, fingerprint) if cut and not before else None
+        early = cut_early(index, source, fingerprint, content) if cut and not before else None
         yield source, fingerprint, before, early
 
 
