@@ -238,7 +238,8 @@ class FastStage:
             kept = np.flatnonzero(~np.isin(to_numpy(parsed["f"]), bad))
             parsed = parsed.take(from_numpy(kept, pa.int64()))
             con.register("_parsed", parsed)
-        good = set(np.unique(to_numpy(parsed["f"])).tolist())
+        # (file numbers: a count of each, as np.unique imports numpy.ma, 0.015 s)
+        good = set(np.flatnonzero(np.bincount(to_numpy(parsed["f"]))).tolist())
         self.refused |= files - good
         seq = f"(f::BIGINT << {SEQ_BITS}) + n + 1"
         for f, releases, compiled in con.execute(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -244,13 +245,21 @@ def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
 
 def _stage_all(run: _Run, sources: list[Source]) -> None:
     skipped: dict[str, str] = {}  # content hash -> name of the files loaded before
-    fast = FastStage(run, _stage_source) if settings.get("fast_ingest") == "1" else None
-    run.work = fast.con if fast else None
+    fast_on = settings.get("fast_ingest") == "1"
     # Each file is hashed (a pass over all of it) ahead, while the one before is read; a small
-    # one is cut there too (fastload.cut_early), up to AHEAD_BYTES of them ahead.
-    hashed_ahead = _hashed(sources, run.warehouse.known_hashes(), cut=fast is not None)
+    # one is cut there too (fastload.cut_early), up to AHEAD_BYTES of them ahead. The thread
+    # starts (with the first file) before the DuckDB that parses is made, 0.01 s of the wait
+    # for the first batch.
+    items = ahead(_hashed(sources, run.warehouse.known_hashes(), fast_on), AHEAD_BYTES, _weight)
+    first = next(items, None)
+    try:
+        fast = FastStage(run, _stage_source) if fast_on else None
+    except BaseException:
+        items.close()  # (stops the thread)
+        raise
+    run.work = fast.con if fast else None
     for index, (source, hashed, before, cut) in enumerate(
-        ahead(hashed_ahead, AHEAD_BYTES, _weight)
+        itertools.chain([first] if first is not None else [], items)
     ):
         fingerprint = _fingerprint(run, source, hashed)
         if fingerprint is None:
