@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from queue import Queue
 from typing import Any, BinaryIO, TypeVar
@@ -366,7 +366,9 @@ _END = object()
 LEFT_BEHIND = 0.5  # seconds a caller that stops early waits for the thread to stop
 
 
-def ahead(items: Iterator[T], depth: int, weight: Callable[[T], int] | None = None) -> Iterator[T]:
+def ahead(
+    items: Iterator[T], depth: int, weight: Callable[[T], int] | None = None
+) -> Generator[T, None, None]:
     """``items``, computed in a thread of their own up to ``depth`` ahead of the caller; with
     ``weight``, up to ``depth`` of their weight (bytes, say) ahead, and always one at least.
 
