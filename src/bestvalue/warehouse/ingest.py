@@ -317,6 +317,7 @@ def _hashed(sources: list[Source], known: set[str], cut: bool) -> Iterator[_Hash
         before = fingerprint.sha256 in known
         known.add(fingerprint.sha256)
         early = cut_early(index, source, fingerprint, content) if cut and not before else None
+        del content  # (not held, up to 8 MB, while the item waits for its turn)
         yield source, fingerprint, before, early
 
 
