@@ -33,7 +33,7 @@ from ..messages import message
 from .base import UNTIL_LOADED, Commit, Warehouse
 from .retag import OF_TARGETS, process_countries
 from .schema import TABLES
-from .staging import RAW_SCHEMA, Stage, sql_string
+from .staging import RAW_SCHEMA, Stage, read_parquet_sql, sql_string
 from .transform import DERIVED, compiled_table, derive
 
 __all__ = ["SparkWarehouse", "spark_session"]
@@ -160,8 +160,7 @@ class SparkWarehouse(Warehouse):
         con.execute(f"SET memory_limit = '{settings.get('duckdb_memory_limit')}'")
         raw = [str(self.location / p) for p in self._manifest()["raw"]]
         if raw:
-            files = ", ".join(sql_string(p) for p in raw)
-            con.execute(f"CREATE VIEW raw_documents AS SELECT * FROM read_parquet([{files}])")
+            con.execute(f"CREATE VIEW raw_documents AS SELECT * FROM {read_parquet_sql(raw)}")
         else:
             con.register("_raw0", RAW_SCHEMA.empty_table())
             con.execute("CREATE TABLE raw_documents AS SELECT * FROM _raw0")
@@ -376,8 +375,8 @@ class SparkWarehouse(Warehouse):
     def _retag_processes(self, con: duckdb.DuckDBPyConnection, target: Path, raw: list[str]) -> int:
         """Write ``processes`` with the countries computed anew into ``target``; how many
         changed (counted as they are written: the table is read once)."""
-        files = ", ".join(sql_string(self.location / rel) for rel in raw)
-        con.execute(f"CREATE TEMP TABLE _new AS {process_countries(f'read_parquet([{files}])')}")
+        files = read_parquet_sql(self.location / rel for rel in raw)
+        con.execute(f"CREATE TEMP TABLE _new AS {process_countries(files)}")
         schema, changed = TABLES["processes"].arrow, 0
         (target / "processes").mkdir(parents=True)
         with pq.ParquetWriter(str(target / "processes" / "part-0.parquet"), schema) as out:

@@ -239,9 +239,7 @@ def _compile_part(
         if ocids.num_rows:
             for name, sql in _FLAT.items():
                 target = sql_string(flat / name / f"part-{part:05d}.parquet")
-                cursor.execute(
-                    f"COPY ({sql}) TO {target} (FORMAT parquet, COMPRESSION uncompressed)"
-                )
+                cursor.execute(f"COPY ({sql}) TO {target} (FORMAT parquet, {_UNCOMPRESSED})")
         return ocids
     finally:
         cursor.close()
@@ -412,7 +410,7 @@ everyone AS (
 ),
 firsts AS (
   SELECT ocid, key, arg_min(struct_pack(name, identifier_scheme, identifier_id, country_name,
-           locality, region), struct_pack(src, k)) AS data, min(struct_pack(src, k)) AS place
+           locality, region), struct_pack(src, k)) AS data
   FROM everyone GROUP BY ALL
 )
 SELECT f.ocid, f.key AS party_id, f.data.name AS name,

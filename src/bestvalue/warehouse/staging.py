@@ -8,7 +8,7 @@ large the input: DuckDB sorts and joins spill to disk. The staging connection se
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 
 from .. import settings
 
-__all__ = ["RAW_SCHEMA", "STAGE_SCHEMA", "Conflict", "Stage", "sql_string"]
+__all__ = ["RAW_SCHEMA", "STAGE_SCHEMA", "Conflict", "Stage", "read_parquet_sql", "sql_string"]
 
 RAW_SCHEMA = pa.schema(
     [
@@ -46,6 +46,11 @@ RAW_COLUMNS = ", ".join(RAW_SCHEMA.names)
 def sql_string(value: object) -> str:
     """A SQL string literal (DuckDB takes no parameters in DDL)."""
     return "'" + str(value).replace("'", "''") + "'"
+
+
+def read_parquet_sql(files: Iterable[object]) -> str:
+    """DuckDB's table function reading the Parquet ``files`` (at least one)."""
+    return f"read_parquet([{', '.join(sql_string(path) for path in files)}])"
 
 
 @dataclass(frozen=True)
@@ -106,10 +111,8 @@ class Stage:
     def seal(self) -> None:
         """No more rows: make ``_stage`` queryable."""
         self.close()
-        files = ", ".join(sql_string(p) for p in [self.path, *self.parts])
-        self.con.execute(
-            f"CREATE OR REPLACE TEMP VIEW _staged AS SELECT * FROM read_parquet([{files}])"
-        )
+        files = read_parquet_sql([self.path, *self.parts])
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW _staged AS SELECT * FROM {files}")
         self.con.execute(
             "CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM _staged "
             "WHERE seq NOT IN (SELECT seq FROM _excluded)"
