@@ -689,12 +689,12 @@ def test_small_files_are_cut_ahead_once_and_files_loaded_before_not_at_all(tmp_p
     gzipped file is not decompressed twice); a re-run cuts none of them."""
     import threading
 
-    from bestvalue.warehouse import ingest as ingest_module
+    from bestvalue.ocds import cut as cut_module
 
     monkeypatch.setenv("BESTVALUE_FAST_INGEST", "1")
     folder = _write(tmp_path / "data", 9, 200)
     (folder / "copy.jsonl").write_bytes((folder / "s1.jsonl").read_bytes())  # same content
-    cut = ingest_module.cut_early
+    cut = cut_module.cut_early
     threads: list[str] = []
 
     def recording(index, source, fingerprint, content=None):
@@ -703,7 +703,7 @@ def test_small_files_are_cut_ahead_once_and_files_loaded_before_not_at_all(tmp_p
             assert content == stream.read()
         return cut(index, source, fingerprint, content)
 
-    monkeypatch.setattr(ingest_module, "cut_early", recording)
+    monkeypatch.setattr(cut_module, "cut_early", recording)
     with open_warehouse(tmp_path / "w.duckdb") as wh:
         first = ingest([folder], wh)
         assert first.files == 5 and len(first.skipped) == 1  # s1.jsonl or its copy

@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import itertools
 import re
-import threading
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from queue import Queue
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO
 
 import numpy as np
 import orjson
@@ -29,12 +27,11 @@ import pyarrow as pa
 
 from ..arrays import from_numpy, strings
 from . import shapes
+from .readahead import PIECE, ahead
 
 __all__ = ["Piece", "Splitter", "Unsupported", "ahead"]
 
-T = TypeVar("T")
-
-CHUNK = 8 << 20  # bytes read and scanned at a time; a piece holds their documents
+CHUNK = PIECE  # bytes read and scanned at a time; a piece holds their documents
 HEAD_LIMIT = 1 << 20  # a package's releases array must start within this many bytes
 HEAD_STEP = 1 << 16  # ... searched for in this many first (see _package_array)
 WHITESPACE = np.zeros(256, dtype=bool)
@@ -138,11 +135,12 @@ class Splitter:
             data = self.stream.read(self.chunk)
             buffer += data
             if not state.mode:
-                buffer = _start(state, buffer, final=not data)
+                start = _start(state, buffer, final=not data)
                 if not state.mode:
                     continue
+                buffer = memoryview(buffer)[start:]  # (a copy of up to 8 MB on the scan's thread)
             if state.closed:
-                state.tail.append(buffer)
+                state.tail.append(bytes(buffer))
                 buffer = b""
                 if sum(map(len, state.tail)) > HEAD_LIMIT:
                     raise Unsupported("a large value follows the releases array")
@@ -171,31 +169,36 @@ class Splitter:
         return {k: v for k, v in value.items() if k != "releases"}
 
 
-def _start(state: _State, buffer: bytes, final: bool) -> bytes:
-    """Recognise the shape from the first bytes; return the buffer from the first document."""
-    stripped = buffer.lstrip(b" \t\r\n")
-    if not stripped:
+def _start(state: _State, buffer: bytes, final: bool) -> int:
+    """Recognise the shape from the first bytes; return where the first document starts (once
+    ``state.mode`` is set; until then more bytes are needed)."""
+    first = _NOT_BLANK.search(buffer)
+    if first is None:
         if final:
             raise Unsupported("no JSON object or array found")
-        return buffer
-    if stripped[:1] == b"[":
+        return 0
+    at = first.start()
+    if buffer[at] == ord("["):
         state.mode, state.depth = "array", 1
-    elif stripped[:1] != b"{":
+    elif buffer[at] != ord("{"):
         raise Unsupported("the stream does not start with a JSON object or array")
     else:
-        opened = _package_array(stripped, final)
+        opened = _package_array(memoryview(buffer)[at:], final)
         if opened == -1:
-            return buffer  # need more bytes to know
+            return 0  # need more bytes to know
         if opened is None:
             state.mode, state.depth = "lines", 0
         else:
-            state.mode, state.depth, state.head = "package", 2, stripped[:opened]
-            stripped = stripped[opened:]
-    state.lines = buffer[: len(buffer) - len(stripped)].count(b"\n")
-    return stripped[1:] if state.depth else stripped
+            state.mode, state.depth, state.head = "package", 2, buffer[at : at + opened]
+            at += opened
+    state.lines = buffer.count(b"\n", 0, at)
+    return at + 1 if state.depth else at
 
 
-def _package_array(data: bytes, final: bool) -> int | None:
+_NOT_BLANK = re.compile(rb"[^ \t\r\n]")
+
+
+def _package_array(data: memoryview, final: bool) -> int | None:
     """The offset of the ``[`` of a top-level ``releases`` array, None if the first object has
     none, -1 if more bytes are needed to tell.
 
@@ -203,10 +206,10 @@ def _package_array(data: bytes, final: bool) -> int | None:
     nearly always is: each file's first piece is 8 MB, and scanning its first megabyte took
     about 1.5 ms a file (0.12 s of the 80 files of 144 MB)."""
     if len(data) > HEAD_STEP:
-        found = _array_in(memoryview(data)[:HEAD_STEP])
+        found = _array_in(data[:HEAD_STEP])
         if found != -1:
             return found
-    found = _array_in(memoryview(data)[:HEAD_LIMIT])
+    found = _array_in(data[:HEAD_LIMIT])
     if found != -1:
         return found
     if len(data) >= HEAD_LIMIT:
@@ -265,11 +268,11 @@ def _numpy_structure(buf: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarra
     return positions, chars, depths
 
 
-def _cut(state: _State, buffer: bytes, final: bool) -> tuple[Piece, bytes]:
+def _cut(state: _State, buffer: bytes | memoryview, final: bool) -> tuple[Piece, bytes]:
     """The complete documents at the start of ``buffer``, and what is left of it."""
     buf = np.frombuffer(buffer, np.uint8)
-    if buffer.endswith(b"\\") and not final:
-        return _EMPTY, buffer  # never cut inside a run of backslashes
+    if buffer[-1:] == b"\\" and not final:
+        return _EMPTY, bytes(buffer)  # never cut inside a run of backslashes
     positions, chars, depths = _structure(buf, state.depth, state.depth + 1)
     d = state.depth
     starts = positions[(depths == d) & (chars == 123)]
@@ -289,11 +292,11 @@ def _cut(state: _State, buffer: bytes, final: bool) -> tuple[Piece, bytes]:
     piece = _piece(state, buf, starts[:n], ends, commas)
     state.count += n
     if state.closed:
-        state.tail.append(buffer[limit + 1 :])
+        state.tail.append(bytes(buffer[limit + 1 :]))
         return piece, b""
     if cut and state.mode == "lines":  # (only JSON lines number their documents by line)
         state.lines += int(np.count_nonzero(buf[:cut] == 10))
-    return piece, buffer[cut:]
+    return piece, bytes(buffer[cut:])
 
 
 def _piece(
@@ -355,83 +358,3 @@ def _pointers(
     if np.any(spans):
         raise Unsupported("a document spans several lines after a one-line document")
     return "line ", state.lines + first.astype(np.int64) + 1, False
-
-
-class _Raised:
-    def __init__(self, exc: BaseException) -> None:
-        self.exc = exc
-
-
-_END = object()
-LEFT_BEHIND = 0.5  # seconds a caller that stops early waits for the thread to stop
-
-
-def ahead(
-    items: Iterator[T], depth: int, weight: Callable[[T], int] | None = None
-) -> Generator[T, None, None]:
-    """``items``, computed in a thread of their own up to ``depth`` ahead of the caller; with
-    ``weight``, up to ``depth`` of their weight (bytes, say) ahead, and always one at least.
-
-    Why: the scan is numpy (which lets go of the GIL) and the caller's work between pieces is
-    DuckDB's (likewise), so the next pieces are cut while the last ones are parsed. Exceptions
-    reach the caller in order; when the caller stops early the thread stops too, at its next
-    item: the caller waits for that only briefly (``LEFT_BEHIND``), so that an error or Ctrl-C is
-    not held up by the hash of a large file in progress, which finishes unheeded."""
-    queue: Queue[tuple[int, Any]] = Queue()
-    budget = _Budget(depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in items:
-                cost = weight(item) if weight else 1
-                if not budget.take(cost, stop):
-                    return
-                queue.put((cost, item))
-        except BaseException as exc:  # handed to the caller, which raises it
-            queue.put((0, _Raised(exc)))
-            return
-        queue.put((0, _END))
-
-    thread = threading.Thread(target=produce, name="bestvalue-scan", daemon=True)
-    thread.start()
-    ended = False
-    try:
-        while True:
-            cost, item = queue.get()  # the thread always ends with _END or what it raised
-            budget.give(cost)
-            ended = item is _END or isinstance(item, _Raised)
-            if item is _END:
-                return
-            if isinstance(item, _Raised):
-                raise item.exc
-            yield item
-    finally:
-        stop.set()
-        thread.join(None if ended else LEFT_BEHIND)
-
-
-class _Budget:
-    """What :func:`ahead` may hold for its caller: the thread waits while more would exceed
-    ``limit`` (never when it holds nothing, so an item heavier than the limit still passes)."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit, self.held = limit, 0
-        self.changed = threading.Condition()
-
-    def take(self, cost: int, stop: threading.Event) -> bool:
-        """Wait until ``cost`` fits; False if the caller stopped meanwhile."""
-        with self.changed:
-            while self.held and self.held + cost > self.limit:
-                if stop.is_set():
-                    return False
-                self.changed.wait(0.05)
-            if stop.is_set():
-                return False
-            self.held += cost
-            return True
-
-    def give(self, cost: int) -> None:
-        with self.changed:
-            self.held -= cost
-            self.changed.notify()

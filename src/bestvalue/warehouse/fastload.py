@@ -18,10 +18,8 @@ its JSON type), of which a file has a handful, not on each document.
 
 from __future__ import annotations
 
-import io
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,9 +30,10 @@ import pyarrow as pa
 
 from .. import settings
 from ..arrays import from_numpy, strings, to_numpy
-from ..ocds import shapes, split
+from ..ocds.cut import CUT_SCHEMA, Cut, arrow_batches
+from ..ocds.readahead import PIECE, ahead
 from ..ocds.sources import Fingerprint, Source
-from ..ocds.split import Splitter, Unsupported, ahead
+from ..ocds.split import Splitter, Unsupported
 from .staging import sql_string
 
 if TYPE_CHECKING:
@@ -43,9 +42,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DATE_PATTERN",
     "SEQ_BITS",
-    "Cut",
     "FastStage",
-    "cut_early",
     "fill",
     "instant_sql",
     "shape_is_plain",
@@ -62,23 +59,12 @@ NOT_DOCUMENTS = ("releases", "records", "compiledRelease", "versionedRelease")
 SEQ_BITS = 32  # a document's seq is its file's index, shifted, plus its place in the file
 BATCH_BYTES = 32 << 20  # files are cut until this much, then parsed together
 FIRST_BATCH_BYTES = 8 << 20  # ... from this much, doubling batch by batch
-# Pieces (of up to split.CHUNK bytes) cut ahead while a batch is parsed: four, a batch's worth,
+# Pieces (of up to PIECE bytes) cut ahead while a batch is parsed: four, a batch's worth,
 # so that the next batch is cut while DuckDB parses this one. With two, staging waited for the
 # cut after each batch (alternating runs: 200 MB package 2.8-3.3 s, at four 2.5-3.1 s; 1 GB
 # 14.7-15.3 s, at four 13.1-13.4 s). The peak grows a little at 1 GB (725-740 to 760-770 MB),
 # not at 3 GB (814 to 811 MB), where the compile and the commit set it.
 AHEAD = 4
-CUT_ROWS = 2048  # documents per Arrow batch: the unit of DuckDB's parallel scan of them
-CUT_SCHEMA = pa.schema(
-    [
-        ("doc", pa.string()),
-        ("prefix", pa.string()),  # the document's pointer: the prefix and the number,
-        ("number", pa.int64()),  # -1 for a pointer of "/" (see split.Piece.arrow)
-        ("n", pa.int64()),
-        ("f", pa.int32()),
-        ("sh", pa.string()),  # the scanner's structure key, if it has one (ocds.shapes)
-    ]
-)
 
 
 def work_connection(scratch: Path) -> duckdb.DuckDBPyConnection:
@@ -160,10 +146,10 @@ class FastStage:
         with source.open() as stream:
             splitter = Splitter(stream)
             n = 0
-            pieces = _arrow(splitter, index)
+            pieces = arrow_batches(splitter, index)
             # A file of one piece is cut here: a thread to read ahead of it cost more than it
             # saved (2,000 files of a release each took twice as long).
-            if size_read > split.CHUNK:
+            if size_read > PIECE:
                 pieces = ahead(pieces, AHEAD)
             for size, batches in pieces:
                 n += self._take(index, source, size_read, size, batches)
@@ -276,61 +262,6 @@ class FastStage:
         self.bytes = 0
         self.batch_bytes = min(2 * self.batch_bytes, BATCH_BYTES)
         return self.refused
-
-
-@dataclass
-class Cut:
-    """A small file cut before its turn, in the thread that reads the files ahead
-    (:func:`cut_early`): its pieces, None when the cut refused it (the reader reads it)."""
-
-    pieces: list[tuple[int, list[pa.RecordBatch]]] | None
-    alone: bool = False
-
-    @property
-    def size(self) -> int:
-        return sum(size for size, _ in self.pieces or [])
-
-
-def cut_early(
-    index: int, source: Source, fingerprint: Fingerprint, content: bytes | None = None
-) -> Cut | None:
-    """The cut of a file of one piece (up to ``split.CHUNK`` bytes), None for any other; from
-    its ``content`` when the hash kept it (see Source.fingerprint_keeping), else read again.
-
-    Why: :meth:`FastStage.add` cut each file when its turn came, on the thread that then parses
-    the batch, so a batch of small files was cut, then parsed, then the next cut, one core
-    idle by turns (a large file is cut ahead, piece by piece, in ``_cut``). Here the thread
-    that hashes the files ahead cuts the small ones too, while DuckDB parses the batch before."""
-    if fingerprint.encoding != "utf-8" or not 0 < fingerprint.size <= split.CHUNK:
-        return None
-    try:
-        with io.BytesIO(content) if content is not None else source.open() as stream:
-            splitter = Splitter(stream)
-            pieces = list(_arrow(splitter, index))
-            splitter.package()
-    except (Unsupported, pa.ArrowInvalid):
-        return Cut(None)
-    return Cut(pieces, splitter.alone)
-
-
-def _arrow(splitter: Splitter, index: int) -> Iterator[tuple[int, list[pa.RecordBatch]]]:
-    """The pieces of a file as Arrow batches of ``CUT_ROWS`` documents, with their size."""
-    n = 0
-    for piece in splitter:
-        docs, prefixes, numbers = piece.arrow()
-        count = len(piece)
-        batch = pa.table(
-            {
-                "doc": docs,
-                "prefix": prefixes,
-                "number": numbers,
-                "n": from_numpy(np.arange(n, n + count), pa.int64()),
-                "f": from_numpy(np.full(count, index), pa.int32()),
-                "sh": shapes.keys(piece.text, piece.offsets),
-            }
-        )
-        n += count
-        yield len(piece.text), batch.to_batches(max_chunksize=CUT_ROWS)
 
 
 def _parse(con: duckdb.DuckDBPyConnection, alone: list[int]) -> pa.Table:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -28,14 +27,15 @@ import pyarrow.parquet as pq
 from .. import arrays, settings
 from ..errors import BestValueError, InputError, Location, WarehouseError
 from ..messages import message
+from ..ocds import prefetch
 from ..ocds.compile import date_key
+from ..ocds.prefetch import ReadAhead
 from ..ocds.reader import Document, Problem, Unlinked, read
 from ..ocds.sources import Fingerprint, Source, discover
-from ..ocds.split import CHUNK, ahead
 from ..ocds.validate import check_release
 from .base import FLAT, Commit, Warehouse
 from .compiling import compile_chunks, workers_for
-from .fastload import AHEAD, SEQ_BITS, Cut, FastStage, cut_early
+from .fastload import SEQ_BITS, FastStage
 from .progress import Progress
 from .schema import COMPILED, TABLES
 from .sqlcompile import compile_plain
@@ -49,7 +49,6 @@ __all__ = ["IngestReport", "Progress", "country_code", "ingest", "other_countrie
 # groups and an items insert peaking 170 MB higher than 16,384 rows (82 row groups), same speed.
 ROW_GROUP = 16_384
 MIN_ROW_GROUP = 2_048  # and at least: a small file still gets a row group per thread to commit
-AHEAD_BYTES = AHEAD * CHUNK  # small files cut ahead of staging, at most (as a large file's pieces)
 UNLINKED_BATCH = 10_000  # records of links only held in memory before they go to DuckDB
 
 
@@ -158,7 +157,11 @@ def ingest(
     progress = progress or Progress()
     sources = list(discover(paths))
     progress.start(sum(s.size_on_disk for s in sources), len(sources))
-    with tempfile.TemporaryDirectory(prefix="bestvalue-") as tmp:
+    # The files read ahead since the command line started (see ocds.prefetch), if it did.
+    reader = prefetch.take(sources)
+    with contextlib.ExitStack() as stack, tempfile.TemporaryDirectory(prefix="bestvalue-") as tmp:
+        if reader is not None:
+            stack.callback(reader.close)
         scratch = Path(tmp)
         stage = warehouse.begin(scratch)
         # Estimates over the staged Parquet files are poor: keep each hash table on the side the
@@ -166,7 +169,7 @@ def ingest(
         stage.con.execute("SET disabled_optimizers = 'build_side_probe_side'")
         run = _Run(warehouse, stage, report, country, skip_bad, progress)
         try:
-            _stage_all(run, sources)
+            _stage_all(run, sources, reader)
             stage.seal()
             _resolve_conflicts(run)
             _missing_releases(run)
@@ -243,27 +246,36 @@ def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
     return arrays.table(rows, TABLES[name].arrow)
 
 
-def _stage_all(run: _Run, sources: list[Source]) -> None:
+def _stage_all(run: _Run, sources: list[Source], reader: ReadAhead | None) -> None:
     skipped: dict[str, str] = {}  # content hash -> name of the files loaded before
-    fast_on = settings.get("fast_ingest") == "1"
     # Each file is hashed (a pass over all of it) ahead, while the one before is read; a small
-    # one is cut there too (fastload.cut_early), up to AHEAD_BYTES of them ahead. The thread
-    # starts (with the first file) before the DuckDB that parses is made, 0.01 s of the wait
-    # for the first batch.
-    items = ahead(_hashed(sources, run.warehouse.known_hashes(), fast_on), AHEAD_BYTES, _weight)
-    first = next(items, None)
-    try:
-        fast = FastStage(run, _stage_source) if fast_on else None
-    except BaseException:
-        items.close()  # (stops the thread)
-        raise
+    # one is cut there too (ocds.cut.cut_early), up to prefetch.AHEAD_BYTES of them ahead, in a
+    # thread started here (before the parsing DuckDB is made), or by the command line before
+    # its imports (ocds.prefetch).
+    known = run.warehouse.known_hashes()
+    if reader is None:
+        reader = ReadAhead(sources, prefetch.fast_ingest(), known)
+    else:
+        reader.know(known)
+    with contextlib.closing(reader):
+        _stage_each(run, reader, known, skipped)
+    if run.country is not None and skipped:
+        run.report.other_country = _other_country(run, skipped)
+
+
+def _stage_each(run: _Run, reader: ReadAhead, known: set[str], skipped: dict[str, str]) -> None:
+    """Stage each file ``reader`` hashed (the DuckDB path's, or the reader's), leaving out
+    those whose content was loaded before (``known``, which grows) into ``skipped``."""
+    fast = FastStage(run, _stage_source) if prefetch.fast_ingest() else None
     run.work = fast.con if fast else None
-    for index, (source, hashed, before, cut) in enumerate(
-        itertools.chain([first] if first is not None else [], items)
-    ):
+    for index, (source, hashed, cut) in enumerate(reader):
         fingerprint = _fingerprint(run, source, hashed)
         if fingerprint is None:
             continue
+        # Loaded before, by an earlier ingest or an earlier file of this one. (An empty file's
+        # hash joins them too: it is refused before that matters.)
+        before = fingerprint.sha256 in known
+        known.add(fingerprint.sha256)
         if before:
             run.report.skipped.append(source.name)
             skipped.setdefault(fingerprint.sha256, source.name)
@@ -278,8 +290,6 @@ def _stage_all(run: _Run, sources: list[Source]) -> None:
             _stage_source(run, source, fingerprint)
     if fast:
         fast.close()
-    if run.country is not None and skipped:
-        run.report.other_country = _other_country(run, skipped)
 
 
 def _other_country(run: _Run, skipped: dict[str, str]) -> list[dict[str, Any]]:
@@ -296,36 +306,6 @@ def _other_country(run: _Run, skipped: dict[str, str]) -> list[dict[str, Any]]:
         for h in sorted(skipped, key=skipped.__getitem__)
         if h in loaded and loaded[h] != run.country
     ]
-
-
-# A source, its fingerprint (or why it has none), whether its content was loaded before, and
-# the cut of a new small file.
-_Hashed = tuple[Source, Fingerprint | InputError, bool, Cut | None]
-
-
-def _hashed(sources: list[Source], known: set[str], cut: bool) -> Iterator[_Hashed]:
-    """Each source hashed, in the thread that reads ahead: whether its content was loaded
-    before (by an earlier ingest, or an earlier file of this one) is decided there, once, so
-    that a file loaded before is not cut; a new small one is cut there too when ``cut``.
-    (An empty file's hash joins ``known`` too: it is refused before that matters.)"""
-    for index, source in enumerate(sources):
-        try:
-            fingerprint, content = source.fingerprint_keeping(CHUNK if cut else 0)
-        except InputError as exc:
-            yield source, exc, False, None
-            continue
-        before = fingerprint.sha256 in known
-        known.add(fingerprint.sha256)
-        early = cut_early(index, source, fingerprint, content) if cut and not before else None
-        del content  # (not held, up to 8 MB, while the item waits for its turn)
-        yield source, fingerprint, before, early
-
-
-def _weight(item: _Hashed) -> int:
-    """A file cut ahead weighs its bytes; any other a whole budget: it is only hashed ahead,
-    one file at a time (a large file is cut as it is staged)."""
-    cut = item[3]
-    return cut.size if cut is not None else AHEAD_BYTES
 
 
 def _fingerprint(run: _Run, source: Source, hashed: Fingerprint | InputError) -> Fingerprint | None:
