@@ -54,6 +54,16 @@ def test_ingest_speaks_spanish(tmp_path):
     assert "Se omitieron 86 archivo(s) ya cargados" in again.stdout
 
 
+def test_ingest_names_a_path_that_does_not_exist_beside_one_that_does(tmp_path):
+    """The process reads the files ahead before the command parses its arguments
+    (``bestvalue.ocds.prefetch``): a bad path is still the ingest's to name, and nothing loads."""
+    missing = tmp_path / "nowhere"
+    result = run("ingest", PARAGUAY, missing, "--warehouse", tmp_path / "w.duckdb")
+    assert result.returncode == 1
+    assert f"{missing}: no such file or directory" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_ingest_refuses_a_country_code_that_names_none(tmp_path):
     result = run("ingest", PARAGUAY, "--country", "XX", "--warehouse", tmp_path / "w.duckdb")
     assert result.returncode == 2 and "'XX' is not an ISO 3166 country code" in result.stderr

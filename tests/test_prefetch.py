@@ -80,6 +80,7 @@ def test_anything_else_starts_nothing(argv, folder):
     assert prefetch.ingest_paths(argv) is None
     prefetch.start([*argv, str(folder)] if argv[:1] == ["tables"] else argv)
     assert prefetch._started == []
+    assert prefetch.take([folder]) is None
 
 
 def test_the_options_it_knows_are_those_of_the_command():
@@ -102,11 +103,12 @@ def test_the_options_it_knows_are_those_of_the_command():
     assert names(cli.params, False) == set(prefetch.GROUP_VALUED)
 
 
-def test_the_files_read_ahead_are_taken_by_the_ingest_of_the_same_files(folder):
+def test_the_files_read_ahead_are_taken_by_the_ingest_of_the_same_paths(folder):
     prefetch.start(["ingest", str(folder), "--warehouse", "w.duckdb"])
+    reader = prefetch.take([folder])
+    assert reader is not None and prefetch.take([folder]) is None  # (taken once)
     sources = list(discover([folder]))
-    reader = prefetch.take(sources)
-    assert reader is not None and prefetch.take(sources) is None  # (taken once)
+    assert reader.sources == sources  # (found in the thread: the ingest does not list them again)
     items = list(reader)
     assert [s for s, *_ in items] == sources
     cuts = {s.path.name: cut for s, _, cut in items}
@@ -119,13 +121,16 @@ def test_the_files_read_ahead_are_taken_by_the_ingest_of_the_same_files(folder):
     assert documents == {"copy.json": 2, "p1.json": 2, "p2.json": 2, "z.json.gz": 1}
 
 
-def test_other_files_get_nothing_and_stop_the_thread(folder, tmp_path):
+def test_other_paths_get_nothing_and_stop_the_thread(folder, tmp_path):
     prefetch.start(["ingest", str(folder)])
     started = prefetch._started[0]
-    assert prefetch.take(list(discover([folder / "p1.json"]))) is None
+    assert prefetch.take([folder / "p1.json"]) is None
     assert not started._items.thread.is_alive()
-    prefetch.start(["ingest", str(tmp_path / "missing")])  # (the ingest will say so)
-    assert prefetch._started == []
+    missing = tmp_path / "missing"
+    prefetch.start(["ingest", str(folder), str(missing)])
+    started = prefetch._started[0]
+    assert prefetch.take([folder, missing]) is None  # (not found: the ingest will say so)
+    assert not started._items.thread.is_alive()
 
 
 def test_contents_the_warehouse_holds_are_not_cut_once_it_is_known(folder):

@@ -13,6 +13,8 @@ them (the command needs them too: whichever thread imports one first, the other 
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -36,15 +38,29 @@ class ReadAhead:
     """``sources`` hashed in a thread started at once, and each new small one cut there too
     when ``cut``, up to ``AHEAD_BYTES`` of them ahead of the caller. Iterate it once (each
     source, in order, as :data:`Hashed`); :meth:`close` it if it is not iterated to its end.
+    With ``sources`` None, the thread finds them first, in ``paths`` (see :meth:`found`).
 
     Whether a file's content was loaded before is the caller's to decide: this thread only
     leaves out of the cut the contents it has seen before, and those the warehouse holds
     (``stored``, or once it is told them: :meth:`know`; until then it cuts what it reads)."""
 
-    def __init__(self, sources: list[Source], cut: bool, stored: set[str] | None = None) -> None:
-        self.sources = sources
+    def __init__(
+        self,
+        sources: list[Source] | None,
+        cut: bool,
+        stored: set[str] | None = None,
+        paths: Sequence[str] = (),
+    ) -> None:
+        self.sources, self.paths = sources, list(paths)
         self.stored = frozenset(stored or ())
+        self._found = threading.Event()
         self._items = Ahead(self._hashed(cut), AHEAD_BYTES, _weight)
+
+    def found(self) -> list[Source] | None:
+        """The sources, once the thread has found them; None if finding them failed (the
+        caller finds them again, and says what is wrong)."""
+        self._found.wait()
+        return self.sources
 
     def know(self, stored: set[str]) -> None:
         """The content hashes the warehouse holds: their files are not cut (the caller skips
@@ -58,6 +74,11 @@ class ReadAhead:
         self._items.close()
 
     def _hashed(self, cut: bool) -> Iterator[Hashed]:
+        try:
+            if self.sources is None:
+                self.sources = list(discover(self.paths))
+        finally:
+            self._found.set()
         seen: set[str] = set()
         for index, source in enumerate(self.sources):
             try:
@@ -134,23 +155,23 @@ def _option(args: list[str], valued: Sequence[str], flags: Sequence[str]) -> boo
 
 
 def start(argv: Sequence[str]) -> None:
-    """Start reading the files of ``bestvalue ARGV`` ahead, if it is an ingest of files that
-    exist; never raises (the ingest itself says what is wrong with its arguments)."""
+    """Start reading the files of ``bestvalue ARGV`` ahead (finding them first, in the thread),
+    if it is an ingest; never raises (the ingest itself says what is wrong with its arguments)."""
     paths = ingest_paths(argv)
-    if paths is None:
-        return
-    try:
-        sources = list(discover(paths))
-    except (InputError, OSError):
-        return
-    _started.append(ReadAhead(sources, fast_ingest()))
+    if paths is not None:
+        _started.append(ReadAhead(None, fast_ingest(), paths=paths))
 
 
-def take(sources: list[Source]) -> ReadAhead | None:
-    """The files read ahead since :func:`start`, if they are ``sources``; else None (and the
-    thread stops)."""
+def take(paths: Sequence[str | os.PathLike[str]]) -> ReadAhead | None:
+    """The files read ahead since :func:`start`, if it read ``paths`` and found their files
+    (``ReadAhead.sources``); else None (and the thread stops).
+
+    Why the thread finds the files too: a folder of many thousand files takes a while to list,
+    and listing it twice, here and in the ingest, would cost that twice."""
     reader = _started.pop() if _started else None
-    if reader is not None and reader.sources != sources:
+    if reader is None:
+        return None
+    if reader.paths != [os.fspath(p) for p in paths] or reader.found() is None:
         reader.close()
         return None
     return reader

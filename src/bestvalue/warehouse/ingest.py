@@ -155,10 +155,12 @@ def ingest(
         raise BestValueError(message("retag_needs_country"))
     report = IngestReport(datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ"))
     progress = progress or Progress()
-    sources = list(discover(paths))
+    # The files found and read ahead since the command line started (see ocds.prefetch), if it
+    # did; else they are found here (a path that does not exist is refused here).
+    paths = list(paths)
+    reader = prefetch.take(paths)
+    sources = reader.sources if reader is not None and reader.sources else list(discover(paths))
     progress.start(sum(s.size_on_disk for s in sources), len(sources))
-    # The files read ahead since the command line started (see ocds.prefetch), if it did.
-    reader = prefetch.take(sources)
     with contextlib.ExitStack() as stack, tempfile.TemporaryDirectory(prefix="bestvalue-") as tmp:
         if reader is not None:
             stack.callback(reader.close)
