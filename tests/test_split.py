@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bestvalue.ocds.split import Splitter, Unsupported, ahead
+from bestvalue.ocds.readahead import ahead
+from bestvalue.ocds.split import Splitter, Unsupported
 
 TRICKY = [
     'a "quoted" {brace}',

@@ -16,22 +16,22 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from .. import settings
 from ..errors import InputError
-from .readahead import PIECE, Ahead
-from .sources import Fingerprint, Source, discover
+from .readahead import AHEAD, PIECE, Ahead
 
 if TYPE_CHECKING:
     from .cut import Cut
+    from .sources import Fingerprint, Source
 
 __all__ = ["AHEAD_BYTES", "Hashed", "ReadAhead", "ingest_paths", "start", "take"]
 
-AHEAD_BYTES = 4 * PIECE  # small files cut ahead of staging, at most (as a large file's pieces)
+AHEAD_BYTES = AHEAD * PIECE  # small files cut ahead of staging, at most (as a large file's pieces)
 
 # A source, its fingerprint (or why it has none), and the cut of a new small file.
-Hashed = tuple[Source, Fingerprint | InputError, "Cut | None"]
+Hashed: TypeAlias = "tuple[Source, Fingerprint | InputError, Cut | None]"
 
 
 class ReadAhead:
@@ -74,6 +74,9 @@ class ReadAhead:
         self._items.close()
 
     def _hashed(self, cut: bool) -> Iterator[Hashed]:
+        # (imported here, in the thread: not at start-up, for a command that ingests nothing)
+        from .sources import discover
+
         try:
             if self.sources is None:
                 self.sources = list(discover(self.paths))

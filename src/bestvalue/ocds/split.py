@@ -27,9 +27,9 @@ import pyarrow as pa
 
 from ..arrays import from_numpy, strings
 from . import shapes
-from .readahead import PIECE, ahead
+from .readahead import PIECE
 
-__all__ = ["Piece", "Splitter", "Unsupported", "ahead"]
+__all__ = ["Piece", "Splitter", "Unsupported"]
 
 CHUNK = PIECE  # bytes read and scanned at a time; a piece holds their documents
 HEAD_LIMIT = 1 << 20  # a package's releases array must start within this many bytes

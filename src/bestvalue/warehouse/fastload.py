@@ -31,7 +31,7 @@ import pyarrow as pa
 from .. import settings
 from ..arrays import from_numpy, strings, to_numpy
 from ..ocds.cut import CUT_SCHEMA, Cut, arrow_batches
-from ..ocds.readahead import PIECE, ahead
+from ..ocds.readahead import AHEAD, PIECE, ahead
 from ..ocds.sources import Fingerprint, Source
 from ..ocds.split import Splitter, Unsupported
 from .staging import sql_string
@@ -59,12 +59,6 @@ NOT_DOCUMENTS = ("releases", "records", "compiledRelease", "versionedRelease")
 SEQ_BITS = 32  # a document's seq is its file's index, shifted, plus its place in the file
 BATCH_BYTES = 32 << 20  # files are cut until this much, then parsed together
 FIRST_BATCH_BYTES = 8 << 20  # ... from this much, doubling batch by batch
-# Pieces (of up to PIECE bytes) cut ahead while a batch is parsed: four, a batch's worth,
-# so that the next batch is cut while DuckDB parses this one. With two, staging waited for the
-# cut after each batch (alternating runs: 200 MB package 2.8-3.3 s, at four 2.5-3.1 s; 1 GB
-# 14.7-15.3 s, at four 13.1-13.4 s). The peak grows a little at 1 GB (725-740 to 760-770 MB),
-# not at 3 GB (814 to 811 MB), where the compile and the commit set it.
-AHEAD = 4
 
 
 def work_connection(scratch: Path) -> duckdb.DuckDBPyConnection:
