@@ -17,8 +17,7 @@ from hypothesis import strategies as st
 
 from bestvalue import InputError, ingest, open_warehouse
 from bestvalue.errors import WarehouseError
-from bestvalue.warehouse import duckdb_engine
-from bestvalue.warehouse import ingest as ingest_module
+from bestvalue.warehouse import duckdb_engine, pyload
 from bestvalue.warehouse.ingest import Progress
 
 GOOD = FIXTURES / "mexico-jalisco" / "sample" / "releases"
@@ -239,13 +238,13 @@ def test_an_ingest_narrows_the_warehouse_memory_and_gives_it_back(loaded, tmp_pa
     assert _memory_limit(loaded) == full
     assert fast.compile and all(abs(m - full / 2) < 1 for m in fast.compile), (fast, full)
     merge: list[float] = []  # the limit as the Python merge reads the documents, sorted
-    chosen = ingest_module._latest_per_id
+    chosen = pyload.latest_per_id
 
     def watched(group):
         merge.append(_memory_limit(loaded))
         return chosen(group)
 
-    monkeypatch.setattr(ingest_module, "_latest_per_id", watched)
+    monkeypatch.setattr(pyload, "latest_per_id", watched)
     monkeypatch.setenv("BESTVALUE_FAST_INGEST", "0")
     ingest([FIXTURES / "paraguay-dncp"], loaded, skip_bad=True)
     # (the last group comes once the sorted documents are all read, and the limit lent again)

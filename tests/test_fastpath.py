@@ -610,6 +610,10 @@ with open_warehouse(sys.argv[1]) as wh:
     rows = wh.row_count("processes")
 print(json.dumps({
     "pandas": "pandas" in sys.modules,
+    "python_path": sorted(
+        m for m in ("bestvalue.warehouse.pyload", "bestvalue.ocds.reader", "ijson")
+        if m in sys.modules
+    ),
     "files": [(r.files, r.fast_files) for r in reports],
     "processes": [(r.processes, r.sql_processes) for r in reports],
     "rows": rows,
@@ -658,10 +662,12 @@ def _plain_process(n: int, day: int) -> list[dict]:
     ]
 
 
-def test_the_fast_path_never_imports_pandas(tmp_path):
+def test_the_fast_path_imports_neither_pandas_nor_the_python_path(tmp_path):
     """Staging, the SQL compile and the commit build their Arrow arrays without pyarrow's
-    conversions, which import pandas (0.27 s of every ingest; see bestvalue.arrays): a first
-    ingest, then a later one that replaces processes, in an interpreter of their own."""
+    conversions, which import pandas (0.27 s of every ingest; see bestvalue.arrays), and the
+    Python path (reader, checks, merge) is imported only when a file or a process needs it
+    (bestvalue.warehouse.pyload): a first ingest, then a later one that replaces processes, in
+    an interpreter of their own."""
     import subprocess
     import sys
 
@@ -681,6 +687,7 @@ def test_the_fast_path_never_imports_pandas(tmp_path):
     assert result["processes"] == [[300, 300], [100, 100]]  # ... every process compiled there
     assert result["rows"] == 300
     assert result["pandas"] is False
+    assert result["python_path"] == []
 
 
 def test_small_files_are_cut_ahead_once_and_files_loaded_before_not_at_all(tmp_path, monkeypatch):

@@ -10,7 +10,7 @@ import pytest
 from conftest import FIXTURES, PUBLISHERS, distinct_ocids, fingerprint, releases_by_ocid
 
 from bestvalue import BestValueError, InputError, WarehouseError, ingest, open_warehouse
-from bestvalue.warehouse import ingest as ingest_module
+from bestvalue.warehouse import pyload
 
 SCHEMA = Path(__file__).parents[1] / "src/bestvalue/data/ocds-schema/release-schema.json"
 
@@ -84,7 +84,7 @@ def test_records_that_only_link_to_releases_not_loaded_are_told(duck, skip_bad, 
     processes are missing, which the ingest says (not a refusal: the rest loads either way);
     once the releases are loaded, the processes are there and the notes go. (``batch``: the
     notes held in memory before they go to DuckDB, as many of them would.)"""
-    monkeypatch.setattr(ingest_module, "UNLINKED_BATCH", batch)
+    monkeypatch.setattr(pyload, "UNLINKED_BATCH", batch)
     folder = FIXTURES / "paraguay-dncp" / "sample"
     records = [p for p in sorted((folder / "records").glob("*.json")) if p.stat().st_size]
     report = ingest(records, duck, skip_bad=skip_bad)

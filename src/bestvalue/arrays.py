@@ -4,9 +4,9 @@ Why: pyarrow's ``pa.array`` (from a list or a NumPy array), ``to_numpy``, ``from
 their kin import pandas the first time they run, to ask whether what they were given is a pandas
 object. That import takes 0.27 s here: a tenth of ingesting 36 MB, and nothing the ingest uses.
 DuckDB takes and gives Arrow without it. So the ingest's fast path (staging, the SQL compile and
-the commit) builds its arrays with these, and a test holds it to that
-(``tests/test_fastpath.py::test_the_fast_path_never_imports_pandas``). The Python path, for
-documents SQL does not compile, still uses pyarrow's conversions: it is slower by far anyway.
+the commit) builds its arrays with these, and a test holds it to that (``tests/test_fastpath.py::
+test_the_fast_path_imports_neither_pandas_nor_the_python_path``). The Python path, for documents
+SQL does not compile, still uses pyarrow's conversions: it is slower by far anyway.
 """
 
 from __future__ import annotations

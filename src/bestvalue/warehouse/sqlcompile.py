@@ -133,7 +133,7 @@ def compile_plain(
     part order.
 
     ``latest`` is the SQL (on ``con``, the warehouse's) of the newest document per release id
-    of every touched process (as ``ingest._latest_per_id`` chooses, with the ``shape`` staging
+    of every touched process (as ``pyload.latest_per_id`` chooses, with the ``shape`` staging
     found, if any), ``total`` their number.
     They are written once to Parquet in parts of whole processes (about ``PART`` documents
     each) and compiled part by part on ``work`` (a DuckDB outside the warehouse's transaction,

@@ -226,7 +226,7 @@ class Stage:
 
     def latest_documents(self) -> tuple[str, int]:
         """SQL of the newest document per release id of each touched ocid (as
-        ``ingest._latest_per_id`` chooses), with when its id was first seen; and their number.
+        ``pyload.latest_per_id`` chooses), with when its id was first seen; and their number.
 
         Chosen on the narrow columns (a compiled release is known by its hash). Only the release
         ids with more than one document are ranked, into ``_ranked``: usually few, so that the
