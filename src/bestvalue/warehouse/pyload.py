@@ -144,10 +144,8 @@ def _spill_unlinked(run: _Run) -> None:
 def missing_releases(run: _Run) -> None:
     """Keep, of the records that only link to their releases, those whose process has no
     document in this ingest nor in the warehouse: nothing of it will load, and the analyst
-    must be told (the others are compiled from the releases they link to). (Only the reader
-    gives such records: the DuckDB path hands any record to it.)"""
-    if not run.unlinked and not run.spilled:
-        return
+    must be told (the others are compiled from the releases they link to). Called when the
+    reader gave some (``ingest._missing_releases``: the DuckDB path hands any record to it)."""
     _spill_unlinked(run)
     con = run.stage.con
     missing = con.sql(
