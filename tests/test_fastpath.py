@@ -204,6 +204,45 @@ def test_generated_releases_compile_alike(tmp_path, monkeypatch, seed):
     assert len(fast["processes"]) == 300
 
 
+def test_parts_reading_the_staged_files_choose_as_the_copy_by_part_does(tmp_path, monkeypatch):
+    """A first ingest's parts read the staged files themselves (``Stage.staged_files``); with
+    copies of release ids across files (newer and older versions, identical ones, another
+    schema version) their rows are those of the parts copied out first, and the Python
+    path's."""
+    from bestvalue.warehouse import sqlcompile, staging
+
+    folder = _write(tmp_path / "data", 3, 300)
+    package = json.loads((folder / "s0.json").read_text(encoding="utf-8"))
+    copies = []
+    for n, release in enumerate(package["releases"][:120]):
+        release = json.loads(json.dumps(release))
+        if n % 3 == 0:  # the same release again, newer: it is the one compiled
+            release["date"] = "2024-04-01T10:00:00Z"
+            release.setdefault("tender", {})["title"] = f"Corrected {n}"
+            release["version"] = "1.0"  # the process's stays that of the latest first seen
+        elif n % 3 == 1:  # the same release again, older: skipped
+            release["date"] = "2024-01-01T10:00:00Z"
+            release.setdefault("tender", {})["title"] = f"Stale {n}"
+        copies.append(release)  # (else an identical copy: dropped)
+    text = json.dumps({"version": "1.1", "releases": copies})
+    (folder / "z-copies.json").write_text(text, encoding="utf-8")
+    last = [json.loads(line) for line in (folder / "s4.jsonl").read_text("utf-8").splitlines()]
+    text = "\n".join(json.dumps({**release, "version": "1.1"}) for release in last)
+    (folder / "s4.jsonl").write_text(text, encoding="utf-8")  # (first seen after s0's ids)
+    read = []
+    real = sqlcompile._read_staged
+    monkeypatch.setattr(sqlcompile, "_read_staged", lambda *a: read.append(1) or real(*a))
+    direct, reports = _load(tmp_path, "direct", [[folder]], monkeypatch, True)
+    assert read and reports[0].sql_processes > 100  # (most: the odd ones go to Python)
+    monkeypatch.setattr(staging.Stage, "staged_files", lambda self: None)
+    by_part, _ = _load(tmp_path, "by-part", [[folder]], monkeypatch, True)
+    python, _ = _load(tmp_path, "python", [[folder]], monkeypatch, False)
+    assert direct == by_part == python
+    titles = {row[0]: row for row in direct["processes"]}
+    assert len(titles) == 300 and "Corrected 0" in str(titles[package["releases"][0]["ocid"]])
+    assert "Stale" not in str(direct["processes"])
+
+
 # --- the SQL compile against the Python merge and normaliser, on random releases ---------------
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
@@ -348,7 +387,7 @@ def _compile_both(
     con.execute("CREATE TABLE _shape_text (sh VARCHAR, shape VARCHAR)")  # as FastStage does
     con.register("docs_arrow", pa.Table.from_pylist([r for g in rows.values() for r in g]))
     con.execute(
-        "CREATE TEMP TABLE docs AS SELECT *, NULL::VARCHAR AS shape, "
+        "CREATE TEMP TABLE docs AS SELECT *, NULL::VARCHAR AS shape, NULL::BOOLEAN AS nulls, "
         "struct_pack(i := ingest_id, s := seq) AS first_seen FROM docs_arrow"
     )
     total = sum(map(len, rows.values()))

@@ -377,7 +377,8 @@ def _compile_sql(run: _Run, flat: Path) -> int:
     size = run.report.bytes // max(run.report.documents, 1)  # input bytes per document
     written = 0
     scratch = flat.parent.parent
-    for rows in compile_plain(run.stage.con, run.work, latest, total, scratch, flat, size):
+    staged = run.stage.staged_files()
+    for rows in compile_plain(run.stage.con, run.work, latest, total, scratch, flat, size, staged):
         written += rows
         run.progress.step(rows)
     run.report.sql_processes = written

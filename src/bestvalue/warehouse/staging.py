@@ -19,7 +19,15 @@ import pyarrow.parquet as pq
 
 from .. import settings
 
-__all__ = ["RAW_SCHEMA", "STAGE_SCHEMA", "Conflict", "Stage", "read_parquet_sql", "sql_string"]
+__all__ = [
+    "RAW_SCHEMA",
+    "STAGE_SCHEMA",
+    "Conflict",
+    "Stage",
+    "StagedFiles",
+    "read_parquet_sql",
+    "sql_string",
+]
 
 RAW_SCHEMA = pa.schema(
     [
@@ -37,9 +45,12 @@ RAW_SCHEMA = pa.schema(
         ("seq", pa.int64()),
     ]
 )
-# Staged rows also carry the hash of the document's shape when the fast path knows it (see
-# fastload), so that the compile need not work it out again; raw_documents does not keep it.
-STAGE_SCHEMA = RAW_SCHEMA.append(pa.field("shape", pa.string()))
+# Staged rows also carry, when the fast path knows them (see fastload), the hash of the
+# document's shape and whether its text holds "null", so that the compile need not work them
+# out again from the text; raw_documents does not keep them.
+STAGE_SCHEMA = RAW_SCHEMA.append(pa.field("shape", pa.string())).append(
+    pa.field("nulls", pa.bool_())
+)
 RAW_COLUMNS = ", ".join(RAW_SCHEMA.names)
 
 
@@ -63,6 +74,16 @@ class Conflict:
     first_pointer: str
     pointer: str
     seq: int
+
+
+@dataclass(frozen=True)
+class StagedFiles:
+    """What :meth:`Stage.latest_documents` chose, as a reader of the staged Parquet files can
+    apply it itself (see :meth:`Stage.staged_files`)."""
+
+    files: str  # the SQL reading the staged files
+    skipped: pa.Table  # seq: the staged documents not chosen
+    firsts: pa.Table  # seq, first_seen: chosen documents whose release id another had first
 
 
 class Stage:
@@ -147,9 +168,9 @@ class Stage:
 
     def new_documents(self, shape: bool = False) -> str:
         """SQL of staged documents not already stored (identical copies are dropped); with
-        ``shape``, the hash of their shape where staging knew it."""
+        ``shape``, the hash of their shape and ``nulls`` where staging knew them."""
         dropped = "_dropped" if self._settled else f"({self._dropped()})"
-        extra = ", shape" if shape else ""
+        extra = ", shape, nulls" if shape else ""
         return (
             f"SELECT {RAW_COLUMNS}{extra} FROM _stage WHERE seq NOT IN (SELECT seq FROM {dropped})"
         )
@@ -191,10 +212,10 @@ class Stage:
     def _touched(self, exclude: str | None, shape: bool = False) -> str:
         """SQL of all stored and staged documents of the ocids this run touches (less those in
         table ``exclude``: filtered in each branch, where the scans can use it); with ``shape``,
-        the hash of a staged document's shape where staging knew it."""
+        the hash of a staged document's shape and ``nulls`` where staging knew them."""
         skip = f"WHERE ocid NOT IN (SELECT ocid FROM {exclude})" if exclude else ""
         staged = "WHERE ocid IN (SELECT ocid FROM touched)" if exclude else ""
-        extra = ", NULL::VARCHAR AS shape" if shape else ""
+        extra = ", NULL::VARCHAR AS shape, NULL::BOOLEAN AS nulls" if shape else ""
         stored = (  # (into an empty warehouse: no hash table of the touched ocids to build)
             f"SELECT {RAW_COLUMNS}{extra} FROM raw_documents "
             "WHERE ocid IN (SELECT ocid FROM touched) UNION ALL"
@@ -205,7 +226,7 @@ class Stage:
             WITH touched AS (SELECT DISTINCT ocid FROM _stage {skip}),
             docs AS ({stored} (SELECT * FROM ({self.new_documents(shape)}) {staged}))
             SELECT ocid, kind, release_id, date_key, source, version, doc, country, ingest_id, seq,
-                   doc_hash{", shape" if shape else ""}
+                   doc_hash{", shape, nulls" if shape else ""}
             FROM docs
         """
 
@@ -273,7 +294,7 @@ class Stage:
         # _ingests' few rows and the ranked ones' (a document alone is its own first).
         sql = f"""
             SELECT d.ocid, d.kind, d.release_id, d.date_key, d.source, d.version, d.doc,
-                   d.country, d.ingest_id, d.seq, d.doc_hash, d.shape,
+                   d.country, d.ingest_id, d.seq, d.doc_hash, d.shape, d.nulls,
                    coalesce(r.first_seen, struct_pack(i := d.n, s := d.seq)) AS first_seen
             FROM ({numbered}) d
             LEFT JOIN (SELECT n, seq, first_seen FROM _ranked WHERE rn = 1) r
@@ -282,3 +303,24 @@ class Stage:
               SELECT 1 FROM _ranked x WHERE x.rn > 1 AND x.n = d.n AND x.seq = d.seq)
         """
         return sql, int(total)
+
+    def staged_files(self) -> StagedFiles | None:
+        """Into an empty warehouse (after :meth:`latest_documents`): the same choice, as the
+        staged files and the few documents it leaves out or dates back, so that a reader of the
+        files (the compile's parts, on their own DuckDB) can apply it as it reads them, with no
+        copy of the chosen documents made for it. With stored documents, None: the choice
+        reads them, which only this connection can.
+
+        Why: on a first ingest of 36 MB, the copy of the chosen documents into parts took
+        0.056 s of about 1.3 s; two parts each reading all the staged files instead (the
+        documents of the other part skipped as they are read) took 0.008 s more each."""
+        if self._stored:
+            return None
+        skipped = self.con.sql(
+            "SELECT seq FROM _excluded UNION ALL SELECT seq FROM _dropped "
+            "UNION ALL SELECT seq FROM _ranked WHERE rn > 1"
+        ).to_arrow_table()
+        firsts = self.con.sql(
+            "SELECT seq, first_seen FROM _ranked WHERE rn = 1 AND first_seen.s <> seq"
+        ).to_arrow_table()
+        return StagedFiles(read_parquet_sql([self.path, *self.parts]), skipped, firsts)
