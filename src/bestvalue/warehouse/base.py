@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ..errors import WarehouseError
 from ..messages import message
@@ -48,8 +47,8 @@ class Commit:
     ingest_id: str
 
     def compiled_files(self) -> list[Path]:
-        """The Parquet files of the nested compiled rows: at least one (empty when the Python
-        merge compiled nothing)."""
+        """The Parquet files of the nested compiled rows: none when the Python merge compiled
+        nothing."""
         return sorted(self.compiled_path.glob("*.parquet"))
 
     def flat_files(self, table: str) -> list[Path]:
@@ -63,6 +62,8 @@ class Commit:
 
     def compiled_rows(self) -> int:
         """How many processes were compiled."""
+        import pyarrow.parquet as pq  # (here: an ingest into DuckDB does without it)
+
         return sum(pq.read_metadata(path).num_rows for path in self.ocid_files())
 
 

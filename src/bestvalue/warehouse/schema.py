@@ -18,6 +18,7 @@ __all__ = [
     "Table",
     "columns_sql",
     "describe",
+    "empty_sql",
     "render_markdown",
     "sql_type",
 ]
@@ -191,6 +192,12 @@ SQL_TYPES = {
 def columns_sql(schema: pa.Schema | pa.StructType) -> str:
     """The columns of ``schema`` as DuckDB declares them (``CREATE TABLE``)."""
     return ", ".join(f'"{f.name}" {sql_type(f.type)}' for f in schema)
+
+
+def empty_sql(schema: pa.Schema) -> str:
+    """A query of no rows with the columns of ``schema`` (where no Parquet file was written)."""
+    columns = ", ".join(f'NULL::{sql_type(f.type)} AS "{f.name}"' for f in schema)
+    return f"(SELECT {columns} WHERE false)"
 
 
 def sql_type(kind: pa.DataType) -> str:

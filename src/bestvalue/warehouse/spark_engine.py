@@ -32,7 +32,7 @@ from ..errors import WarehouseError
 from ..messages import message
 from .base import UNTIL_LOADED, Commit, Warehouse
 from .retag import OF_TARGETS, process_countries
-from .schema import TABLES
+from .schema import COMPILED, TABLES
 from .staging import RAW_SCHEMA, Stage, read_parquet_sql, sql_string
 from .transform import DERIVED, compiled_table, derive
 
@@ -268,9 +268,11 @@ class SparkWarehouse(Warehouse):
         longer keeps it."""
         self._connect_ibis()  # registers the options Ibis's pyspark SQL compiler reads
         spark = self.session
-        spark.read.parquet(*map(str, commit.compiled_files())).createOrReplaceTempView(
-            "compiled_new"
-        )
+        nested = commit.compiled_files()
+        if not nested:  # (the Python merge compiled nothing: no file; Spark reads an empty one)
+            nested = [commit.compiled_path / "none.parquet"]
+            pq.write_table(COMPILED.arrow.empty_table(), str(nested[0]))
+        spark.read.parquet(*map(str, nested)).createOrReplaceTempView("compiled_new")
         flat = {name: commit.flat_files(name) for name in DERIVED}
         for name, files in flat.items():
             if files:

@@ -12,12 +12,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from .. import settings
+from .schema import empty_sql
 
 __all__ = [
     "RAW_SCHEMA",
@@ -95,8 +96,11 @@ class Stage:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, scratch: Path) -> None:
         self.con = con
+        # The Python reader's rows, written when it has some: pyarrow.parquet, which the rest
+        # of an ingest does without, takes 0.011 s to import (its file systems and ssl).
         self.path = scratch / "stage.parquet"
-        self._writer: pq.ParquetWriter | None = pq.ParquetWriter(str(self.path), STAGE_SCHEMA)
+        self._writer: Any = None  # (a pyarrow.parquet.ParquetWriter)
+        self._sealed = False
         con.execute("CREATE OR REPLACE TEMP TABLE _excluded (seq BIGINT)")
         self.scratch = scratch
         self.parts: list[Path] = []
@@ -107,7 +111,7 @@ class Stage:
     ) -> None:
         """Stage the rows of a query on ``con`` (the columns of ``STAGE_SCHEMA``), written
         straight to a Parquet file of their own: the documents never pass through Python."""
-        assert self._writer is not None, "the stage is sealed"
+        assert not self._sealed, "the stage is sealed"
         path = self.scratch / f"stage-{len(self.parts):05d}.parquet"
         con.execute(  # small row groups: a reader holds one per thread, text and all
             f"COPY ({query}) TO {sql_string(path)} "
@@ -126,14 +130,23 @@ class Stage:
             )
 
     def append(self, rows: pa.Table) -> None:
-        assert self._writer is not None, "the stage is sealed"
+        assert not self._sealed, "the stage is sealed"
+        if self._writer is None:
+            import pyarrow.parquet as pq
+
+            self._writer = pq.ParquetWriter(str(self.path), STAGE_SCHEMA)
         self._writer.write_table(rows)
+
+    def _files(self) -> str:
+        """The SQL reading every staged file (none: no rows, with the stage's columns)."""
+        files = [self.path, *self.parts] if self.path.exists() else self.parts
+        return read_parquet_sql(files) if files else empty_sql(STAGE_SCHEMA)
 
     def seal(self) -> None:
         """No more rows: make ``_stage`` queryable."""
         self.close()
-        files = read_parquet_sql([self.path, *self.parts])
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW _staged AS SELECT * FROM {files}")
+        self._sealed = True
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW _staged AS SELECT * FROM {self._files()}")
         self.con.execute(
             "CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM _staged "
             "WHERE seq NOT IN (SELECT seq FROM _excluded)"
@@ -323,4 +336,4 @@ class Stage:
         firsts = self.con.sql(
             "SELECT seq, first_seen FROM _ranked WHERE rn = 1 AND first_seen.s <> seq"
         ).to_arrow_table()
-        return StagedFiles(read_parquet_sql([self.path, *self.parts]), skipped, firsts)
+        return StagedFiles(self._files(), skipped, firsts)
