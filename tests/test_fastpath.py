@@ -243,6 +243,47 @@ def test_parts_reading_the_staged_files_choose_as_the_copy_by_part_does(tmp_path
     assert "Stale" not in str(direct["processes"])
 
 
+def test_releases_tagged_compiled_are_told_apart_alike(tmp_path, monkeypatch):
+    """A release is a compiled one when its tag is "compiled" or a list holding it (as the
+    Python reader says, ``ocds.reader``); the fast path reads the tag with the other fields and
+    looks again only where it holds the word: near misses stay releases, on both paths."""
+    tags = [
+        ["compiled"],
+        "compiled",
+        ["tender", "compiled"],
+        ["compiledx"],
+        "compiled x",
+        '["compiled"]',
+        ["tender"],
+        None,
+    ]
+    releases = []
+    for n, tag in enumerate(tags):
+        release = {"ocid": f"ocds-tag-{n}", "id": f"{n}-1", "date": "2024-03-01T10:00:00Z"}
+        release |= {"tag": tag} if tag is not None else {}
+        releases.append({**release, "tender": {"id": f"T{n}", "title": f"Compra {n}"}})
+    path = tmp_path / "tags.json"
+    path.write_text(json.dumps({"version": "1.1", "releases": releases}), encoding="utf-8")
+    kinds = {}
+    for fast in (True, False):
+        monkeypatch.setenv("BESTVALUE_FAST_INGEST", "1" if fast else "0")
+        with open_warehouse(tmp_path / f"{fast}.duckdb") as wh:
+            report = ingest([path], wh)
+            kinds[fast] = dict(_sorted(wh.con, "SELECT ocid, kind FROM raw_documents"))
+        assert report.fast_files == (1 if fast else 0)
+    assert kinds[True] == kinds[False]
+    assert [kinds[True][f"ocds-tag-{n}"] for n in range(len(tags))] == [
+        "compiled",
+        "compiled",
+        "compiled",
+        "release",
+        "release",
+        "release",
+        "release",
+        "release",
+    ]
+
+
 # --- the SQL compile against the Python merge and normaliser, on random releases ---------------
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402

@@ -275,7 +275,7 @@ def _parse(con: duckdb.DuckDBPyConnection, alone: list[int]) -> pa.Table:
                contains(j, 'null') AS nulls FROM (
           SELECT f, n, {pointer} AS pointer, j::VARCHAR AS j,
                  coalesce(sh, md5(json_structure(j))) AS sh,
-                 json_extract_string(j, ['$.ocid', '$.id', '$.date', '$.version']) AS k
+                 json_extract_string(j, ['$.ocid', '$.id', '$.date', '$.version', '$.tag']) AS k
           FROM (SELECT f, n, prefix, number, sh, TRY(json(doc)) AS j FROM _cut))
         """
     ).to_arrow_table()
@@ -311,8 +311,12 @@ def _check(con: duckdb.DuckDBPyConnection) -> list[int]:
     return [f for (f,) in rows]
 
 
+# A compiled release is tagged "compiled". The tag (``k[5]``: its text, or an array's JSON) is
+# read with the other fields, and only a document whose tag holds the word is searched again:
+# searching every document's text for it took 0.015 s of the 36 MB input's parse (two cores).
 _KIND = (
-    "CASE WHEN contains(j, '\"compiled\"') AND (json_extract_string(j, '$.tag') = 'compiled' OR "
+    "CASE WHEN NOT coalesce(contains(k[5], 'compiled'), false) THEN 'release' "
+    "WHEN contains(j, '\"compiled\"') AND (json_extract_string(j, '$.tag') = 'compiled' OR "
     "list_contains(json_extract_string(j, '$.tag[*]'), 'compiled')) THEN 'compiled' "
     "ELSE 'release' END"
 )
