@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,9 @@ class Commit:
     sources: pa.Table
     rejects: pa.Table
     ingest_id: str
+    # Rows compiled flat and kept in memory, by table (see sqlcompile.compile_plain): only for
+    # an engine whose ``takes_rows`` is true, beside or instead of ``flat_files``.
+    flat_rows: dict[str, list[pa.Table]] = field(default_factory=dict)
 
     def compiled_files(self) -> list[Path]:
         """The Parquet files of the nested compiled rows: none when the Python merge compiled
@@ -72,6 +75,7 @@ class Warehouse(abc.ABC):
 
     engine: str
     location: Path
+    takes_rows = False  # its commit takes Commit.flat_rows (Arrow tables in memory)
 
     @abc.abstractmethod
     def table(self, name: str) -> ir.Table:

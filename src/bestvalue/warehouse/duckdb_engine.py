@@ -77,6 +77,7 @@ def _starts_with(n: int) -> str:
 
 class DuckDBWarehouse(Warehouse):
     engine = "duckdb"
+    takes_rows = True
 
     def __init__(self, location: str | Path, *, read_only: bool = False) -> None:
         self.location = Path(location)
@@ -102,6 +103,7 @@ class DuckDBWarehouse(Warehouse):
         if not read_only:
             self._create_missing()
         self._ibis: Any = None  # connected on first use: loading the backend takes 0.3 s
+        self._registered: list[str] = []  # rows of a commit, registered (see _flat)
 
     def _create_missing(self) -> None:
         existing = set(self.table_names(internal=True))
@@ -202,16 +204,16 @@ class DuckDBWarehouse(Warehouse):
         nested = commit.compiled_files()
         compiled = read_parquet_sql(nested) if nested else empty_sql(COMPILED.arrow)
         con.execute(f"CREATE OR REPLACE TEMP VIEW compiled_new AS SELECT * FROM {compiled}")
-        flat = commit.flat_files("processes")
+        flat = {name: self._flat(commit, name) for name in derived_sql()}
         con.execute(
             "CREATE OR REPLACE TEMP VIEW compiled_ocids AS SELECT ocid FROM compiled_new"
-            + (f" UNION ALL SELECT ocid FROM {read_parquet_sql(flat)}" if flat else "")
+            + "".join(f" UNION ALL SELECT ocid FROM {rows}" for rows in flat["processes"])
         )
         deleted = 0
         for name, sql in derived_sql().items():
             deleted += self._delete_touched(name)
-            flat = commit.flat_files(name)  # (the SQL compile's rows, as they are stored)
-            as_is = f" UNION ALL SELECT * FROM {read_parquet_sql(flat)}" if flat else ""
+            # (the SQL compile's rows, as they are stored)
+            as_is = "".join(f" UNION ALL SELECT * FROM {rows}" for rows in flat[name])
             con.execute(f"INSERT INTO {name} {sql}{as_is}")
         # A record's links, loaded now (see UNTIL_LOADED). The hash tables are built on the few
         # waiting notes, never on the compiled ocids (millions, in a large ingest).
@@ -243,6 +245,24 @@ class DuckDBWarehouse(Warehouse):
             self._commit_and_checkpoint()
         finally:
             con.execute("RESET max_vacuum_tasks")
+            self._unregister_flat()
+
+    def _flat(self, commit: Commit, name: str) -> list[str]:
+        """The SQL of the rows of table ``name`` compiled flat: their files, and those kept in
+        memory (registered here until the inserts are done)."""
+        files = commit.flat_files(name)
+        found = [read_parquet_sql(files)] if files else []
+        if commit.flat_rows.get(name):
+            self.con.register(f"_flat_{name}", pa.concat_tables(commit.flat_rows[name]))
+            self._registered.append(f"_flat_{name}")
+            found.append(f"_flat_{name}")
+        return found
+
+    def _unregister_flat(self) -> None:
+        """Let go of the rows kept in memory (on a rollback too)."""
+        while self._registered:
+            with contextlib.suppress(duckdb.Error):
+                self.con.unregister(self._registered.pop())
 
     def _commit_and_checkpoint(self) -> None:
         try:
@@ -348,6 +368,7 @@ class DuckDBWarehouse(Warehouse):
 
     def rollback(self, stage: Stage) -> None:
         stage.close()
+        self._unregister_flat()
         with contextlib.suppress(duckdb.Error):
             self.con.execute("ROLLBACK")
         with contextlib.suppress(duckdb.Error):

@@ -90,6 +90,7 @@ class _Run:
     seq: int = 0
     work: duckdb.DuckDBPyConnection | None = None  # the fast path's own DuckDB
     closing: threading.Thread | None = None  # ... closing beside the commit (see _close_work)
+    flat_rows: dict[str, list[pa.Table]] = field(default_factory=dict)  # (see Commit)
     sources: list[dict[str, Any]] = field(default_factory=list)
     unlinked: list[dict[str, Any]] = field(default_factory=list)  # records of links only ...
     spilled: int = 0  # ... and how many went to the stage's DuckDB (see _note_unlinked)
@@ -181,6 +182,7 @@ def ingest(
                     _table("sources", run.sources),
                     _table("rejects", report.not_loaded),
                     report.ingest_id,
+                    run.flat_rows,
                 ),
             )
         except duckdb.OutOfMemoryException as exc:
@@ -390,7 +392,10 @@ def _compile_sql(run: _Run, flat: Path) -> int:
     written = 0
     scratch = flat.parent.parent
     staged = run.stage.staged_files()
-    for rows in compile_plain(run.stage.con, run.work, latest, total, scratch, flat, size, staged):
+    kept = run.flat_rows if run.warehouse.takes_rows else None
+    for rows in compile_plain(
+        run.stage.con, run.work, latest, total, scratch, flat, size, staged, kept
+    ):
         written += rows
         run.progress.step(rows)
     run.report.sql_processes = written

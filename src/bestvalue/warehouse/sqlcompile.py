@@ -127,6 +127,7 @@ def compile_plain(
     flat: Path,
     doc_bytes: int = 1024,
     staged: StagedFiles | None = None,
+    rows_kept: dict[str, list[pa.Table]] | None = None,
 ) -> Iterator[int]:
     """Compile the plain processes: the rows of each derived table (``FLAT_TABLES``) of each
     part go to ``flat / table / part-NNNNN.parquet``, written on the thread that compiles the
@@ -156,11 +157,17 @@ def compile_plain(
     in one round, each reads the staged files itself, keeping its own processes' documents of
     ``latest``, instead of a copy of them written by part first (see ``_read_staged``).
 
+    ``rows_kept`` (where the commit takes rows in memory: the DuckDB warehouse's): when the
+    parts are compiled in one round, their rows are kept there as Arrow tables, a list per
+    table, not written to ``flat``. For the 36 MB input, the five tables' rows took 0.123 s of
+    a part's 0.4 s that way, against 0.142 s to Parquet; one round bounds what is held.
+
     ``doc_bytes`` (a document's average size, roughly) keeps the parts, and what they hold
     while they are written, to a bounded size in bytes too: a real release can be 100 times
     our 1 KB.
     """
     parts = part_count(total, doc_bytes)
+    keep = rows_kept is not None and parts <= WORKERS
     rows = max(64, min(FLUSH_ROWS, FLUSH_BYTES // (parts * max(doc_bytes, 1))))
     for name in FLAT_TABLES:
         (flat / name).mkdir(parents=True, exist_ok=True)
@@ -180,10 +187,13 @@ def compile_plain(
     work.execute(f"SET threads = {max(1, int(threads) // WORKERS)}")
     with ThreadPoolExecutor(WORKERS) as pool:
         compiled = pool.map(
-            lambda part: _compile_part(work, part[1], part[0], flat), enumerate(listed)
+            lambda part: _compile_part(work, part[1], part[0], flat, keep), enumerate(listed)
         )
-        for ocids in compiled:
+        for ocids, tables in compiled:
             done.append(ocids)
+            for name, table in tables.items():
+                assert rows_kept is not None
+                rows_kept.setdefault(name, []).append(table)
             yield ocids.num_rows
     con.register("_sql_done_rows", pa.concat_tables(done))  # a table per part, at least one
     con.execute("CREATE OR REPLACE TEMP TABLE _sql_done AS SELECT ocid FROM _sql_done_rows")
@@ -256,12 +266,14 @@ def _read_staged(work: duckdb.DuckDBPyConnection, staged: StagedFiles, parts: in
 
 
 def _compile_part(
-    work: duckdb.DuckDBPyConnection, documents: str | None, part: int, flat: Path
-) -> pa.Table:
+    work: duckdb.DuckDBPyConnection, documents: str | None, part: int, flat: Path, keep: bool
+) -> tuple[pa.Table, dict[str, pa.Table]]:
     """The ocids compiled from one part's documents (the SQL of them, on ``work``); their
-    derived tables' rows go to ``flat`` (see compile_plain)."""
+    derived tables' rows go to ``flat``, or with ``keep`` come back as Arrow tables (see
+    compile_plain)."""
+    tables: dict[str, pa.Table] = {}
     if documents is None:  # no process hashed to this part
-        return pa.table({"ocid": strings([])})
+        return pa.table({"ocid": strings([])}), tables
     cursor = work.cursor()  # closing it drops its temporary tables
     try:
         cursor.execute(f"CREATE OR REPLACE TEMP VIEW _latest AS {documents}")
@@ -269,11 +281,13 @@ def _compile_part(
         for sql in _STEPS:
             cursor.execute(sql)
         ocids = cursor.sql("SELECT ocid FROM _sql_ocids").to_arrow_table()
-        if ocids.num_rows:
-            for name, sql in _FLAT.items():
-                target = sql_string(flat / name / f"part-{part:05d}.parquet")
-                cursor.execute(f"COPY ({sql}) TO {target} (FORMAT parquet, {_UNCOMPRESSED})")
-        return ocids
+        for name, sql in _FLAT.items() if ocids.num_rows else ():
+            if keep:
+                tables[name] = cursor.sql(sql).to_arrow_table()
+                continue
+            target = sql_string(flat / name / f"part-{part:05d}.parquet")
+            cursor.execute(f"COPY ({sql}) TO {target} (FORMAT parquet, {_UNCOMPRESSED})")
+        return ocids, tables
     finally:
         cursor.close()
 
