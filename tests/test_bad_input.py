@@ -11,7 +11,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, fingerprint
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -436,3 +436,49 @@ def test_damage_inside_compressed_data_is_placed_to_the_byte(duck, tmp_path, pac
         ingest([path], duck)
     assert f"byte {where}: the compressed data is damaged" in str(error.value)
     assert duck.row_count("sources") == 0
+
+
+def _plain_package(path: Path, processes: int) -> Path:
+    """Tender releases the SQL compile takes whole (every field of one type, nothing null)."""
+    item = {"id": "1", "description": "Papel", "quantity": 3}
+    releases = [
+        {
+            "ocid": f"ocds-plain-{n:04d}",
+            "id": f"{n}-tender",
+            "date": "2024-03-01T10:00:00Z",
+            "tag": ["tender"],
+            "buyer": {"id": "PY-RUC-1", "name": "Buyer"},
+            "tender": {"id": f"T{n}", "title": f"Compra {n}", "items": [item]},
+        }
+        for n in range(processes)
+    ]
+    path.write_text(json.dumps({"version": "1.1", "releases": releases}), encoding="utf-8")
+    return path
+
+
+def test_a_commit_that_fails_after_taking_rows_in_memory_loads_nothing(duck, monkeypatch):
+    """A first ingest's compile hands its rows to the commit in memory (one round of parts);
+    when the COMMIT fails, nothing is loaded, the rows are let go, and the same ingest run
+    again loads what a clean one does."""
+    plain = _plain_package(duck.location.with_name("plain.json"), 40)
+    with open_warehouse(duck.location.with_name("clean.duckdb")) as clean:
+        assert ingest([plain], clean).sql_processes == 40
+        expected = fingerprint(clean)  # (less the ingest's id and time)
+    before = _snapshot(duck)
+    held: list[list[str]] = []
+
+    def fail(self):
+        held.append(list(self._registered))
+        raise WarehouseError("the disk is full (simulated)")
+
+    monkeypatch.setattr(duckdb_engine.DuckDBWarehouse, "_commit_and_checkpoint", fail)
+    with pytest.raises(WarehouseError, match="simulated"):
+        ingest([plain], duck)
+    assert held and "_flat_items" in held[0]  # the rows came in memory ...
+    assert duck._registered == []  # ... and are let go
+    views = duck.con.execute("SELECT view_name FROM duckdb_views() WHERE temporary").fetchall()
+    assert not [v for (v,) in views if v.startswith("_flat_")]
+    assert _snapshot(duck) == before
+    monkeypatch.undo()
+    ingest([plain], duck)
+    assert fingerprint(duck) == expected and duck.row_count("raw_documents") == 40
