@@ -391,7 +391,7 @@ def _compile_sql(run: _Run, flat: Path) -> int:
     size = run.report.bytes // max(run.report.documents, 1)  # input bytes per document
     written = 0
     scratch = flat.parent.parent
-    staged = run.stage.staged_files()
+    staged = run.stage.staged_files  # (asked only for a compile of one round)
     kept = run.flat_rows if run.warehouse.takes_rows else None
     for rows in compile_plain(
         run.stage.con, run.work, latest, total, scratch, flat, size, staged, kept

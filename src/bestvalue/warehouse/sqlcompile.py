@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -126,7 +126,7 @@ def compile_plain(
     scratch: Path,
     flat: Path,
     doc_bytes: int = 1024,
-    staged: StagedFiles | None = None,
+    staged: Callable[[], StagedFiles | None] | None = None,
     rows_kept: dict[str, list[pa.Table]] | None = None,
 ) -> Iterator[int]:
     """Compile the plain processes: the rows of each derived table (``FLAT_TABLES``) of each
@@ -153,9 +153,10 @@ def compile_plain(
     temporary, so the cursor's alone): the steps of one part are small, their tables a row group
     or two, which DuckDB runs on one thread.
 
-    ``staged`` (into an empty warehouse: ``Stage.staged_files``): when the parts are compiled
-    in one round, each reads the staged files itself, keeping its own processes' documents of
-    ``latest``, instead of a copy of them written by part first (see ``_read_staged``).
+    ``staged`` (``Stage.staged_files``, asked only then; into an empty warehouse): when the
+    parts are compiled in one round, each reads the staged files itself, keeping its own
+    processes' documents of ``latest``, instead of a copy of them written by part first (see
+    ``_read_staged``).
 
     ``rows_kept`` (where the commit takes rows in memory: the DuckDB warehouse's): when the
     parts are compiled in one round, their rows are kept there as Arrow tables, a list per
@@ -173,8 +174,8 @@ def compile_plain(
         (flat / name).mkdir(parents=True, exist_ok=True)
     done: list[pa.Table] = []
     listed: list[str | None]
-    if staged is not None and parts <= WORKERS:
-        listed = list(_read_staged(work, staged, parts))
+    if staged is not None and parts <= WORKERS and (files := staged()) is not None:
+        listed = list(_read_staged(work, files, parts))
     else:
         listed = [_read(path) for path in _by_part(con, latest, parts, rows, scratch / "latest")]
     # The parts share the cores: DuckDB's threads are divided among them while they run. With
